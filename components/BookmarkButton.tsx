@@ -1,0 +1,34 @@
+"use client";
+
+import { useState, useTransition } from "react";
+
+type SaveBookmark = (input: { lessonId: string; bookmarked: boolean }) => Promise<{ ok: true; bookmarked: boolean } | { ok: false; error: string }>;
+
+/** Saves a lesson for later; shows progress and keeps the old state if saving fails. */
+export function BookmarkButton({ lessonId, initial, save }: { lessonId: string; initial: boolean; save: SaveBookmark }) {
+  const [bookmarked, setBookmarked] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  function onClick() {
+    setError(null);
+    startTransition(async () => {
+      const result = await save({ lessonId, bookmarked: !bookmarked });
+      if (result.ok) setBookmarked(result.bookmarked);
+      else setError(result.error);
+    });
+  }
+
+  return (
+    <span className="bookmark">
+      <button type="button" className="button button-small" aria-pressed={bookmarked} onClick={onClick} disabled={pending}>
+        {pending ? "Saving…" : bookmarked ? "★ Bookmarked" : "☆ Bookmark"}
+      </button>
+      {error ? (
+        <span role="alert" className="error-text">
+          {error}
+        </span>
+      ) : null}
+    </span>
+  );
+}

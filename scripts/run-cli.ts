@@ -1,0 +1,13 @@
+import { isAppError } from "@/lib/errors/app-error";
+
+/** Runs a command-line task; failures print one line, not a stack trace, and exit 1. */
+export async function runCli(task: () => Promise<void>): Promise<void> {
+  try {
+    await task();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(isAppError(error) ? `error: ${message}` : `error: ${message.split("\n")[0]}`);
+    if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,32 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+// Two projects: `unit` is pure and fast; `cluster` talks to a real Kubernetes API
+// (the podman-backed test cluster in e2e/cluster, or a kind cluster via CKS_TEST_KUBECONFIG).
+export default defineConfig({
+  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["{lib,grader,components,app,scripts,e2e/cluster}/**/*.test.ts"],
+          exclude: ["**/*.cluster.test.ts", "**/node_modules/**"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "cluster",
+          include: ["**/*.cluster.test.ts"],
+          exclude: ["**/node_modules/**"],
+          globalSetup: ["e2e/cluster/vitest-global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
