@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
+import { useHydrated } from "./use-hydrated";
 
 type SaveBookmark = (input: { lessonId: string; bookmarked: boolean }) => Promise<{ ok: true; bookmarked: boolean } | { ok: false; error: string }>;
 
@@ -9,6 +10,7 @@ export function BookmarkButton({ lessonId, initial, save }: { lessonId: string; 
   const [bookmarked, setBookmarked] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  const hydrated = useHydrated();
 
   function onClick() {
     setError(null);
@@ -21,7 +23,7 @@ export function BookmarkButton({ lessonId, initial, save }: { lessonId: string; 
 
   return (
     <span className="bookmark">
-      <button type="button" className="button button-small" aria-pressed={bookmarked} onClick={onClick} disabled={pending}>
+      <button type="button" className="button button-small button-secondary" aria-pressed={bookmarked} onClick={onClick} disabled={pending || !hydrated}>
         {pending ? "Saving…" : bookmarked ? "★ Bookmarked" : "☆ Bookmark"}
       </button>
       {error ? (

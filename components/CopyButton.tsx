@@ -1,12 +1,15 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { useHydrated } from "./use-hydrated";
 
 type State = "idle" | "copied" | "failed";
 
 /** Copies a code block to the clipboard and says so, for mouse and keyboard users alike. */
 export function CopyButton({ text }: { text: string }) {
   const [state, setState] = useState<State>("idle");
+  // Until hydration a click would do nothing; say so by being disabled instead.
+  const hydrated = useHydrated();
 
   useEffect(() => {
     if (state === "idle") return;
@@ -24,7 +27,7 @@ export function CopyButton({ text }: { text: string }) {
   }
 
   return (
-    <button type="button" className="copy-button" onClick={copy} data-state={state}>
+    <button type="button" className="copy-button" onClick={copy} data-state={state} disabled={!hydrated}>
       <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : "Copy"}</span>
     </button>
   );
