@@ -27,11 +27,13 @@ export default defineConfig({
     { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined } },
   ],
   webServer: {
-    command: `bash e2e/serve.sh ${port}`,
+    command: `npx tsx e2e/serve.ts ${port}`,
     url: `http://127.0.0.1:${port}/`,
     timeout: 240_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
+    // Lets e2e/serve.ts stop the test cluster and remove its containers.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
   },
 });

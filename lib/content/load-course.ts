@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { AppError } from "@/lib/errors/app-error";
-import { highlightCode } from "./highlight";
-import { parseLessonMarkdown, type Block, type LessonDocument } from "./markdown";
+import type { LessonDocument } from "./markdown";
+import { renderMarkdown } from "./render-markdown";
 import { ZCourseSchema, ZLessonFrontmatterSchema, type TCourse, type TLessonFrontmatter } from "./schemas";
 import { parseYamlSource, validateYaml } from "./yaml-source";
 
@@ -81,17 +81,8 @@ async function loadLesson(dir: string, moduleId: string, slug: string, rel: (p: 
       `${shown}:${source.lineOf(["domain"]) ?? 1}: field "domain": expected "${moduleId}" (the module folder), found "${meta.domain}".`,
     );
   }
-  const document = parseLessonMarkdown(text.slice(match[0].length));
-  await highlightBlocks(document.blocks);
+  const document = await renderMarkdown(text.slice(match[0].length));
   return { ...meta, id: `${moduleId}/${slug}`, moduleId, slug, file: shown, document };
-}
-
-async function highlightBlocks(blocks: Block[]): Promise<void> {
-  for (const block of blocks) {
-    if (block.type === "code") block.html = await highlightCode(block.code, block.lang);
-    else if (block.type === "callout" || block.type === "quote") await highlightBlocks(block.children);
-    else if (block.type === "list") for (const item of block.items) await highlightBlocks(item);
-  }
 }
 
 function subdirectories(dir: string): string[] {

@@ -3,9 +3,12 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { BookmarkButton } from "@/components/BookmarkButton";
+import { LabPanel } from "@/components/lab/LabPanel";
 import { LessonContent } from "@/components/LessonContent";
 import { Outline, OutlineCompact } from "@/components/Outline";
 import { findLesson, getCourse } from "@/lib/content/course";
+import { getLabView } from "@/lib/labs/lab-view";
+import { listLocalContexts } from "@/lib/labs/local-cluster";
 import { isBookmarked } from "@/lib/progress/bookmarks";
 import { toggleBookmark } from "./actions";
 
@@ -24,7 +27,8 @@ export default async function LessonPage({ params }: { params: Params }) {
   if (!lesson) notFound();
   const course = await getCourse();
   const moduleInfo = course.modules.find((m) => m.id === lesson.moduleId);
-  const bookmarked = await isBookmarked(lesson.id);
+  const [bookmarked, lab] = await Promise.all([isBookmarked(lesson.id), getLabView(lesson.id)]);
+  const outline = lab ? [...lesson.document.outline, { id: "practice-lab", text: "Practice lab", depth: 2 as const }] : lesson.document.outline;
 
   return (
     <div className="lesson-layout">
@@ -42,10 +46,17 @@ export default async function LessonPage({ params }: { params: Params }) {
             <BookmarkButton lessonId={lesson.id} initial={bookmarked} save={toggleBookmark} />
           </div>
         </header>
-        <OutlineCompact entries={lesson.document.outline} />
+        <OutlineCompact entries={outline} />
         <LessonContent blocks={lesson.document.blocks} />
+        {lab ? (
+          <LabPanel
+            lab={lab}
+            contexts={listLocalContexts()}
+            instructions={Object.fromEntries(lab.tasks.map((task) => [task.id, <LessonContent key={task.id} blocks={task.instructions} />]))}
+          />
+        ) : null}
       </article>
-      <Outline entries={lesson.document.outline} />
+      <Outline entries={outline} />
     </div>
   );
 }

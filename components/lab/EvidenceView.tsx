@@ -1,0 +1,105 @@
+import type { Evidence } from "@/grader/report";
+
+/** What the grader saw for one check, in the terms a learner would use with kubectl. */
+export function EvidenceView({ evidence }: { evidence: Evidence[] }) {
+  if (evidence.length === 0) return <p className="muted">No evidence was recorded for this check.</p>;
+  return (
+    <ul className="evidence">
+      {evidence.map((item, i) => (
+        <li key={i}>
+          <EvidenceItem item={item} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Row({ label, value }: { label: string; value: React.ReactNode }) {
+  return (
+    <div className="evidence-row">
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}
+
+function show(value: unknown): string {
+  if (value === null || value === undefined) return "—";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function EvidenceItem({ item }: { item: Evidence }) {
+  switch (item.type) {
+    case "pod":
+      return (
+        <dl>
+          <Row label="Pod" value={`${item.pod} (container ${item.container})`} />
+          <Row label="Phase" value={show(item.phase)} />
+          <Row label="Ready" value={show(item.ready)} />
+          <Row label="State" value={show(item.state)} />
+          <Row label="Restarts" value={show(item.restartCount)} />
+          {item.lastTermination ? <Row label="Last termination" value={item.lastTermination} /> : null}
+        </dl>
+      );
+    case "field":
+      return (
+        <dl>
+          <Row label="Object" value={item.target} />
+          <Row label="Field" value={<code>{item.path}</code>} />
+          <Row label="Value" value={<code>{item.values.length ? item.values.map(show).join(", ") : "(not set)"}</code>} />
+        </dl>
+      );
+    case "mount":
+      return (
+        <dl>
+          <Row label="Pod" value={`${item.pod} (container ${item.container})`} />
+          <Row label="Mount path" value={<code>{item.mountPath}</code>} />
+          <Row label="Volume" value={item.volume ? `${item.volume} (${show(item.source)})` : "nothing mounted there"} />
+        </dl>
+      );
+    case "exec":
+      return (
+        <div>
+          <pre className="terminal">
+            {`$ kubectl exec ${item.pod} -c ${item.container} -- ${item.argv.join(" ")}\n`}
+            {item.stdout}
+            {item.stderr}
+            {item.exitCode === null ? "(no exit code: the command did not finish)" : `exit code ${item.exitCode}`}
+          </pre>
+          {item.cleanup ? <p className="muted small">Cleanup: {item.cleanup.argv.join(" ")} → exit {show(item.cleanup.exitCode)}</p> : null}
+        </div>
+      );
+    case "logs":
+      return (
+        <div>
+          <p className="small muted">
+            Logs of {item.pod}/{item.container} ({item.source ?? "none found"})
+          </p>
+          <pre className="terminal">{item.excerpt || "(empty)"}</pre>
+        </div>
+      );
+    case "dryRun":
+      return (
+        <dl>
+          <Row label="Dry-run create" value={`${item.kind}/${item.name}`} />
+          <Row label="Admitted" value={item.admitted ? "yes — the cluster accepted it" : "no — rejected"} />
+          {item.code ? <Row label="HTTP status" value={`${item.code} ${show(item.reason)}`} /> : null}
+          {item.message ? <Row label="Message" value={item.message} /> : null}
+        </dl>
+      );
+    case "object":
+      return (
+        <dl>
+          <Row label="Object" value={`${item.kind} ${item.name} (${item.apiVersion})`} />
+          <Row label="Found" value={item.found ? "yes" : "no"} />
+        </dl>
+      );
+    case "call":
+      return (
+        <dl>
+          <Row label="Call" value={<code>{item.call}</code>} />
+          <Row label="Result" value={`${item.failure}: ${item.detail}`} />
+        </dl>
+      );
+  }
+}

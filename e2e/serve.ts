@@ -1,0 +1,41 @@
+// Serves the app for the browser tests: starts the test Kubernetes cluster (or uses the kind
+// cluster named by CKS_TEST_KUBECONFIG), builds the app against its own database, and runs
+// `next start` with KUBECONFIG pointing at that cluster. Playwright starts its webServer
+// before globalSetup, so the cluster has to come up here.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { startTestCluster } from "./cluster";
+import { KUBECONFIG_POINTER } from "./support/test-cluster";
+
+const port = process.argv[2] ?? "3100";
+const root = path.resolve(import.meta.dirname, "..");
+const artifacts = path.join(root, "e2e", ".artifacts");
+mkdirSync(artifacts, { recursive: true });
+for (const suffix of ["", "-wal", "-shm"]) rmSync(path.join(artifacts, `e2e.db${suffix}`), { force: true });
+
+const cluster = await startTestCluster({ kubeconfigPath: path.join(artifacts, "kubeconfig") });
+writeFileSync(KUBECONFIG_POINTER, cluster.kubeconfigPath);
+
+const env = { ...process.env, DATABASE_URL: "file:./e2e/.artifacts/e2e.db", KUBECONFIG: cluster.kubeconfigPath, NEXT_TELEMETRY_DISABLED: "1" };
+for (const args of [["tsx", "scripts/prepare.ts"], ["next", "build"]]) {
+  const step = spawnSync("npx", args, { cwd: root, env, stdio: "inherit" });
+  if (step.status !== 0) {
+    await cluster.stop();
+    process.exit(step.status ?? 1);
+  }
+}
+
+const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port, "-H", "127.0.0.1"], { cwd: root, env, stdio: "inherit" });
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  server.kill("SIGTERM");
+  await cluster.stop();
+  rmSync(KUBECONFIG_POINTER, { force: true });
+  process.exit(code);
+}
+process.on("SIGTERM", () => void shutdown(0));
+process.on("SIGINT", () => void shutdown(0));
+server.on("exit", (code) => void shutdown(code ?? 1));

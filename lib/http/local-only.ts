@@ -1,0 +1,31 @@
+// Until accounts exist, grading uses the server's own kubeconfig, so only the person at this
+// machine may trigger it. Checking Host also defeats DNS rebinding; checking Origin defeats
+// cross-site form posts from other pages open in the same browser.
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+function hostname(hostHeader: string): string {
+  const bracketed = /^\[([^\]]+)\]/.exec(hostHeader);
+  if (bracketed) return `[${bracketed[1]}]`;
+  return hostHeader.split(":")[0]!.toLowerCase();
+}
+
+/** Null when the request comes from this machine's own pages; otherwise why it is refused. */
+export function refuseUnlessLocal(headers: { get(name: string): string | null }, allowRemote = process.env.CKS_ALLOW_REMOTE_GRADING === "1"): string | null {
+  if (allowRemote) return null;
+  const host = headers.get("host");
+  if (!host || !LOOPBACK_HOSTS.has(hostname(host))) {
+    return "Grading with the server's kubeconfig is only available at http://localhost:3000 on the machine running CKS Lab.";
+  }
+  const origin = headers.get("origin");
+  if (origin !== null) {
+    let originHost: string;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      return "The request's Origin header is not a URL.";
+    }
+    if (originHost.toLowerCase() !== host.toLowerCase()) return "Cross-site requests may not start grading.";
+  }
+  return null;
+}
