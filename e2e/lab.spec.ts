@@ -75,3 +75,24 @@ test("a learner works through the lab: nothing scores zero, then task 1, then ev
   }).toPass({ timeout: 90_000, intervals: [2_000] });
   await expect(panel.root.locator('.check[data-status="fail"], .check[data-status="error"]')).toHaveCount(0);
 });
+
+test("the grading API refuses cross-site requests and malformed bodies", async ({ request }) => {
+  const url = "/api/labs/runtime-security/immutable-containers/grade";
+  const crossSite = await request.post(url, { data: {}, headers: { origin: "http://evil.example" } });
+  expect(crossSite.status()).toBe(403);
+  expect((await crossSite.json()).error).toMatch(/Cross-site/);
+
+  const malformed = await request.post(url, { data: { context: 42 } });
+  expect(malformed.status()).toBe(400);
+  expect((await malformed.json()).error).toMatch(/Expected a JSON body/);
+
+  const unknown = await request.post("/api/labs/runtime-security/no-such-lab/grade", { data: {} });
+  expect(unknown.status()).toBe(404);
+
+  const contexts = await request.get("/api/cluster/contexts");
+  expect(contexts.ok()).toBe(true);
+  const body = JSON.stringify(await contexts.json());
+  expect(body).toContain("cks-test");
+  // Names and servers only: the bearer token in the kubeconfig never reaches a browser.
+  expect(body).not.toMatch(/token|certificate|client-key/i);
+});

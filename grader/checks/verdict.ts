@@ -1,0 +1,72 @@
+import type { CallResult, ClusterFailure, ClusterPort, KubeObject, TPod } from "../port";
+import type { CheckOutcome, CheckStatus, Evidence } from "../report";
+
+/** What evaluating one check concluded, before the engine adds ids, points and timing. */
+export type Verdict = {
+  status: CheckStatus;
+  outcome: CheckOutcome;
+  /** One short line of what was seen; fills `{observed}` in the lab's failure message. */
+  observed: string;
+  /** Set for outcomes whose message does not come from the lab (missing pod, 403, timeouts...). */
+  message?: string;
+  evidence: Evidence[];
+};
+
+/** Shared, per-run view of the cluster handed to every check. */
+export type CheckContext = {
+  cluster: ClusterPort;
+  namespace: string;
+  /** One read per pod per run, shared by every check that looks at that pod. */
+  readPod(name: string): Promise<CallResult<TPod>>;
+  readNamespace(): Promise<CallResult<KubeObject>>;
+  /** A name no earlier run used, for files an exec probe creates. */
+  probeFile: string;
+  execTimeoutMs: number;
+};
+
+/** A passing verdict with what was seen. */
+export function pass(observed: string, evidence: Evidence[]): Verdict {
+  return { status: "pass", outcome: "passed", observed, evidence };
+}
+
+/** A failing verdict; `message` replaces the lab's failure message for outcomes the lab does not describe. */
+export function fail(observed: string, evidence: Evidence[], outcome: CheckOutcome = "failed", message?: string): Verdict {
+  return { status: "fail", outcome, observed, evidence, ...(message ? { message } : {}) };
+}
+
+/** Turns a failed cluster call into a verdict that says what to do; not-found is left to the caller. */
+export function failureVerdict(failure: ClusterFailure, call: string, cluster: Pick<ClusterPort, "server" | "context">): Verdict {
+  const evidence: Evidence[] = [{ type: "call", call, failure: failure.kind, detail: failure.message.slice(0, 500) }];
+  const error = (outcome: CheckOutcome, observed: string, message: string): Verdict => ({ status: "error", outcome, observed, message, evidence });
+  switch (failure.kind) {
+    case "unreachable":
+      return error("cluster-unreachable", "cluster unreachable", `Cannot reach the cluster at ${cluster.server}: is it running? (kind create cluster --name cks)`);
+    case "unauthorized":
+      return error("unauthorized", "401 Unauthorized", `The cluster rejected the credentials (401)${cluster.context ? ` of context ${cluster.context}` : ""}: refresh your kubeconfig.`);
+    case "forbidden": {
+      const where = failure.namespace ? ` in namespace ${failure.namespace}` : " (cluster-wide)";
+      return error("forbidden", `403 Forbidden: ${failure.verb} ${failure.resource}`, `Permission denied: your user needs RBAC "${failure.verb} ${failure.resource}"${where}.`);
+    }
+    case "timeout":
+      return error("timeout", "no answer in time", `${call} got no answer in time: the API server may be busy; press Check again.`);
+    case "not-found":
+      return error("unexpected", "404 Not Found", `${call}: not found (${failure.message.slice(0, 120)})`);
+    default:
+      return error("unexpected", failure.kind, `${call} failed: ${failure.message.slice(0, 150)}`);
+  }
+}
+
+/** Verdict for a pod read that failed: tells a missing namespace from a missing pod. */
+export async function podReadFailure(failure: ClusterFailure, pod: string, ctx: CheckContext): Promise<Verdict> {
+  if (failure.kind !== "not-found") return failureVerdict(failure, `get pod ${pod}`, ctx.cluster);
+  const ns = await ctx.readNamespace();
+  if (!ns.ok && ns.failure.kind === "not-found") {
+    return fail(`namespace ${ctx.namespace} not found`, [], "namespace-missing", namespaceMissingMessage(ctx.namespace));
+  }
+  return fail(`pod ${pod} not found`, [], "pod-missing", `Pod ${pod} not found in namespace ${ctx.namespace}: create it first.`);
+}
+
+/** What to tell a learner whose lab namespace does not exist. */
+export function namespaceMissingMessage(namespace: string): string {
+  return `Namespace ${namespace} does not exist: kubectl create namespace ${namespace}`;
+}

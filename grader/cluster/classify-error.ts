@@ -1,0 +1,94 @@
+import type { ClusterFailure } from "../port";
+
+/** What the adapter was doing, so a 403 can name the missing permission even when the message cannot. */
+export type CallIntent = { verb: string; resource: string; namespace?: string; create?: boolean };
+
+const NETWORK_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ECONNRESET", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET", "EPIPE"]);
+
+/** A Kubernetes `Status` body, as far as the grader reads it. */
+type StatusBody = { message?: string; reason?: string; code?: number };
+
+/** Maps anything client-node throws (ApiException, fetch and WebSocket errors) to a ClusterFailure. */
+export function classifyError(error: unknown, intent: CallIntent): ClusterFailure {
+  const code = httpCode(error);
+  if (code === undefined) {
+    const network = networkCode(error);
+    const text = errorText(error);
+    if (network || /fetch failed|socket hang up|connect/i.test(text)) {
+      return { kind: "unreachable", message: network ? `${network}: ${text}` : text };
+    }
+    return { kind: "unexpected", message: text };
+  }
+  const status = statusBody(error);
+  const message = status.message ?? errorText(error);
+  switch (code) {
+    case 401:
+      return { kind: "unauthorized", message };
+    case 403: {
+      const rbac = /cannot (\S+) resource "([^"]+)"(?: in API group "[^"]*")?(?: in the namespace "([^"]+)")?/.exec(message);
+      if (rbac) {
+        return { kind: "forbidden", verb: rbac[1] ?? intent.verb, resource: rbac[2] ?? intent.resource, ...namespaceOf(rbac[3] ?? intent.namespace), message };
+      }
+      // On create, a 403 that is not RBAC's wording comes from admission (Pod Security, a policy, a webhook).
+      if (intent.create && status.message) return { kind: "rejected", code, reason: status.reason ?? "Forbidden", message };
+      return { kind: "forbidden", verb: intent.verb, resource: intent.resource, ...namespaceOf(intent.namespace), message };
+    }
+    case 404:
+      return { kind: "not-found", message };
+    case 409:
+      return { kind: "conflict", message };
+    case 400:
+    case 422:
+      return intent.create ? { kind: "rejected", code, reason: status.reason ?? (code === 422 ? "Invalid" : "BadRequest"), message } : { kind: "unexpected", code, message };
+    case 408:
+    case 504:
+      return { kind: "timeout", message };
+    default:
+      return { kind: "unexpected", code, message };
+  }
+}
+
+function namespaceOf(namespace: string | undefined): { namespace?: string } {
+  return namespace ? { namespace } : {};
+}
+
+function httpCode(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "number" && code >= 100 && code < 600) return code;
+  // The WebSocket upgrade (exec) fails with "Unexpected server response: 403".
+  const match = /Unexpected server response: (\d{3})/.exec(errorText(error));
+  return match ? Number(match[1]) : undefined;
+}
+
+function networkCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && NETWORK_CODES.has(code)) return code;
+    const errors = (current as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.length > 0) current = errors[0];
+    else current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function statusBody(error: unknown): StatusBody {
+  const body = (error as { body?: unknown }).body;
+  if (typeof body === "string") {
+    try {
+      const parsed: unknown = JSON.parse(body);
+      return typeof parsed === "object" && parsed !== null ? (parsed as StatusBody) : {};
+    } catch {
+      return body.trim() ? { message: body.trim().slice(0, 300) } : {};
+    }
+  }
+  return typeof body === "object" && body !== null ? (body as StatusBody) : {};
+}
+
+function errorText(error: unknown): string {
+  // WebSocket failures arrive as ws ErrorEvents: not Errors, but they carry a message.
+  const message = typeof error === "object" && error !== null ? (error as { message?: unknown }).message : undefined;
+  if (typeof message === "string") return message.split("\n")[0]?.slice(0, 300) ?? "error";
+  return String(error).slice(0, 300);
+}

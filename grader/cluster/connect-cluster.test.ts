@@ -1,0 +1,71 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkConnection } from "../check-connection";
+import { connectCluster, listContexts } from "./connect-cluster";
+
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+- name: prod
+  cluster: { server: "https://prod.example:6443" }
+- name: kind-cks
+  cluster: { server: "https://127.0.0.1:1", insecure-skip-tls-verify: true }
+- name: kind-a
+  cluster: { server: "https://127.0.0.1:2" }
+users:
+- name: admin
+  user: { token: SECRET-TOKEN-123 }
+contexts:
+- name: prod
+  context: { cluster: prod, user: admin, namespace: apps }
+- name: kind-cks
+  context: { cluster: kind-cks, user: admin }
+- name: kind-a
+  context: { cluster: kind-a, user: admin }
+current-context: prod
+`;
+
+describe("listContexts", () => {
+  it("puts kind contexts first and leaves credentials out", () => {
+    const result = listContexts({ kubeconfigYaml: KUBECONFIG });
+    if (!result.ok) throw new Error(result.failure.message);
+    expect(result.contexts.map((c) => c.name)).toEqual(["kind-a", "kind-cks", "prod"]);
+    expect(result.current).toBe("prod");
+    expect(result.contexts[2]).toEqual({ name: "prod", cluster: "prod", server: "https://prod.example:6443", namespace: "apps", isKind: false, isCurrent: true });
+    expect(JSON.stringify(result)).not.toContain("SECRET-TOKEN");
+  });
+
+  it("reads a file path and reports a missing file with how to create a cluster", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "kc-"));
+    writeFileSync(path.join(dir, "config"), KUBECONFIG);
+    expect(listContexts({ kubeconfigPath: path.join(dir, "config") }).ok).toBe(true);
+    expect(listContexts({ kubeconfigPath: path.join(dir, "nope") })).toEqual({
+      ok: false,
+      failure: { code: "no-kubeconfig", message: expect.stringContaining("kind create cluster --name cks") },
+    });
+  });
+});
+
+describe("connectCluster", () => {
+  it("uses the chosen context and exposes its server, not its credentials", () => {
+    const result = connectCluster({ kubeconfigYaml: KUBECONFIG, context: "kind-cks" });
+    if (!result.ok) throw new Error(result.failure.message);
+    expect(result).toMatchObject({ context: "kind-cks", server: "https://127.0.0.1:1" });
+    expect(result.cluster.context).toBe("kind-cks");
+  });
+
+  it("fails as data on an unknown context, an invalid kubeconfig or both sources at once", () => {
+    expect(connectCluster({ kubeconfigYaml: KUBECONFIG, context: "nope" })).toMatchObject({ ok: false, failure: { code: "context-not-found" } });
+    expect(connectCluster({ kubeconfigYaml: "{ not: [yaml" })).toMatchObject({ ok: false, failure: { code: "kubeconfig-invalid" } });
+    expect(connectCluster({ kubeconfigYaml: KUBECONFIG, kubeconfigPath: "/x" })).toMatchObject({ ok: false, failure: { code: "invalid-options" } });
+  });
+
+  it("reports a cluster that does not listen as unreachable", async () => {
+    const result = connectCluster({ kubeconfigYaml: KUBECONFIG, context: "kind-cks" });
+    if (!result.ok) throw new Error(result.failure.message);
+    const status = await checkConnection(result.cluster);
+    expect(status).toMatchObject({ ok: false, outcome: "cluster-unreachable", message: "Cannot reach the cluster at https://127.0.0.1:1: is it running? (kind create cluster --name cks)" });
+  });
+});

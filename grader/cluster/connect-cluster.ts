@@ -1,0 +1,108 @@
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
+import { KubeConfig } from "@kubernetes/client-node";
+import { z } from "zod";
+import type { ClusterPort } from "../port";
+import { ClientNodeCluster } from "./client-node-cluster";
+
+/** Where the kubeconfig comes from: a file, a YAML string, or (neither) KUBECONFIG / ~/.kube/config. */
+export const ZKubeconfigSourceSchema = z
+  .strictObject({
+    kubeconfigPath: z.string().min(1).optional(),
+    kubeconfigYaml: z.string().min(1).optional(),
+  })
+  .refine((s) => !(s.kubeconfigPath && s.kubeconfigYaml), "give kubeconfigPath or kubeconfigYaml, not both");
+export type TKubeconfigSource = z.infer<typeof ZKubeconfigSourceSchema>;
+
+export const ZConnectOptionsSchema = z.strictObject({
+  kubeconfigPath: z.string().min(1).optional(),
+  kubeconfigYaml: z.string().min(1).optional(),
+  context: z.string().min(1).max(253).optional(),
+});
+export type TConnectOptions = z.infer<typeof ZConnectOptionsSchema>;
+
+/** Why no cluster connection could be built; every case says what to do. */
+export type ConnectFailure = {
+  code: "no-kubeconfig" | "kubeconfig-invalid" | "context-not-found" | "no-current-context" | "invalid-options";
+  message: string;
+};
+
+export type ConnectResult =
+  | { ok: true; cluster: ClusterPort; context: string; server: string }
+  | { ok: false; failure: ConnectFailure };
+
+/** A kubeconfig context as the UI may show it (never user credentials). */
+export type ContextInfo = { name: string; cluster: string; server: string | null; namespace: string | null; isKind: boolean; isCurrent: boolean };
+
+export type ListContextsResult = { ok: true; contexts: ContextInfo[]; current: string | null } | { ok: false; failure: ConnectFailure };
+
+const CREATE_HINT = "Create a cluster with: kind create cluster --name cks";
+
+/** Builds the cluster port from a kubeconfig and optional context; does not contact the cluster. */
+export function connectCluster(options: TConnectOptions = {}): ConnectResult {
+  const parsed = ZConnectOptionsSchema.safeParse(options);
+  if (!parsed.success || (parsed.data.kubeconfigPath && parsed.data.kubeconfigYaml)) {
+    return { ok: false, failure: { code: "invalid-options", message: "Give kubeconfigPath or kubeconfigYaml (not both) and optionally a context." } };
+  }
+  const loaded = loadKubeConfig(parsed.data);
+  if (!loaded.ok) return loaded;
+  const kc = loaded.kubeConfig;
+  const context = parsed.data.context ?? kc.getCurrentContext();
+  if (!context) return { ok: false, failure: { code: "no-current-context", message: `The kubeconfig has no current context; choose one. ${CREATE_HINT}` } };
+  if (!kc.getContextObject(context)) {
+    return { ok: false, failure: { code: "context-not-found", message: `Context "${context}" is not in the kubeconfig (have: ${kc.getContexts().map((c) => c.name).join(", ") || "none"}).` } };
+  }
+  kc.setCurrentContext(context);
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) return { ok: false, failure: { code: "kubeconfig-invalid", message: `Context "${context}" names no cluster with a server URL.` } };
+  return { ok: true, cluster: new ClientNodeCluster(kc), context, server };
+}
+
+/** Lists the kubeconfig's contexts, kind-* first, without credentials. */
+export function listContexts(source: TKubeconfigSource = {}): ListContextsResult {
+  const parsed = ZKubeconfigSourceSchema.safeParse(source);
+  if (!parsed.success) return { ok: false, failure: { code: "invalid-options", message: "Give kubeconfigPath or kubeconfigYaml, not both." } };
+  const loaded = loadKubeConfig(parsed.data);
+  if (!loaded.ok) return loaded;
+  const kc = loaded.kubeConfig;
+  const current = kc.getCurrentContext() || null;
+  const contexts = kc.getContexts().map((c) => ({
+    name: c.name,
+    cluster: c.cluster,
+    server: kc.getCluster(c.cluster)?.server ?? null,
+    namespace: c.namespace ?? null,
+    isKind: c.name.startsWith("kind-"),
+    isCurrent: c.name === current,
+  }));
+  contexts.sort((a, b) => Number(b.isKind) - Number(a.isKind) || a.name.localeCompare(b.name));
+  return { ok: true, contexts, current };
+}
+
+function loadKubeConfig(source: TKubeconfigSource): { ok: true; kubeConfig: KubeConfig } | { ok: false; failure: ConnectFailure } {
+  const kc = new KubeConfig();
+  try {
+    if (source.kubeconfigYaml) {
+      kc.loadFromString(source.kubeconfigYaml);
+    } else {
+      const file = source.kubeconfigPath ?? defaultKubeconfigPath();
+      if (!file || !existsSync(file)) {
+        return { ok: false, failure: { code: "no-kubeconfig", message: `No kubeconfig found${file ? ` at ${file}` : ""}. ${CREATE_HINT}` } };
+      }
+      kc.loadFromFile(file);
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return { ok: false, failure: { code: "kubeconfig-invalid", message: `The kubeconfig could not be read: ${reason}` } };
+  }
+  if (kc.getContexts().length === 0) {
+    return { ok: false, failure: { code: "kubeconfig-invalid", message: `The kubeconfig defines no contexts. ${CREATE_HINT}` } };
+  }
+  return { ok: true, kubeConfig: kc };
+}
+
+// First KUBECONFIG entry (as kubectl reads it when there is one), else ~/.kube/config.
+function defaultKubeconfigPath(): string | null {
+  const fromEnv = process.env.KUBECONFIG?.split(path.delimiter).find((p) => p.length > 0);
+  return fromEnv ?? path.join(homedir(), ".kube", "config");
+}

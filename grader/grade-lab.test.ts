@@ -1,0 +1,206 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { GraderError } from "./errors";
+import { fillTemplate, gradeLab } from "./grade-lab";
+import { findLab } from "./lab/load-lab";
+import type { TLab, TManifest } from "./lab/schema";
+import type { CheckResult } from "./report";
+import { FakeCluster, podFixture } from "./testing/fake-cluster";
+import { labWith } from "./testing/lab-builder";
+
+const NS = "immutable-lab";
+const podChecks = [
+  { id: "ro", type: "field", pod: "nginx", container: "nginx", path: "securityContext.readOnlyRootFilesystem", equals: true },
+  { id: "run", type: "field", pod: "nginx", container: "nginx", emptyDirMountAt: "/var/run" },
+  { id: "ready", type: "podCondition", pod: "nginx", container: "nginx", expect: { ready: true } },
+  { id: "write", type: "exec", pod: "nginx", container: "nginx", command: ["touch", "/{{probeFile}}"], expect: { exit: "nonzero" } },
+];
+
+describe("gradeLab", () => {
+  it("reads each pod once per run, calls onResult once per check and totals the score", async () => {
+    const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
+    const streamed: CheckResult[] = [];
+    const report = await gradeLab({ lab: labWith(podChecks), cluster, onResult: (r) => streamed.push(r) });
+    expect(cluster.count("readPod")).toBe(1);
+    expect(streamed.map((r) => r.checkId).sort()).toEqual(["ready", "ro", "run", "write"]);
+    expect(report).toMatchObject({ status: "passed", score: 4, maxScore: 4, counts: { pass: 4, fail: 0, error: 0 }, problem: null, namespace: NS });
+    expect(report.results.map((r) => r.checkId)).toEqual(["ro", "run", "ready", "write"]);
+    expect(report.tasks).toEqual([{ taskId: "task", title: "Task", score: 4, maxScore: 4 }]);
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+
+  it("grades another namespace when asked", async () => {
+    const cluster = new FakeCluster("other").addPod("other", podFixture("nginx-running"));
+    const report = await gradeLab({ lab: labWith(podChecks), cluster, namespace: "other" });
+    expect(report.score).toBe(4);
+  });
+
+  it("scores 0 with a namespace-missing problem when the namespace does not exist", async () => {
+    const report = await gradeLab({ lab: labWith(podChecks), cluster: new FakeCluster() });
+    expect(report.score).toBe(0);
+    expect(report.problem).toEqual({ outcome: "namespace-missing", message: `Namespace ${NS} does not exist: kubectl create namespace ${NS}` });
+    expect(new Set(report.results.map((r) => r.outcome))).toEqual(new Set(["namespace-missing"]));
+  });
+
+  it("turns an unreachable cluster into errors on every check and one problem, never a pass", async () => {
+    const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
+    const down = { kind: "unreachable" as const, message: "connect ECONNREFUSED 127.0.0.1:6443" };
+    for (const method of ["readNamespace", "readPod", "exec", "readObject", "readLogs", "create"] as const) cluster.failures[method] = down;
+    const report = await gradeLab({ lab: labWith(podChecks), cluster });
+    expect(report.status).toBe("error");
+    expect(report.score).toBe(0);
+    expect(report.counts).toEqual({ pass: 0, fail: 0, error: 4 });
+    expect(report.problem?.outcome).toBe("cluster-unreachable");
+    expect(report.results[0]?.message).toBe("Cannot reach the cluster at https://127.0.0.1:6443: is it running? (kind create cluster --name cks)");
+  });
+
+  it("reports 401 as unauthorized", async () => {
+    const cluster = new FakeCluster(NS);
+    const denied = { kind: "unauthorized" as const, message: "Unauthorized" };
+    cluster.failures.readNamespace = denied;
+    cluster.failures.readPod = denied;
+    cluster.failures.exec = denied;
+    const report = await gradeLab({ lab: labWith(podChecks), cluster });
+    expect(report.problem?.outcome).toBe("unauthorized");
+    expect(report.results[0]).toMatchObject({ status: "error", outcome: "unauthorized", message: expect.stringContaining("(401) of context kind-cks") });
+  });
+
+  it("ends a hung check with a timeout and the run keeps its other results", async () => {
+    const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
+    cluster.failures.exec = "hang";
+    const report = await gradeLab({ lab: labWith(podChecks), cluster, timeouts: { checkMs: 50, runMs: 1000 } });
+    expect(report.results.find((r) => r.checkId === "write")).toMatchObject({ status: "error", outcome: "timeout", awarded: 0 });
+    expect(report.score).toBe(3);
+  });
+
+  it("calls a cluster that does not answer unreachable, with every check an error", async () => {
+    const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
+    const silent = { kind: "timeout" as const, message: "no answer within 10000 ms" };
+    for (const method of ["readNamespace", "readPod", "exec"] as const) cluster.failures[method] = silent;
+    const report = await gradeLab({ lab: labWith(podChecks), cluster });
+    expect(report.problem).toEqual({ outcome: "cluster-unreachable", message: "The cluster at https://127.0.0.1:6443 did not answer in time: is it running and reachable from here?" });
+    expect(report.results.map((r) => r.status)).toEqual(["error", "error", "error", "error"]);
+  });
+
+  it("ends the whole run at its deadline and still reports every check once", async () => {
+    const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
+    cluster.failures.readPod = "hang";
+    const streamed: string[] = [];
+    const started = performance.now();
+    const report = await gradeLab({ lab: labWith(podChecks), cluster, timeouts: { checkMs: 5000, runMs: 80 }, onResult: (r) => streamed.push(r.checkId) });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(report.results.map((r) => r.outcome)).toEqual(["run-timeout", "run-timeout", "run-timeout", "run-timeout"]);
+    expect(streamed).toHaveLength(4);
+  });
+
+  it("does not count a check whose required check failed", async () => {
+    const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
+    const lab = labWith([
+      { id: "privileged-variant", type: "field", pod: "nginx-privileged", container: "nginx", path: "securityContext.privileged", equals: true },
+      { id: "final", type: "field", pod: "nginx", container: "nginx", path: "securityContext.privileged", absentOrFalse: true, requires: ["privileged-variant"] },
+    ]);
+    const report = await gradeLab({ lab, cluster });
+    expect(report.results[1]).toMatchObject({ status: "fail", outcome: "requires-unmet", awarded: 0, message: 'This counts once "privileged-variant" passes; do that step first.' });
+    cluster.addPod(NS, podFixture("nginx-privileged-running"));
+    expect((await gradeLab({ lab, cluster })).score).toBe(2);
+  });
+
+  it("turns a port that rejects (against its contract) into error results, not a crash", async () => {
+    const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
+    const boom = () => Promise.reject(new Error("socket exploded"));
+    cluster.readNamespace = boom;
+    cluster.readPod = boom;
+    cluster.exec = boom;
+    const report = await gradeLab({ lab: labWith(podChecks), cluster });
+    expect(report.counts).toEqual({ pass: 0, fail: 0, error: 4 });
+    expect(report.results[0]?.message).toContain("socket exploded");
+  });
+
+  it("survives a throwing onResult listener", async () => {
+    const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
+    const report = await gradeLab({ lab: labWith(podChecks), cluster, onResult: () => { throw new Error("stream closed"); } });
+    expect(report.score).toBe(4);
+  });
+
+  it("rejects invalid options with the one application error", async () => {
+    const promise = gradeLab({ lab: labWith(podChecks), cluster: new FakeCluster(NS), namespace: "Not A Namespace" });
+    await expect(promise).rejects.toBeInstanceOf(GraderError);
+    await expect(promise).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+  });
+
+  it("never puts credentials in a report", async () => {
+    const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
+    const text = JSON.stringify(await gradeLab({ lab: labWith(podChecks), cluster }));
+    expect(text).not.toMatch(/token|password|client-key|Bearer/i);
+  });
+});
+
+describe("fillTemplate", () => {
+  it("fills {observed} and keeps the message under 200 characters", () => {
+    expect(fillTemplate("Expected X; found {observed}.", "Y")).toBe("Expected X; found Y.");
+    const long = fillTemplate(`Expected ${"x".repeat(150)}; found {observed}.`, "y".repeat(300));
+    expect(long.length).toBeLessThan(200);
+    expect(long.endsWith("....")).toBe(true);
+  });
+});
+
+// The immutability lab against in-memory clusters shaped like its solution, its mutants and nothing.
+describe("immutability lab over a fake cluster", () => {
+  async function lab(): Promise<TLab> {
+    const found = await findLab("runtime-security/immutable-containers", path.join(import.meta.dirname, "..", "lessons"));
+    if (!found) throw new Error("lab missing");
+    return found;
+  }
+
+  // Plays kubelet: turns applied manifests into pods with the status the real image would reach.
+  function clusterFrom(manifests: TManifest[], namespaceLabels: Record<string, string>): FakeCluster {
+    const cluster = new FakeCluster(NS);
+    for (const manifest of manifests) {
+      if (manifest.kind !== "Pod") {
+        cluster.addObject(manifest);
+        continue;
+      }
+      const spec = manifest.spec as { containers: { securityContext?: { readOnlyRootFilesystem?: boolean }; volumeMounts?: { mountPath: string }[] }[] };
+      const container = spec.containers[0]!;
+      const mounts = (container.volumeMounts ?? []).map((m) => m.mountPath);
+      const crashes = container.securityContext?.readOnlyRootFilesystem === true && !(mounts.includes("/var/cache/nginx") && mounts.includes("/var/run"));
+      const status = (crashes ? podFixture("nginx-broken-crashloop") : podFixture("nginx-running")).status;
+      cluster.addPod(NS, { ...manifest, status } as never, crashes ? { current: "", previous: 'nginx: [emerg] mkdir() "/var/cache/nginx/client_temp" failed (30: Read-only file system)\n' } : { current: "start worker processes\n" });
+    }
+    cluster.admission = (object) => {
+      const policy = manifests.find((m) => m.kind === "ValidatingAdmissionPolicy");
+      const binding = manifests.find((m) => m.kind === "ValidatingAdmissionPolicyBinding") as { spec?: { validationActions?: string[]; matchResources?: { namespaceSelector?: { matchLabels?: Record<string, string> } } } } | undefined;
+      if (!policy || !binding || !binding.spec?.validationActions?.includes("Deny")) return null;
+      const selector = binding.spec.matchResources?.namespaceSelector?.matchLabels ?? {};
+      if (!Object.entries(selector).every(([k, v]) => namespaceLabels[k] === v)) return null;
+      const containers = (object.spec as { containers: { securityContext?: { readOnlyRootFilesystem?: boolean } }[] }).containers;
+      if (containers.every((c) => c.securityContext?.readOnlyRootFilesystem === true)) return null;
+      return { kind: "rejected", code: 422, reason: "Invalid", message: `ValidatingAdmissionPolicy 'require-readonly-rootfs' with binding 'require-readonly-rootfs-binding' denied request` };
+    };
+    return cluster;
+  }
+
+  it("scores 0 on an empty namespace, with no check passing", async () => {
+    const report = await gradeLab({ lab: await lab(), cluster: new FakeCluster(NS) });
+    expect(report.score).toBe(0);
+    expect(report.counts.pass).toBe(0);
+    expect(report.counts.error).toBe(0);
+  });
+
+  it("gives the reference solution full marks", async () => {
+    const l = await lab();
+    const report = await gradeLab({ lab: l, cluster: clusterFrom(l.solution.manifests, l.solution.namespaceLabels) });
+    expect(report.results.filter((r) => r.status !== "pass").map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
+    expect(report.score).toBe(report.maxScore);
+    expect(report.maxScore).toBe(31);
+  });
+
+  it("fails exactly the checks each mutant declares", async () => {
+    const l = await lab();
+    for (const mutant of l.mutants) {
+      const report = await gradeLab({ lab: l, cluster: clusterFrom(mutant.manifests, mutant.namespaceLabels ?? l.solution.namespaceLabels) });
+      const failed = report.results.filter((r) => r.status !== "pass").map((r) => r.checkId).sort();
+      expect({ mutant: mutant.id, failed }).toEqual({ mutant: mutant.id, failed: [...mutant.mustFail].sort() });
+    }
+  });
+});

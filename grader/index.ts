@@ -1,0 +1,28 @@
+// The grader's public API: what the web app, the CLIs and the tests call.
+export { loadAllLabs, loadLab, findLab } from "./lab/load-lab";
+export { ZLabIdSchema, type TLab, type TTask, type TCheck, type TCheckType, type TManifest, type TMutant } from "./lab/schema";
+export { gradeLab, ZGradeTimeoutsSchema, type GradeLabOptions, type TGradeTimeouts } from "./grade-lab";
+export { checkConnection, type ConnectionStatus } from "./check-connection";
+export {
+  connectCluster,
+  listContexts,
+  ZConnectOptionsSchema,
+  ZKubeconfigSourceSchema,
+  type ConnectResult,
+  type ConnectFailure,
+  type ContextInfo,
+  type ListContextsResult,
+  type TConnectOptions,
+  type TKubeconfigSource,
+} from "./cluster/connect-cluster";
+export type { ClusterPort, ClusterFailure, CallResult } from "./port";
+export type {
+  GradeReport,
+  CheckResult,
+  CheckStatus,
+  CheckOutcome,
+  Evidence,
+  TaskScore,
+  RunProblem,
+} from "./report";
+export { GraderError, isGraderError, type GraderErrorCode, type LabIssue } from "./errors";

@@ -1,0 +1,116 @@
+import { createHash } from "node:crypto";
+import { readFile, readdir } from "node:fs/promises";
+import path from "node:path";
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import type { z } from "zod";
+import { GraderError, type LabIssue } from "../errors";
+import { ZLabFileSchema, ZLabIdSchema, type TLab } from "./schema";
+
+/** Where lessons live when the caller does not say: the app and the CLIs both run from the repo root. */
+export function defaultLessonsDir(): string {
+  return path.join(process.cwd(), "lessons");
+}
+
+/** Loads and validates one lab file; throws GraderError LAB_INVALID with file, line and field per problem. */
+export async function loadLab(file: string): Promise<TLab> {
+  const absolute = path.resolve(file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(absolute);
+  } catch (cause) {
+    throw new GraderError("LAB_UNREADABLE", `${absolute}: cannot read lab file (${(cause as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  return parseLab(bytes, absolute);
+}
+
+/** Validates lab file bytes that were read from `file` (exported for tests of the error locations). */
+export function parseLab(bytes: Buffer | string, file: string): TLab {
+  const text = typeof bytes === "string" ? bytes : bytes.toString("utf8");
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const relative = path.relative(process.cwd(), file);
+  const display = relative && !relative.startsWith("..") ? relative : file;
+  if (doc.errors.length > 0) {
+    const issues = doc.errors.map((error) => {
+      const pos = lineCounter.linePos(error.pos[0]);
+      return { file: display, line: pos.line, column: pos.col, field: "", message: error.message.split("\n")[0] ?? error.message };
+    });
+    throw invalid(display, issues);
+  }
+  const parsed = ZLabFileSchema.safeParse(doc.toJS({ maxAliasCount: 1000 }));
+  if (!parsed.success) {
+    throw invalid(display, parsed.error.issues.map((issue) => locate(issue, doc, lineCounter, display)));
+  }
+  return {
+    ...parsed.data,
+    id: labIdFromFile(file),
+    file,
+    contentVersion: createHash("sha256").update(bytes).digest("hex"),
+  };
+}
+
+/** Loads every `<module>/<lesson>/lab.yaml` under lessonsDir, sorted by id; any invalid file throws. */
+export async function loadAllLabs(lessonsDir: string = defaultLessonsDir()): Promise<TLab[]> {
+  const modules = await readdir(lessonsDir, { withFileTypes: true }).catch(() => []);
+  const files: string[] = [];
+  for (const mod of modules.filter((entry) => entry.isDirectory())) {
+    const lessons = await readdir(path.join(lessonsDir, mod.name), { withFileTypes: true });
+    for (const lesson of lessons.filter((entry) => entry.isDirectory())) {
+      const candidate = path.join(lessonsDir, mod.name, lesson.name, "lab.yaml");
+      if (await readFile(candidate).then(() => true, () => false)) files.push(candidate);
+    }
+  }
+  const labs = await Promise.all(files.map((file) => loadLab(file)));
+  return labs.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Loads the lab with id "<module>/<lesson>", or null when the id is malformed or has no lab file. */
+export async function findLab(labId: string, lessonsDir: string = defaultLessonsDir()): Promise<TLab | null> {
+  const id = ZLabIdSchema.safeParse(labId);
+  if (!id.success) return null;
+  const [mod, lesson] = id.data.split("/") as [string, string];
+  const file = path.join(lessonsDir, mod, lesson, "lab.yaml");
+  try {
+    return await loadLab(file);
+  } catch (error) {
+    if (error instanceof GraderError && error.code === "LAB_UNREADABLE") return null;
+    throw error;
+  }
+}
+
+function labIdFromFile(file: string): string {
+  const dir = path.dirname(file);
+  return `${path.basename(path.dirname(dir))}/${path.basename(dir)}`;
+}
+
+function invalid(display: string, issues: LabIssue[]): GraderError {
+  const lines = issues.map((i) => `  ${i.file}:${i.line}:${i.column} ${i.field ? `${i.field}: ` : ""}${i.message}`);
+  return new GraderError("LAB_INVALID", `${display}: invalid lab file\n${lines.join("\n")}`, issues);
+}
+
+// Walks the zod path as far as the YAML document has nodes, so a missing key points at its parent.
+function locate(issue: z.core.$ZodIssue, doc: Document, lineCounter: LineCounter, display: string): LabIssue {
+  const keys = issue.path.map((k) => (typeof k === "symbol" ? String(k) : k));
+  let node: unknown = doc.contents;
+  let offset = 0;
+  for (const key of keys) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
+      if (!pair) break;
+      const keyNode = pair.key as { range?: [number, number, number] } | null;
+      offset = keyNode?.range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof key === "number") {
+      const item = node.items[key] as { range?: [number, number, number] } | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  if (keys.length === 0 && doc.contents && "range" in doc.contents) offset = doc.contents.range?.[0] ?? 0;
+  const pos = lineCounter.linePos(offset);
+  const field = keys.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
+  return { file: display, line: pos.line, column: pos.col, field, message: issue.message };
+}

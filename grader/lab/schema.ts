@@ -1,0 +1,238 @@
+import { z } from "zod";
+
+const ZNameSchema = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a lowercase DNS label (a-z, 0-9, '-')")
+  .max(63);
+
+const ZRegexSchema = z.string().min(1).refine((source) => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be a valid regular expression");
+
+/** A Kubernetes manifest as written in a lab file; unknown fields are the API server's business. */
+export const ZManifestSchema = z.looseObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+  metadata: z.looseObject({ name: ZNameSchema.or(z.string().regex(/^[a-z0-9.-]+$/).max(253)) }),
+});
+export type TManifest = z.infer<typeof ZManifestSchema>;
+
+/** Reference to any object by apiVersion/kind/name; namespaced kinds live in the lab namespace. */
+export const ZObjectRefSchema = z.strictObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+  name: z.string().min(1).max(253),
+});
+export type TObjectRef = z.infer<typeof ZObjectRefSchema>;
+
+const checkBase = {
+  id: ZNameSchema,
+  title: z.string().min(1),
+  points: z.number().int().positive(),
+  // `{observed}` is replaced with what the grader saw; the filled message is capped below 200 chars.
+  failureMessage: z.string().min(1).max(199),
+  hint: z.string().min(1),
+  lesson: z.string().regex(/^#[a-z0-9-]+$/, "must be a lesson anchor like #why-nginx-fails"),
+  // Checks (earlier in the file) that must pass for this one to count, e.g. "not privileged any more"
+  // only means something once the privileged variant was made.
+  requires: z.array(ZNameSchema).min(1).optional(),
+};
+
+export const ZObjectExistsCheckSchema = z.strictObject({
+  ...checkBase,
+  type: z.literal("objectExists"),
+  object: ZObjectRefSchema,
+});
+
+export const ZPodConditionCheckSchema = z
+  .strictObject({
+    ...checkBase,
+    type: z.literal("podCondition"),
+    pod: ZNameSchema,
+    container: ZNameSchema,
+    expect: z
+      .strictObject({
+        phase: z.array(z.enum(["Pending", "Running", "Succeeded", "Failed", "Unknown"])).min(1).optional(),
+        ready: z.boolean().optional(),
+        restartCountAtLeast: z.number().int().nonnegative().optional(),
+        // Matches the current waiting/terminated reason or the last termination reason.
+        reasonIn: z.array(z.string().min(1)).min(1).optional(),
+      })
+      .refine((e) => Object.keys(e).length > 0, "needs at least one of phase, ready, restartCountAtLeast, reasonIn"),
+  });
+
+export const ZFieldCheckSchema = z
+  .strictObject({
+    ...checkBase,
+    type: z.literal("field"),
+    pod: ZNameSchema.optional(),
+    container: ZNameSchema.optional(),
+    object: ZObjectRefSchema.optional(),
+    path: z.string().min(1).optional(),
+    equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    absentOrFalse: z.literal(true).optional(),
+    contains: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    emptyDirMountAt: z.string().startsWith("/").optional(),
+  })
+  .superRefine((c, ctx) => {
+    const ops = (["equals", "absentOrFalse", "contains", "emptyDirMountAt"] as const).filter((k) => c[k] !== undefined);
+    if (ops.length !== 1) {
+      ctx.addIssue({ code: "custom", path: ["equals"], message: `needs exactly one of equals, absentOrFalse, contains, emptyDirMountAt (found ${ops.length})` });
+    }
+    if ((c.pod === undefined) === (c.object === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["pod"], message: "needs exactly one target: pod (with container) or object" });
+    }
+    if (c.pod !== undefined && c.container === undefined) {
+      ctx.addIssue({ code: "custom", path: ["container"], message: "a pod field check must name its container" });
+    }
+    if (c.emptyDirMountAt !== undefined && c.pod === undefined) {
+      ctx.addIssue({ code: "custom", path: ["emptyDirMountAt"], message: "emptyDirMountAt applies to a pod container" });
+    }
+    if (c.emptyDirMountAt === undefined && c.path === undefined) {
+      ctx.addIssue({ code: "custom", path: ["path"], message: "a field check needs a path" });
+    }
+  });
+
+export const ZExecCheckSchema = z.strictObject({
+  ...checkBase,
+  type: z.literal("exec"),
+  pod: ZNameSchema,
+  container: ZNameSchema,
+  // argv, never a shell string built from input; `{{probeFile}}` becomes a fresh unique name per run.
+  command: z.array(z.string().min(1)).min(1),
+  expect: z.strictObject({
+    exit: z.union([z.literal("zero"), z.literal("nonzero"), z.number().int().min(0).max(255)]),
+    outputMatches: ZRegexSchema.optional(),
+  }),
+  cleanup: z.array(z.string().min(1)).min(1).optional(),
+});
+
+export const ZLogsCheckSchema = z.strictObject({
+  ...checkBase,
+  type: z.literal("logs"),
+  pod: ZNameSchema,
+  container: ZNameSchema,
+  pattern: ZRegexSchema,
+  from: z.enum(["current", "previous", "any"]).default("any"),
+});
+
+export const ZDryRunRejectedCheckSchema = z.strictObject({
+  ...checkBase,
+  type: z.literal("dryRunRejected"),
+  manifest: ZManifestSchema,
+  messageMatches: ZRegexSchema.optional(),
+});
+
+export const ZCheckSchema = z.discriminatedUnion("type", [
+  ZObjectExistsCheckSchema,
+  ZPodConditionCheckSchema,
+  ZFieldCheckSchema,
+  ZExecCheckSchema,
+  ZLogsCheckSchema,
+  ZDryRunRejectedCheckSchema,
+]);
+export type TCheck = z.infer<typeof ZCheckSchema>;
+export type TCheckType = TCheck["type"];
+export type TObjectExistsCheck = z.infer<typeof ZObjectExistsCheckSchema>;
+export type TPodConditionCheck = z.infer<typeof ZPodConditionCheckSchema>;
+export type TFieldCheck = z.infer<typeof ZFieldCheckSchema>;
+export type TExecCheck = z.infer<typeof ZExecCheckSchema>;
+export type TLogsCheck = z.infer<typeof ZLogsCheckSchema>;
+export type TDryRunRejectedCheck = z.infer<typeof ZDryRunRejectedCheckSchema>;
+
+export const ZTaskSchema = z
+  .strictObject({
+    id: ZNameSchema,
+    title: z.string().min(1),
+    points: z.number().int().positive(),
+    instructions: z.string().min(1),
+    checks: z.array(ZCheckSchema).min(1),
+  })
+  .superRefine((task, ctx) => {
+    const sum = task.checks.reduce((total, check) => total + check.points, 0);
+    if (sum !== task.points) {
+      ctx.addIssue({ code: "custom", path: ["points"], message: `task points (${task.points}) must equal the sum of its checks' points (${sum})` });
+    }
+  });
+export type TTask = z.infer<typeof ZTaskSchema>;
+
+const ZLabelsSchema = z.record(z.string().min(1).max(317), z.string().max(63));
+
+export const ZMutantSchema = z.strictObject({
+  id: ZNameSchema,
+  description: z.string().min(1),
+  /** Labels for the namespace; the solution's when absent. */
+  namespaceLabels: ZLabelsSchema.optional(),
+  manifests: z.array(ZManifestSchema).min(1),
+  mustFail: z.array(ZNameSchema).min(1),
+  // exact: every check not listed must pass; otherwise the listed ones must fail and others may do anything.
+  exact: z.boolean().default(true),
+});
+export type TMutant = z.infer<typeof ZMutantSchema>;
+
+/** The lab file (`lessons/<module>/<lesson>/lab.yaml`). */
+export const ZLabFileSchema = z
+  .strictObject({
+    title: z.string().min(1),
+    namespace: ZNameSchema,
+    tasks: z.array(ZTaskSchema).min(1),
+    solution: z.strictObject({
+      /** Labels the learner puts on the lab namespace (e.g. what a policy binding selects on). */
+      namespaceLabels: ZLabelsSchema.default({}),
+      manifests: z.array(ZManifestSchema).min(1),
+    }),
+    mutants: z.array(ZMutantSchema).default([]),
+  })
+  .superRefine((lab, ctx) => {
+    const seen = new Set<string>();
+    lab.tasks.forEach((task, t) =>
+      task.checks.forEach((check, c) => {
+        if (seen.has(check.id)) {
+          ctx.addIssue({ code: "custom", path: ["tasks", t, "checks", c, "id"], message: `duplicate check id "${check.id}"` });
+        }
+        seen.add(check.id);
+      }),
+    );
+    const earlier = new Set<string>();
+    lab.tasks.forEach((task, t) =>
+      task.checks.forEach((check, c) => {
+        check.requires?.forEach((id, r) => {
+          if (!earlier.has(id)) {
+            ctx.addIssue({ code: "custom", path: ["tasks", t, "checks", c, "requires", r], message: `"${id}" must be a check that appears earlier in the file` });
+          }
+        });
+        earlier.add(check.id);
+      }),
+    );
+    const taskIds = new Set<string>();
+    lab.tasks.forEach((task, t) => {
+      if (taskIds.has(task.id)) ctx.addIssue({ code: "custom", path: ["tasks", t, "id"], message: `duplicate task id "${task.id}"` });
+      taskIds.add(task.id);
+    });
+    lab.mutants.forEach((mutant, m) =>
+      mutant.mustFail.forEach((id, i) => {
+        if (!seen.has(id)) {
+          ctx.addIssue({ code: "custom", path: ["mutants", m, "mustFail", i], message: `unknown check id "${id}"` });
+        }
+      }),
+    );
+  });
+export type TLabFile = z.infer<typeof ZLabFileSchema>;
+
+/** A validated lab as the grader and the web app use it. */
+export type TLab = TLabFile & {
+  /** "<module>/<lesson>", from the file's location. */
+  id: string;
+  /** Absolute path of lab.yaml. */
+  file: string;
+  /** sha256 (hex) of the lab file's bytes: results graded against older content can be told apart. */
+  contentVersion: string;
+};
+
+/** Lab ids are "<module>/<lesson>"; validated before they ever touch the file system. */
+export const ZLabIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9-]*$/, "lab id must look like module/lesson");

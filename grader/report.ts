@@ -1,0 +1,136 @@
+import type { TCheckType } from "./lab/schema";
+
+export type CheckStatus = "pass" | "fail" | "error";
+
+/**
+ * Why a check ended as it did. `fail` outcomes describe the learner's cluster state; `error` outcomes mean
+ * the grader could not look (and so never count as a pass).
+ */
+export type CheckOutcome =
+  // pass
+  | "passed"
+  // fail
+  | "failed"
+  | "namespace-missing"
+  | "pod-missing"
+  | "container-missing"
+  | "container-not-running"
+  | "object-missing"
+  | "admitted"
+  | "requires-unmet"
+  // error
+  | "cluster-unreachable"
+  | "unauthorized"
+  | "forbidden"
+  | "timeout"
+  | "exec-timeout"
+  | "run-timeout"
+  | "unexpected";
+
+export type PodEvidence = {
+  type: "pod";
+  pod: string;
+  container: string;
+  phase: string | null;
+  ready: boolean | null;
+  restartCount: number | null;
+  /** "running", "waiting: CrashLoopBackOff", "terminated: Error (exit 1)", or null when not reported. */
+  state: string | null;
+  lastTermination: string | null;
+};
+
+export type FieldEvidence = { type: "field"; target: string; path: string; values: unknown[] };
+
+export type MountEvidence = {
+  type: "mount";
+  pod: string;
+  container: string;
+  mountPath: string;
+  volume: string | null;
+  /** The volume source kind, e.g. "emptyDir", "hostPath", or null when nothing is mounted there. */
+  source: string | null;
+};
+
+export type ExecEvidence = {
+  type: "exec";
+  pod: string;
+  container: string;
+  argv: string[];
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  cleanup: { argv: string[]; exitCode: number | null; note?: string } | null;
+};
+
+export type LogsEvidence = { type: "logs"; pod: string; container: string; source: "current" | "previous" | null; excerpt: string };
+
+export type DryRunEvidence = {
+  type: "dryRun";
+  kind: string;
+  name: string;
+  admitted: boolean;
+  code: number | null;
+  reason: string | null;
+  message: string | null;
+};
+
+export type ObjectEvidence = { type: "object"; apiVersion: string; kind: string; name: string; found: boolean };
+
+/** A cluster call that did not answer as needed (which call, what came back). */
+export type CallEvidence = { type: "call"; call: string; failure: string; detail: string };
+
+export type Evidence =
+  | PodEvidence
+  | FieldEvidence
+  | MountEvidence
+  | ExecEvidence
+  | LogsEvidence
+  | DryRunEvidence
+  | ObjectEvidence
+  | CallEvidence;
+
+/** One check's result: plain JSON, safe to send to a browser. */
+export type CheckResult = {
+  checkId: string;
+  taskId: string;
+  type: TCheckType;
+  title: string;
+  status: CheckStatus;
+  outcome: CheckOutcome;
+  points: number;
+  awarded: number;
+  /** Learner-facing, under 200 characters: what was expected and what was found, or what to do. */
+  message: string;
+  /** What the grader observed, one short line (also used to fill the lab's failure template). */
+  observed: string;
+  hint: string;
+  /** "#anchor" within the lesson page. */
+  lessonAnchor: string;
+  /** "/lessons/<module>/<lesson>#anchor". */
+  lessonHref: string;
+  evidence: Evidence[];
+  durationMs: number;
+};
+
+export type TaskScore = { taskId: string; title: string; score: number; maxScore: number };
+
+/** A run-level problem worth one banner instead of N identical check errors. */
+export type RunProblem = { outcome: "cluster-unreachable" | "unauthorized" | "namespace-missing"; message: string };
+
+/** The result of one grading run. */
+export type GradeReport = {
+  labId: string;
+  contentVersion: string;
+  namespace: string;
+  server: string;
+  context: string | null;
+  status: "passed" | "failed" | "error";
+  score: number;
+  maxScore: number;
+  counts: { pass: number; fail: number; error: number };
+  problem: RunProblem | null;
+  tasks: TaskScore[];
+  results: CheckResult[];
+  startedAt: string;
+  durationMs: number;
+};

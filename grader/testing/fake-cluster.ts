@@ -1,0 +1,175 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { CallResult, ClusterFailure, ClusterPort, ExecOutput, KubeObject, ObjectRef } from "../port";
+
+type ExecArgs = Parameters<ClusterPort["exec"]>[0];
+type Method = "version" | "readNamespace" | "readPod" | "readObject" | "readLogs" | "exec" | "create" | "delete";
+
+/** Loads a pod fixture (realistic `kubectl get pod -o json` output) from grader/testing/fixtures. */
+export function podFixture(name: string): KubeObject {
+  return JSON.parse(readFileSync(path.join(import.meta.dirname, "fixtures", `${name}.json`), "utf8")) as KubeObject;
+}
+
+/**
+ * An in-memory cluster behind the port. Pods exec like a read-only-root nginx container: writes succeed only
+ * under emptyDir mounts, `apt update` fails as it does on the real image.
+ */
+export class FakeCluster implements ClusterPort {
+  readonly server = "https://127.0.0.1:6443";
+  readonly context: string | null = "kind-cks";
+  readonly calls: { method: Method; args: unknown }[] = [];
+  namespaces = new Set<string>();
+  private readonly pods = new Map<string, KubeObject>();
+  private readonly objects = new Map<string, KubeObject>();
+  private readonly logs = new Map<string, { current?: string; previous?: string }>();
+  /** Forces a method to fail (or hang, with "hang") regardless of state. */
+  failures: Partial<Record<Method, ClusterFailure | "hang">> = {};
+  /** Overrides exec entirely. */
+  execHandler: ((args: ExecArgs) => CallResult<ExecOutput> | Promise<CallResult<ExecOutput>>) | null = null;
+  /** Admission for creates: return a failure to reject. */
+  admission: (manifest: KubeObject) => ClusterFailure | null = () => null;
+
+  constructor(namespace?: string) {
+    if (namespace) this.namespaces.add(namespace);
+  }
+
+  addPod(namespace: string, pod: KubeObject, logs?: { current?: string; previous?: string }): this {
+    this.namespaces.add(namespace);
+    const name = pod.metadata?.name ?? "";
+    this.pods.set(`${namespace}/${name}`, { ...pod, metadata: { ...pod.metadata, namespace } });
+    const container = ((pod.spec as { containers?: { name: string }[] } | undefined)?.containers ?? [])[0]?.name ?? "";
+    if (logs) this.logs.set(`${namespace}/${name}/${container}`, logs);
+    return this;
+  }
+
+  addObject(object: KubeObject, namespace?: string): this {
+    this.objects.set(this.key(object.apiVersion ?? "", object.kind ?? "", object.metadata?.name ?? "", namespace), object);
+    return this;
+  }
+
+  /** Number of calls made to a method (e.g. to prove pod reads are shared). */
+  count(method: Method): number {
+    return this.calls.filter((c) => c.method === method).length;
+  }
+
+  async version(): Promise<CallResult<{ gitVersion: string }>> {
+    return this.answer("version", {}, () => ({ ok: true, value: { gitVersion: "v1.32.0" } }));
+  }
+
+  async readNamespace(name: string): Promise<CallResult<KubeObject>> {
+    return this.answer("readNamespace", { name }, () =>
+      this.namespaces.has(name)
+        ? { ok: true, value: { apiVersion: "v1", kind: "Namespace", metadata: { name } } }
+        : notFound(`namespaces "${name}" not found`),
+    );
+  }
+
+  async readPod(namespace: string, name: string): Promise<CallResult<KubeObject>> {
+    return this.answer("readPod", { namespace, name }, () => {
+      const pod = this.pods.get(`${namespace}/${name}`);
+      return pod ? { ok: true, value: structuredClone(pod) } : notFound(`pods "${name}" not found`);
+    });
+  }
+
+  async readObject(ref: ObjectRef): Promise<CallResult<KubeObject>> {
+    return this.answer("readObject", ref, () => {
+      if (ref.apiVersion === "v1" && ref.kind === "Pod") return this.pods.has(`${ref.namespace}/${ref.name}`) ? { ok: true, value: this.pods.get(`${ref.namespace}/${ref.name}`)! } : notFound("pod");
+      const object = this.objects.get(this.key(ref.apiVersion, ref.kind, ref.name, ref.namespace)) ?? this.objects.get(this.key(ref.apiVersion, ref.kind, ref.name));
+      return object ? { ok: true, value: structuredClone(object) } : notFound(`${ref.kind} "${ref.name}" not found`);
+    });
+  }
+
+  async readLogs(args: { namespace: string; pod: string; container: string; previous: boolean }): Promise<CallResult<string>> {
+    return this.answer("readLogs", args, () => {
+      if (!this.pods.has(`${args.namespace}/${args.pod}`)) return notFound(`pods "${args.pod}" not found`);
+      const logs = this.logs.get(`${args.namespace}/${args.pod}/${args.container}`) ?? {};
+      const text = args.previous ? logs.previous : logs.current ?? "";
+      if (text === undefined) {
+        return { ok: false, failure: { kind: "unexpected", code: 400, message: `previous terminated container "${args.container}" in pod "${args.pod}" not found` } };
+      }
+      return { ok: true, value: text };
+    });
+  }
+
+  async exec(args: ExecArgs): Promise<CallResult<ExecOutput>> {
+    return this.answer("exec", args, () => (this.execHandler ? this.execHandler(args) : this.simulateExec(args)));
+  }
+
+  async create(manifest: KubeObject, options: { namespace: string; dryRun?: boolean }): Promise<CallResult<KubeObject>> {
+    return this.answer("create", { manifest, options }, () => {
+      if (manifest.kind !== "Namespace" && !this.namespaces.has(options.namespace)) return notFound(`namespaces "${options.namespace}" not found`);
+      const rejection = this.admission(manifest);
+      if (rejection) return { ok: false, failure: rejection };
+      if (!options.dryRun) {
+        if (manifest.kind === "Pod") this.addPod(options.namespace, manifest);
+        else if (manifest.kind === "Namespace") this.namespaces.add(manifest.metadata?.name ?? "");
+        else this.addObject(manifest, options.namespace);
+      }
+      return { ok: true, value: manifest };
+    });
+  }
+
+  async delete(ref: ObjectRef): Promise<CallResult<null>> {
+    return this.answer("delete", ref, () => {
+      const existed = this.objects.delete(this.key(ref.apiVersion, ref.kind, ref.name, ref.namespace)) || this.pods.delete(`${ref.namespace}/${ref.name}`);
+      return existed ? { ok: true, value: null } : notFound(`${ref.kind} "${ref.name}" not found`);
+    });
+  }
+
+  private async answer<T>(method: Method, args: unknown, run: () => CallResult<T> | Promise<CallResult<T>>): Promise<CallResult<T>> {
+    this.calls.push({ method, args });
+    const forced = this.failures[method];
+    if (forced === "hang") return new Promise(() => {});
+    if (forced) return { ok: false, failure: forced };
+    await Promise.resolve();
+    return run();
+  }
+
+  private key(apiVersion: string, kind: string, name: string, namespace?: string): string {
+    return `${apiVersion}/${kind}/${namespace ?? ""}/${name}`;
+  }
+
+  private simulateExec(args: ExecArgs): CallResult<ExecOutput> {
+    const pod = this.pods.get(`${args.namespace}/${args.pod}`);
+    if (!pod) return notFound(`pods "${args.pod}" not found`);
+    const spec = pod.spec as {
+      containers: { name: string; securityContext?: { readOnlyRootFilesystem?: boolean }; volumeMounts?: { name: string; mountPath: string }[] }[];
+      volumes?: { name: string; emptyDir?: object }[];
+    };
+    const container = spec.containers.find((c) => c.name === args.container);
+    const status = (pod.status as { containerStatuses?: { name: string; state?: { running?: object } }[] } | undefined)?.containerStatuses?.find((s) => s.name === args.container);
+    if (!container || !status?.state?.running) {
+      return { ok: false, failure: { kind: "unexpected", code: 400, message: `container ${args.container} is not valid for pod ${args.pod}` } };
+    }
+    const readOnlyRoot = container.securityContext?.readOnlyRootFilesystem === true;
+    const writable = (file: string) =>
+      !readOnlyRoot || (container.volumeMounts ?? []).some((m) => file.startsWith(`${m.mountPath}/`) && spec.volumes?.find((v) => v.name === m.name)?.emptyDir);
+    const [cmd, ...rest] = args.command;
+    if (cmd === "sh" && rest[0] === "-c" && rest[1] !== undefined) {
+      // Just enough shell for lab probes: `cmd "$1" && cmd "$1"` with positional arguments.
+      const positional = rest.slice(2);
+      let last: CallResult<ExecOutput> = { ok: true, value: { exitCode: 0, stdout: "", stderr: "" } };
+      for (const part of rest[1].split("&&")) {
+        const argv = part.trim().split(/\s+/).map((word) => word.replace(/^"\$(\d)"$/, (_m, n: string) => positional[Number(n)] ?? ""));
+        last = this.simulateExec({ ...args, command: argv });
+        if (!last.ok || last.value.exitCode !== 0) return last;
+      }
+      return last;
+    }
+    if (cmd === "touch" && rest[0]) {
+      return writable(rest[0])
+        ? { ok: true, value: { exitCode: 0, stdout: "", stderr: "" } }
+        : { ok: true, value: { exitCode: 1, stdout: "", stderr: `touch: cannot touch '${rest[0]}': Read-only file system\n` } };
+    }
+    if ((cmd === "apt" || cmd === "apt-get") && rest[0] === "update") {
+      if (!readOnlyRoot) return { ok: true, value: { exitCode: 100, stdout: "", stderr: "E: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Temporary failure resolving 'deb.debian.org'\n" } };
+      return { ok: true, value: { exitCode: 100, stdout: "", stderr: "E: List directory /var/lib/apt/lists/partial is missing. - Acquire (30: Read-only file system)\n" } };
+    }
+    if (cmd === "rm") return { ok: true, value: { exitCode: 0, stdout: "", stderr: "" } };
+    return { ok: true, value: { exitCode: 127, stdout: "", stderr: `sh: ${cmd}: not found\n` } };
+  }
+}
+
+function notFound<T>(message: string): CallResult<T> {
+  return { ok: false, failure: { kind: "not-found", message } };
+}

@@ -1,0 +1,15 @@
+import { ZLabFileSchema, type TLab } from "../lab/schema";
+
+const common = { failureMessage: "Expected it; found {observed}.", hint: "Try again.", lesson: "#best-practices" };
+
+/** A one-task lab around the given checks (missing common fields filled in), validated like a real file. */
+export function labWith(checks: Record<string, unknown>[], namespace = "immutable-lab"): TLab {
+  const filled = checks.map((check) => ({ points: 1, title: String(check.id), ...common, ...check }));
+  const file = ZLabFileSchema.parse({
+    title: "Test lab",
+    namespace,
+    tasks: [{ id: "task", title: "Task", points: filled.reduce((s, c) => s + Number(c.points), 0), instructions: "Do it.", checks: filled }],
+    solution: { manifests: [{ apiVersion: "v1", kind: "Pod", metadata: { name: "x" } }] },
+  });
+  return { ...file, id: "test/lab", file: "/dev/null", contentVersion: "0".repeat(64) };
+}

@@ -1,0 +1,173 @@
+import { randomBytes } from "node:crypto";
+import { gradeLab, type TGradeTimeouts } from "../grade-lab";
+import type { TLab, TManifest } from "../lab/schema";
+import type { ClusterPort, KubeObject, ObjectRef } from "../port";
+import type { GradeReport } from "../report";
+
+/** One of the three integrity phases of a lab: nothing applied, the reference solution, or a mutant. */
+export type VerifyPhase = { name: string; kind: "empty" | "solution" | "mutant"; labels: Record<string, string>; manifests: TManifest[]; mustFail: string[]; exact: boolean };
+
+export type PhaseOutcome = {
+  phase: string;
+  namespace: string;
+  ok: boolean;
+  /** Every way the last report differs from what the phase expects (empty when ok). */
+  deviations: string[];
+  /** Check ids that did not pass in the last report. */
+  failedChecks: string[];
+  score: number;
+  maxScore: number;
+  attempts: number;
+  durationMs: number;
+  report: GradeReport | null;
+};
+
+export type VerifyLabResult = { labId: string; ok: boolean; phases: PhaseOutcome[]; preflight: string[] };
+
+export type VerifyLabOptions = {
+  lab: TLab;
+  cluster: ClusterPort;
+  /** How long a phase may take to reach its expected state (pods start, crash, get ready). */
+  settleMs?: number;
+  pollMs?: number;
+  timeouts?: TGradeTimeouts;
+  onPhase?: (outcome: PhaseOutcome) => void;
+  /** Grades only these phases by name ("empty", "solution", "mutant:<id>"). */
+  only?: string[];
+};
+
+/** The phases labs:verify runs for a lab, in order. */
+export function phasesOf(lab: TLab): VerifyPhase[] {
+  const labels = lab.solution.namespaceLabels;
+  return [
+    { name: "empty", kind: "empty", labels: {}, manifests: [], mustFail: [], exact: true },
+    { name: "solution", kind: "solution", labels, manifests: lab.solution.manifests, mustFail: [], exact: true },
+    ...lab.mutants.map((m): VerifyPhase => ({ name: `mutant:${m.id}`, kind: "mutant", labels: m.namespaceLabels ?? labels, manifests: m.manifests, mustFail: m.mustFail, exact: m.exact })),
+  ];
+}
+
+/** Compares a report with what a phase expects; returns the deviations (none means the phase holds). */
+export function deviationsFor(phase: VerifyPhase, report: GradeReport): string[] {
+  const deviations: string[] = [];
+  const errors = report.results.filter((r) => r.status === "error");
+  for (const r of errors) deviations.push(`${r.checkId}: grader error (${r.outcome}): ${r.message}`);
+  if (phase.kind === "empty") {
+    for (const r of report.results.filter((r) => r.status === "pass")) deviations.push(`${r.checkId} passes on an empty namespace (vacuous): ${r.observed}`);
+    if (report.score !== 0) deviations.push(`empty namespace scores ${report.score}/${report.maxScore}, expected 0`);
+    return deviations;
+  }
+  const mustFail = new Set(phase.mustFail);
+  for (const r of report.results) {
+    if (mustFail.has(r.checkId) && r.status === "pass") deviations.push(`${r.checkId} should fail but passes: ${r.observed}`);
+    if (!mustFail.has(r.checkId) && r.status === "fail" && (phase.kind === "solution" || phase.exact)) deviations.push(`${r.checkId} should pass but fails: ${r.message}`);
+  }
+  return deviations;
+}
+
+/** Runs every phase of a lab in its own fresh namespace and says which checks deviate. */
+export async function verifyLab(options: VerifyLabOptions): Promise<VerifyLabResult> {
+  const { lab, cluster } = options;
+  const preflight = await clusterScopedLeftovers(lab, cluster);
+  if (preflight.length > 0) return { labId: lab.id, ok: false, phases: [], preflight };
+  const phases: PhaseOutcome[] = [];
+  for (const phase of phasesOf(lab)) {
+    if (options.only && !options.only.includes(phase.name)) continue;
+    const outcome = await runPhase(phase, options);
+    phases.push(outcome);
+    options.onPhase?.(outcome);
+  }
+  return { labId: lab.id, ok: phases.every((p) => p.ok), phases, preflight };
+}
+
+async function runPhase(phase: VerifyPhase, options: VerifyLabOptions): Promise<PhaseOutcome> {
+  const { lab, cluster } = options;
+  const settleMs = options.settleMs ?? 90_000;
+  const pollMs = options.pollMs ?? 1_000;
+  const started = performance.now();
+  const namespace = `cks-verify-${randomBytes(3).toString("hex")}`;
+  const created: ObjectRef[] = [];
+  const outcome = (fields: Partial<PhaseOutcome>): PhaseOutcome => ({
+    phase: phase.name,
+    namespace,
+    ok: false,
+    deviations: [],
+    failedChecks: [],
+    score: 0,
+    maxScore: 0,
+    attempts: 0,
+    durationMs: Math.round(performance.now() - started),
+    report: null,
+    ...fields,
+  });
+
+  try {
+    const ns = await cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: phase.labels } }, { namespace });
+    if (!ns.ok) return outcome({ deviations: [`cannot create namespace ${namespace}: ${ns.failure.kind}: ${ns.failure.message}`] });
+    for (const manifest of phase.manifests) {
+      const object = renamespace(manifest, lab.namespace, namespace) as KubeObject;
+      const result = await cluster.create(object, { namespace });
+      if (!result.ok) return outcome({ deviations: [`applying ${manifest.kind} ${manifest.metadata.name} failed: ${result.failure.kind}: ${result.failure.message}`] });
+      const isNamespaced = Boolean(result.value.metadata?.namespace);
+      created.push({ apiVersion: manifest.apiVersion, kind: manifest.kind, name: manifest.metadata.name, ...(isNamespaced ? { namespace } : {}) });
+    }
+
+    let attempts = 0;
+    let report: GradeReport;
+    let deviations: string[];
+    // Pods need time to start, crash and become ready: grade until the phase holds or time runs out.
+    // A phase that allows other checks to fail (non-exact) must first settle, so a pod that is merely
+    // still starting does not count as the declared failure.
+    const minSettle = phase.kind === "mutant" && !phase.exact ? Math.min(10_000, settleMs) : 0;
+    for (;;) {
+      attempts += 1;
+      report = await gradeLab({ lab, cluster, namespace, ...(options.timeouts ? { timeouts: options.timeouts } : {}) });
+      deviations = deviationsFor(phase, report);
+      const elapsed = performance.now() - started;
+      if ((deviations.length === 0 && elapsed >= minSettle) || phase.kind === "empty" || elapsed > settleMs) break;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+    return outcome({
+      ok: deviations.length === 0,
+      deviations,
+      failedChecks: report.results.filter((r) => r.status !== "pass").map((r) => r.checkId),
+      score: report.score,
+      maxScore: report.maxScore,
+      attempts,
+      report,
+    });
+  } finally {
+    // Cluster-scoped objects (policies) would leak into the next phase, so they go first and always.
+    for (const ref of created.filter((r) => !r.namespace).reverse()) await cluster.delete(ref);
+    await cluster.delete({ apiVersion: "v1", kind: "Namespace", name: namespace });
+  }
+}
+
+// A policy left behind by an earlier run (or by hand) would make the empty namespace pass.
+async function clusterScopedLeftovers(lab: TLab, cluster: ClusterPort): Promise<string[]> {
+  const manifests = [...lab.solution.manifests, ...lab.mutants.flatMap((m) => m.manifests)];
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  for (const m of manifests) {
+    if (m.apiVersion === "v1" && m.kind === "Pod") continue;
+    const key = `${m.apiVersion}/${m.kind}/${m.metadata.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const read = await cluster.readObject({ apiVersion: m.apiVersion, kind: m.kind, name: m.metadata.name, namespace: lab.namespace });
+    if (read.ok && !read.value.metadata?.namespace) {
+      problems.push(`${m.kind} ${m.metadata.name} already exists in the cluster; delete it first (kubectl delete ${m.kind.toLowerCase()} ${m.metadata.name}), labs:verify creates its own.`);
+    } else if (!read.ok && read.failure.kind !== "not-found") {
+      problems.push(`cannot read ${m.kind} ${m.metadata.name}: ${read.failure.kind}: ${read.failure.message}`);
+    }
+  }
+  return problems;
+}
+
+/** Replaces every string equal to the lab's namespace (metadata, selectors) with the phase's namespace. */
+export function renamespace(value: unknown, from: string, to: string): unknown {
+  if (value === from) return to;
+  if (Array.isArray(value)) return value.map((v) => renamespace(v, from, to));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renamespace(v, from, to)]));
+  }
+  return value;
+}
