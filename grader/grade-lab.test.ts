@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { GraderError } from "./errors";
+import { AppError } from "@/lib/errors/app-error";
 import { fillTemplate, gradeLab } from "./grade-lab";
 import { findLab } from "./lab/load-lab";
 import type { TLab, TManifest } from "./lab/schema";
@@ -124,7 +124,7 @@ describe("gradeLab", () => {
 
   it("rejects invalid options with the one application error", async () => {
     const promise = gradeLab({ lab: labWith(podChecks), cluster: new FakeCluster(NS), namespace: "Not A Namespace" });
-    await expect(promise).rejects.toBeInstanceOf(GraderError);
+    await expect(promise).rejects.toBeInstanceOf(AppError);
     await expect(promise).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
   });
 

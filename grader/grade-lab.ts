@@ -7,7 +7,7 @@ import { checkLogsContain } from "./checks/logs-contain";
 import { checkObjectExists } from "./checks/object-exists";
 import { checkPodCondition } from "./checks/pod-condition";
 import { failureVerdict, namespaceMissingMessage, type CheckContext, type Verdict } from "./checks/verdict";
-import { GraderError } from "./errors";
+import { AppError } from "@/lib/errors/app-error";
 import type { TCheck, TLab } from "./lab/schema";
 import { ZPodSchema, type CallResult, type ClusterPort, type KubeObject, type TPod } from "./port";
 import type { CheckResult, GradeReport, RunProblem } from "./report";
@@ -47,7 +47,7 @@ const MESSAGE_LIMIT = 199;
 export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
   const parsed = ZGradeOptionsSchema.safeParse({ namespace: options.namespace, timeouts: options.timeouts });
   if (!parsed.success) {
-    throw new GraderError("INVALID_ARGUMENT", `gradeLab: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new AppError("INVALID_ARGUMENT", `gradeLab: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }
   const { lab, cluster, onResult } = options;
   const namespace = parsed.data.namespace ?? lab.namespace;

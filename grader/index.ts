@@ -25,4 +25,4 @@ export type {
   TaskScore,
   RunProblem,
 } from "./report";
-export { GraderError, isGraderError, type GraderErrorCode, type LabIssue } from "./errors";
+export { AppError, isAppError, type AppErrorCode, type ContentIssue } from "@/lib/errors/app-error";

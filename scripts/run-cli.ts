@@ -1,4 +1,3 @@
-import { isGraderError } from "@/grader";
 import { isAppError } from "@/lib/errors/app-error";
 
 /** Runs a command-line task; failures print one line, not a stack trace, and exit 1. */
@@ -8,7 +7,7 @@ export async function runCli(task: () => Promise<void>): Promise<void> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // Our own errors are written for people (file, line, field); anything else is cut to one line.
-    console.error(isAppError(error) || isGraderError(error) ? `error: ${message}` : `error: ${message.split("\n")[0]}`);
+    console.error(isAppError(error) ? `error: ${message}` : `error: ${message.split("\n")[0]}`);
     if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
     process.exit(1);
   }

@@ -21,6 +21,7 @@ stage() {
 stage lint npx eslint . --max-warnings=0
 stage typecheck npx tsc --noEmit
 stage vitest npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
+stage labs:verify npm run --silent labs:verify
 stage playwright npx playwright test
 
 echo ""

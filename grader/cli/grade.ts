@@ -1,5 +1,5 @@
 import { connectCluster } from "../cluster/connect-cluster";
-import { isGraderError } from "../errors";
+import { isAppError } from "@/lib/errors/app-error";
 import { gradeLab } from "../grade-lab";
 import { findLab } from "../lab/load-lab";
 import type { CheckResult, GradeReport } from "../report";
@@ -62,7 +62,7 @@ function line(r: CheckResult, c: ReturnType<typeof painter>): string[] {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(isGraderError(error) ? error.message : error);
+    console.error(isAppError(error) ? error.message : error);
     process.exit(2);
   },
 );

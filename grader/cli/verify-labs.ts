@@ -1,5 +1,5 @@
 import { connectCluster } from "../cluster/connect-cluster";
-import { isGraderError } from "../errors";
+import { isAppError } from "@/lib/errors/app-error";
 import { loadAllLabs } from "../lab/load-lab";
 import type { PhaseOutcome, VerifyLabResult } from "../verify/verify-lab";
 import { verifyLab } from "../verify/verify-lab";
@@ -70,7 +70,7 @@ function phaseLine(p: PhaseOutcome, c: ReturnType<typeof painter>): string {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(isGraderError(error) ? error.message : error);
+    console.error(isAppError(error) ? error.message : error);
     process.exit(2);
   },
 );

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { slugify } from "@/lib/content/slug";
-import { GraderError } from "../errors";
+import { AppError } from "@/lib/errors/app-error";
 import { findLab, loadAllLabs, loadLab, parseLab } from "./load-lab";
 
 const VALID = `title: Demo
@@ -36,11 +36,11 @@ solution:
 mutants: []
 `;
 
-function issuesOf(text: string, file = "/repo/lessons/m/l/lab.yaml"): GraderError {
+function issuesOf(text: string, file = "/repo/lessons/m/l/lab.yaml"): AppError {
   try {
     parseLab(text, file);
   } catch (error) {
-    if (error instanceof GraderError) return error;
+    if (error instanceof AppError) return error;
     throw error;
   }
   throw new Error("expected parseLab to throw");

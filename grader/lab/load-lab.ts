@@ -3,7 +3,7 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
-import { GraderError, type LabIssue } from "../errors";
+import { AppError, isAppError, type ContentIssue as LabIssue } from "@/lib/errors/app-error";
 import { ZLabFileSchema, ZLabIdSchema, type TLab } from "./schema";
 
 /** Where lessons live when the caller does not say: the app and the CLIs both run from the repo root. */
@@ -11,14 +11,14 @@ export function defaultLessonsDir(): string {
   return path.join(process.cwd(), "lessons");
 }
 
-/** Loads and validates one lab file; throws GraderError LAB_INVALID with file, line and field per problem. */
+/** Loads and validates one lab file; throws AppError LAB_INVALID with file, line and field per problem. */
 export async function loadLab(file: string): Promise<TLab> {
   const absolute = path.resolve(file);
   let bytes: Buffer;
   try {
     bytes = await readFile(absolute);
   } catch (cause) {
-    throw new GraderError("LAB_UNREADABLE", `${absolute}: cannot read lab file (${(cause as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new AppError("LAB_UNREADABLE", `${absolute}: cannot read lab file (${(cause as NodeJS.ErrnoException).code ?? "error"})`);
   }
   return parseLab(bytes, absolute);
 }
@@ -73,7 +73,7 @@ export async function findLab(labId: string, lessonsDir: string = defaultLessons
   try {
     return await loadLab(file);
   } catch (error) {
-    if (error instanceof GraderError && error.code === "LAB_UNREADABLE") return null;
+    if (isAppError(error, "LAB_UNREADABLE")) return null;
     throw error;
   }
 }
@@ -83,9 +83,9 @@ function labIdFromFile(file: string): string {
   return `${path.basename(path.dirname(dir))}/${path.basename(dir)}`;
 }
 
-function invalid(display: string, issues: LabIssue[]): GraderError {
+function invalid(display: string, issues: LabIssue[]): AppError {
   const lines = issues.map((i) => `  ${i.file}:${i.line}:${i.column} ${i.field ? `${i.field}: ` : ""}${i.message}`);
-  return new GraderError("LAB_INVALID", `${display}: invalid lab file\n${lines.join("\n")}`, issues);
+  return new AppError("LAB_INVALID", `${display}: invalid lab file\n${lines.join("\n")}`, issues);
 }
 
 // Walks the zod path as far as the YAML document has nodes, so a missing key points at its parent.
