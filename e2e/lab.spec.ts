@@ -59,6 +59,8 @@ test("a learner works through the lab: nothing scores zero, then task 1, then ev
   await expect(running.locator(".check-message")).toContainText(/nginx/);
   await running.getByRole("button", { name: "Show hint" }).click();
   await expect(running.locator(".hint")).toBeVisible();
+  await running.locator("summary", { hasText: "Evidence" }).click();
+  await expect(running.locator(".evidence")).toContainText(`kubectl get pod nginx -n ${NAMESPACE}`);
   // Evidence is what the cluster showed: the crashing pod's state, as kubectl would.
   await crashCheck.locator("summary", { hasText: "Evidence" }).click();
   await expect(crashCheck.locator(".evidence")).toContainText(/Restarts/);

@@ -73,7 +73,12 @@ describe("podCondition", () => {
   });
 
   it("tells a missing pod, a missing container and a missing namespace apart", async () => {
-    expect(await grade(new FakeCluster(NS), healthy)).toMatchObject({ status: "fail", outcome: "pod-missing", message: `Pod nginx not found in namespace ${NS}: create it first.` });
+    expect(await grade(new FakeCluster(NS), healthy)).toMatchObject({
+      status: "fail",
+      outcome: "pod-missing",
+      message: `Pod nginx not found in namespace ${NS}: create it first.`,
+      evidence: [{ type: "call", call: `kubectl get pod nginx -n ${NS}`, failure: "not-found" }],
+    });
     expect(await grade(running(), { ...healthy, container: "sidecar" })).toMatchObject({ outcome: "container-missing" });
     expect(await grade(new FakeCluster(), healthy)).toMatchObject({ outcome: "namespace-missing", message: `Namespace ${NS} does not exist: kubectl create namespace ${NS}` });
   });

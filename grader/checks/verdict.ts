@@ -59,11 +59,14 @@ export function failureVerdict(failure: ClusterFailure, call: string, cluster: P
 /** Verdict for a pod read that failed: tells a missing namespace from a missing pod. */
 export async function podReadFailure(failure: ClusterFailure, pod: string, ctx: CheckContext): Promise<Verdict> {
   if (failure.kind !== "not-found") return failureVerdict(failure, `get pod ${pod}`, ctx.cluster);
+  // The evidence shows the call a learner can repeat with kubectl to see the same answer.
   const ns = await ctx.readNamespace();
   if (!ns.ok && ns.failure.kind === "not-found") {
-    return fail(`namespace ${ctx.namespace} not found`, [], "namespace-missing", namespaceMissingMessage(ctx.namespace));
+    const evidence: Evidence[] = [{ type: "call", call: `kubectl get namespace ${ctx.namespace}`, failure: "not-found", detail: `namespaces "${ctx.namespace}" not found` }];
+    return fail(`namespace ${ctx.namespace} not found`, evidence, "namespace-missing", namespaceMissingMessage(ctx.namespace));
   }
-  return fail(`pod ${pod} not found`, [], "pod-missing", `Pod ${pod} not found in namespace ${ctx.namespace}: create it first.`);
+  const evidence: Evidence[] = [{ type: "call", call: `kubectl get pod ${pod} -n ${ctx.namespace}`, failure: "not-found", detail: `pods "${pod}" not found` }];
+  return fail(`pod ${pod} not found`, evidence, "pod-missing", `Pod ${pod} not found in namespace ${ctx.namespace}: create it first.`);
 }
 
 /** What to tell a learner whose lab namespace does not exist. */
