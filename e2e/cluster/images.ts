@@ -1,0 +1,166 @@
+import { spawn } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { debianMirror, podman, prepareHost, stateDir } from "./host";
+
+/** Everything kubelet needs to know about a local image. */
+export type TLocalImage = { ref: string; user: string };
+
+const nginxRef = "localhost/cks-test/nginx:latest";
+const busyboxRef = "localhost/cks-test/busybox:latest";
+const knownImages: Record<string, TLocalImage> = {
+  nginx: { ref: nginxRef, user: "" },
+  busybox: { ref: busyboxRef, user: "" },
+};
+
+/**
+ * Maps a manifest's image reference to a locally built image. Any tag of `nginx` or `busybox` on
+ * Docker Hub maps to ours, because no registry is reachable and learners' manifests pin tags freely.
+ */
+export function resolveImage(image: string): TLocalImage | undefined {
+  let name = image.trim().split("@")[0] ?? "";
+  const lastSlash = name.lastIndexOf("/");
+  const colon = name.lastIndexOf(":");
+  if (colon > lastSlash) name = name.slice(0, colon);
+  name = name.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "").replace(/^library\//, "");
+  return knownImages[name];
+}
+
+function run(command: string, args: string[], options: { input?: NodeJS.ReadableStream; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: [options.input ? "pipe" : "ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); });
+    child.stderr?.on("data", (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); });
+    if (options.input && child.stdin) options.input.pipe(child.stdin);
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${output}`))));
+  });
+}
+
+async function importRootfs(rootfs: string, ref: string, changes: string[]): Promise<void> {
+  const env = prepareHost();
+  const tar = spawn("tar", ["--numeric-owner", "-C", rootfs, "-c", "."], { stdio: ["ignore", "pipe", "inherit"] });
+  await run("podman", ["import", ...changes.flatMap((change) => ["--change", change]), "-", ref], { input: tar.stdout, env });
+}
+
+const pathEnv = "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+// Upstream nginx image layout: only /var/cache/nginx and /var/run must be writable, logs go to the
+// container's stdout/stderr, workers run as user nginx (uid 101).
+const nginxConf = `user nginx;
+worker_processes auto;
+error_log /var/log/nginx/error.log notice;
+pid /var/run/nginx.pid;
+
+events {
+    worker_connections 1024;
+}
+
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log /var/log/nginx/access.log;
+    sendfile on;
+    keepalive_timeout 65;
+    client_body_temp_path /var/cache/nginx/client_temp;
+    proxy_temp_path /var/cache/nginx/proxy_temp;
+    fastcgi_temp_path /var/cache/nginx/fastcgi_temp;
+    uwsgi_temp_path /var/cache/nginx/uwsgi_temp;
+    scgi_temp_path /var/cache/nginx/scgi_temp;
+    include /etc/nginx/conf.d/*.conf;
+}
+`;
+const nginxDefaultSite = `server {
+    listen 80;
+    listen [::]:80;
+    server_name localhost;
+    location / {
+        root /usr/share/nginx/html;
+        index index.html index.htm;
+    }
+}
+`;
+
+async function buildNginx(workDir: string): Promise<void> {
+  const rootfs = path.join(workDir, "nginx");
+  await run("debootstrap", ["--variant=minbase", "--include=nginx-light", "bookworm", rootfs, debianMirror()]);
+  writeFileSync(path.join(rootfs, "etc/nginx/nginx.conf"), nginxConf);
+  mkdirSync(path.join(rootfs, "etc/nginx/conf.d"), { recursive: true });
+  writeFileSync(path.join(rootfs, "etc/nginx/conf.d/default.conf"), nginxDefaultSite);
+  mkdirSync(path.join(rootfs, "usr/share/nginx/html"), { recursive: true });
+  writeFileSync(path.join(rootfs, "usr/share/nginx/html/index.html"), "<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head><body><h1>Welcome to nginx!</h1></body></html>\n");
+  rmSync(path.join(rootfs, "etc/nginx/sites-enabled"), { recursive: true, force: true });
+  rmSync(path.join(rootfs, "var/log/nginx"), { recursive: true, force: true });
+  mkdirSync(path.join(rootfs, "var/log/nginx"), { recursive: true });
+  symlinkSync("/dev/stdout", path.join(rootfs, "var/log/nginx/access.log"));
+  symlinkSync("/dev/stderr", path.join(rootfs, "var/log/nginx/error.log"));
+  mkdirSync(path.join(rootfs, "var/cache/nginx"), { recursive: true });
+  await run("chroot", [rootfs, "sh", "-c", "groupadd -r -g 101 nginx && useradd -r -u 101 -g nginx -d /nonexistent -s /bin/false nginx"]);
+  // apt lists (partial included) stay absent so `apt update` on a read-only root fails the way the
+  // upstream image does; the caches only cost space.
+  rmSync(path.join(rootfs, "var/lib/apt/lists"), { recursive: true, force: true });
+  mkdirSync(path.join(rootfs, "var/lib/apt/lists"), { recursive: true });
+  rmSync(path.join(rootfs, "var/cache/apt"), { recursive: true, force: true });
+  mkdirSync(path.join(rootfs, "var/cache/apt"), { recursive: true });
+  await importRootfs(rootfs, nginxRef, [pathEnv, 'CMD ["nginx", "-g", "daemon off;"]', "STOPSIGNAL SIGQUIT", "EXPOSE 80"]);
+}
+
+async function buildBusybox(workDir: string): Promise<void> {
+  const debDir = path.join(workDir, "debs");
+  mkdirSync(debDir, { recursive: true });
+  try {
+    await run("apt-get", ["download", "busybox-static"], { cwd: debDir });
+  } catch {
+    await run("apt-get", ["update"]);
+    await run("apt-get", ["download", "busybox-static"], { cwd: debDir });
+  }
+  const deb = readdirSync(debDir).find((file) => file.endsWith(".deb"));
+  if (!deb) throw new Error("apt-get download busybox-static produced no .deb");
+  const extracted = path.join(workDir, "busybox-deb");
+  await run("dpkg-deb", ["-x", path.join(debDir, deb), extracted]);
+  const rootfs = path.join(workDir, "busybox");
+  for (const dir of ["bin", "sbin", "usr/bin", "usr/sbin", "etc", "tmp", "root", "home", "var", "proc", "sys", "dev"]) {
+    mkdirSync(path.join(rootfs, dir), { recursive: true });
+  }
+  chmodSync(path.join(rootfs, "tmp"), 0o1777);
+  await run("cp", [path.join(extracted, "bin/busybox"), path.join(rootfs, "bin/busybox")]);
+  await run("chroot", [rootfs, "/bin/busybox", "--install", "-s"]);
+  writeFileSync(path.join(rootfs, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n");
+  writeFileSync(path.join(rootfs, "etc/group"), "root:x:0:\nnobody:x:65534:\n");
+  await importRootfs(rootfs, busyboxRef, [pathEnv, 'CMD ["sh"]']);
+}
+
+async function imageExists(ref: string): Promise<boolean> {
+  return (await podman(["image", "exists", ref], { allowFailure: true })).code === 0;
+}
+
+/** Builds the nginx and busybox images into podman's store unless they are already there. */
+export async function ensureImages(log: (line: string) => void = () => {}): Promise<void> {
+  prepareHost();
+  const builds: Array<Promise<void>> = [];
+  for (const [ref, build] of [[nginxRef, buildNginx], [busyboxRef, buildBusybox]] as const) {
+    if (await imageExists(ref)) continue;
+    builds.push((async () => {
+      log(`building ${ref} (once; cached in podman's store)`);
+      mkdirSync(stateDir, { recursive: true });
+      const workDir = mkdtempSync(path.join(stateDir, "image-build-"));
+      try {
+        await build(workDir);
+      } finally {
+        rmSync(workDir, { recursive: true, force: true });
+      }
+      log(`built ${ref}`);
+    })());
+  }
+  const results = await Promise.allSettled(builds);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+/** True when both local images exist already. */
+export async function imagesCached(): Promise<boolean> {
+  return (await imageExists(nginxRef)) && (await imageExists(busyboxRef));
+}
+
+export const localImageRefs = [nginxRef, busyboxRef] as const;

@@ -1,0 +1,461 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { execFile } from "node:child_process";
+import { backoffAfterRun, shouldRestart } from "./backoff";
+import { instanceDir, instanceId, ownerLabel, podman, prepareHost, processAlive, stateDir } from "./host";
+import { resolveImage } from "./images";
+import { podmanRunArgs, runAsNonRootProblem, unsupportedVolume, type TVolumePaths } from "./podman-args";
+import { computeConditions, computePhase } from "./pod-status";
+import type { TContainer, TContainerState, TContainerStatus, TPod, TPodStatus } from "./types";
+
+const execFileAsync = promisify(execFile);
+const podUidLabel = "io.cks-lab.pod-uid";
+/** Host folder that holds this process's pods' emptyDir volumes. */
+export const podsDir = path.join(instanceDir, "pods");
+
+/** Receives kubelet events (`kubectl describe` shows them): type, reason, message, container field path. */
+export type TEventSink = (type: "Normal" | "Warning", reason: string, message: string, fieldPath?: string) => void;
+
+type TContainerRecord = {
+  spec: TContainer;
+  init: boolean;
+  attempt: number;
+  currentId?: string;
+  currentName?: string;
+  previousId?: string;
+  backoffMs?: number;
+  lastStartedAt?: number;
+  status: TContainerStatus;
+  timer?: NodeJS.Timeout;
+  handlingDeathOf?: string;
+};
+
+const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+
+function podmanTime(value: string | undefined): string | undefined {
+  if (!value || value.startsWith("0001-")) return undefined;
+  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})/.exec(value);
+  return match ? `${match[1]}T${match[2]}Z` : undefined;
+}
+
+/** Runs one pod's containers with kubelet's life cycle; publishes status through `onStatus`. */
+export class PodWorker {
+  private readonly records: TContainerRecord[];
+  private stopped = false;
+  private initDone: boolean;
+  private initFailed = false;
+  private sandboxReady = false;
+  private volumes: TVolumePaths = {};
+  private readonly startTime = nowIso();
+  private readonly tmpfsMounts: string[] = [];
+  // podman can report a death before `podman run -d` has returned the id.
+  private readonly earlyDeaths = new Set<string>();
+
+  constructor(private pod: TPod, private readonly onStatus: (status: TPodStatus) => void, private readonly onEvent: TEventSink = () => {}) {
+    const hasInit = (pod.spec.initContainers ?? []).length > 0;
+    const make = (spec: TContainer, init: boolean): TContainerRecord => ({
+      spec,
+      init,
+      attempt: 0,
+      status: {
+        name: spec.name,
+        image: spec.image,
+        imageID: "",
+        ready: false,
+        started: false,
+        restartCount: 0,
+        // App containers wait behind init containers with PodInitializing, as kubelet reports them.
+        state: { waiting: { reason: init || hasInit ? "PodInitializing" : "ContainerCreating" } },
+        lastState: {},
+      },
+    });
+    this.records = [...(pod.spec.initContainers ?? []).map((spec) => make(spec, true)), ...pod.spec.containers.map((spec) => make(spec, false))];
+    this.initDone = !hasInit;
+  }
+
+  get uid(): string {
+    return this.pod.metadata.uid ?? "";
+  }
+
+  /** Status right now, computed like kubelet's status manager. */
+  currentStatus(): TPodStatus {
+    const initStatuses = this.records.filter((record) => record.init).map((record) => record.status);
+    const containerStatuses = this.records.filter((record) => !record.init).map((record) => record.status);
+    const phase = computePhase({ restartPolicy: this.pod.spec.restartPolicy ?? "Always", initContainerStatuses: initStatuses, initDone: this.initDone, initFailed: this.initFailed, containerStatuses });
+    const previous = this.pod.status?.conditions ?? [];
+    const conditions = computeConditions({
+      now: nowIso(),
+      previous,
+      sandboxReady: this.sandboxReady,
+      initDone: this.initDone,
+      phase,
+      containerStatuses,
+      pendingInitNames: initStatuses.filter((status) => !(status.state.terminated && status.state.terminated.exitCode === 0)).map((status) => status.name),
+    });
+    return {
+      phase,
+      conditions,
+      hostIP: "127.0.0.1",
+      startTime: this.startTime,
+      ...(initStatuses.length > 0 ? { initContainerStatuses: structuredClone(initStatuses) } : {}),
+      containerStatuses: structuredClone(containerStatuses),
+      qosClass: "BestEffort",
+    };
+  }
+
+  private publish(): void {
+    if (this.stopped) return;
+    const status = this.currentStatus();
+    this.pod = { ...this.pod, status };
+    this.onStatus(status);
+  }
+
+  /** Starts the pod: volumes, then init containers one by one, then all app containers. */
+  async start(): Promise<void> {
+    try {
+      await this.prepareVolumes();
+    } catch (error) {
+      for (const record of this.records) record.status.state = { waiting: { reason: "CreateContainerConfigError", message: `failed to prepare volumes: ${String(error)}` } };
+      this.publish();
+      return;
+    }
+    this.sandboxReady = true;
+    this.publish();
+    if (!this.initDone) {
+      await this.runNextInit();
+      return;
+    }
+    await this.startAppContainers();
+  }
+
+  private async prepareVolumes(): Promise<void> {
+    const podDir = path.join(podsDir, this.uid);
+    for (const volume of this.pod.spec.volumes ?? []) {
+      if (!volume.emptyDir) continue;
+      const dir = path.join(podDir, "volumes", volume.name);
+      mkdirSync(dir, { recursive: true });
+      if (volume.emptyDir.medium === "Memory") {
+        await execFileAsync("mount", ["-t", "tmpfs", "-o", "mode=1777", "tmpfs", dir]);
+        this.tmpfsMounts.push(dir);
+      }
+      // Kubernetes creates emptyDirs world-writable so non-root containers can use them.
+      chmodSync(dir, 0o777);
+      this.volumes[volume.name] = dir;
+    }
+  }
+
+  private async runNextInit(): Promise<void> {
+    const next = this.records.find((record) => record.init && !(record.status.state.terminated?.exitCode === 0));
+    if (!next) {
+      this.initDone = true;
+      for (const record of this.records.filter((candidate) => !candidate.init)) record.status.state = { waiting: { reason: "ContainerCreating" } };
+      this.publish();
+      await this.startAppContainers();
+      return;
+    }
+    await this.startContainer(next);
+  }
+
+  private async startAppContainers(): Promise<void> {
+    await Promise.all(this.records.filter((record) => !record.init).map((record) => this.startContainer(record)));
+  }
+
+  private async startContainer(record: TContainerRecord): Promise<void> {
+    if (this.stopped) return;
+    const spec = record.spec;
+    const image = resolveImage(spec.image);
+    if (!image) {
+      const policy = spec.imagePullPolicy ?? "IfNotPresent";
+      record.status.state = policy === "Never"
+        ? { waiting: { reason: "ErrImageNeverPull", message: `Container image "${spec.image}" is not present with pull policy of Never` } }
+        : { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${spec.image}": no registry is reachable from the podman test cluster; only nginx and busybox exist locally` } };
+      const field = this.fieldPath(record);
+      if (policy === "Never") {
+        this.onEvent("Warning", "ErrImageNeverPull", record.status.state.waiting?.message ?? "", field);
+        this.onEvent("Warning", "Failed", "Error: ErrImageNeverPull", field);
+      } else {
+        this.onEvent("Warning", "Failed", `Failed to pull image "${spec.image}": no registry is reachable from the podman test cluster`, field);
+        this.onEvent("Warning", "Failed", "Error: ErrImagePull", field);
+        this.onEvent("Normal", "BackOff", `Back-off pulling image "${spec.image}"`, field);
+        this.onEvent("Warning", "Failed", "Error: ImagePullBackOff", field);
+      }
+      this.publish();
+      return;
+    }
+    const problem = runAsNonRootProblem(this.pod, spec, image.user) ?? unsupportedVolume(this.pod, spec);
+    this.onEvent("Normal", "Pulled", `Container image "${spec.image}" already present on machine`, this.fieldPath(record));
+    if (problem) {
+      record.status.state = { waiting: { reason: problem.reason, message: problem.message } };
+      this.onEvent("Warning", "Failed", `Error: ${problem.message}`, this.fieldPath(record));
+      this.publish();
+      return;
+    }
+    const name = `k8s_${spec.name}_${this.pod.metadata.name}_${this.pod.metadata.namespace}_${this.uid.slice(0, 8)}_${record.attempt}`;
+    const args = podmanRunArgs({ pod: this.pod, container: spec, containerName: name, labels: { [ownerLabel]: instanceId, [podUidLabel]: this.uid }, volumes: this.volumes, imageRef: image.ref });
+    const startedAt = Date.now();
+    const result = await podman(["run", "-d", ...args], { allowFailure: true });
+    if (this.stopped) {
+      await podman(["rm", "-f", "-t", "0", name], { allowFailure: true });
+      return;
+    }
+    record.status.imageID = image.ref;
+    if (result.code !== 0) {
+      // The container exists but its process never started (e.g. command not found): kubelet reports StartError 128.
+      const id = (await podman(["inspect", "--format", "{{.Id}}", name], { allowFailure: true })).stdout.trim();
+      this.rotateContainer(record, id, name);
+      const message = result.stderr.trim().replace(/^Error: /, "");
+      this.onEvent("Warning", "Failed", `Error: ${message}`, this.fieldPath(record));
+      this.onExit(record, { exitCode: 128, reason: "StartError", message, startedAt: new Date(startedAt).toISOString().replace(/\.\d{3}Z$/, "Z"), finishedAt: nowIso() });
+      return;
+    }
+    const id = result.stdout.trim();
+    this.onEvent("Normal", "Created", `Created container: ${spec.name}`, this.fieldPath(record));
+    this.onEvent("Normal", "Started", `Started container ${spec.name}`, this.fieldPath(record));
+    this.rotateContainer(record, id, name);
+    record.lastStartedAt = startedAt;
+    record.status.containerID = `podman://${id}`;
+    record.status.started = true;
+    record.status.ready = !record.init;
+    record.status.state = { running: { startedAt: nowIso() } };
+    this.publish();
+    if (this.earlyDeaths.delete(id)) await this.containerDied(id);
+  }
+
+  private fieldPath(record: TContainerRecord): string {
+    return `spec.${record.init ? "initContainers" : "containers"}{${record.spec.name}}`;
+  }
+
+  /** kubelet keeps one dead container per container for `logs --previous`; older ones go. */
+  private rotateContainer(record: TContainerRecord, id: string, name: string): void {
+    const older = record.previousId;
+    record.previousId = record.currentId;
+    record.currentId = id || name;
+    record.currentName = name;
+    record.attempt += 1;
+    if (older) void podman(["rm", "-f", "-t", "0", older], { allowFailure: true });
+  }
+
+  /** Called by the cluster when podman reports that one of this pod's containers died. */
+  async containerDied(containerId: string): Promise<void> {
+    const record = this.records.find((candidate) => candidate.currentId === containerId);
+    if (this.stopped) return;
+    if (!record) {
+      if (!this.records.some((candidate) => candidate.previousId === containerId)) this.earlyDeaths.add(containerId);
+      return;
+    }
+    if (!record.status.state.running || record.handlingDeathOf === containerId) return;
+    record.handlingDeathOf = containerId;
+    const inspect = await podman(["inspect", "--format", "{{.State.ExitCode}}|{{.State.StartedAt}}|{{.State.FinishedAt}}|{{.State.OOMKilled}}", containerId], { allowFailure: true });
+    const [code, started, finished, oom] = inspect.stdout.trim().split("|");
+    const exitCode = Number(code ?? 1);
+    this.onExit(record, {
+      exitCode,
+      reason: oom === "true" ? "OOMKilled" : exitCode === 0 ? "Completed" : "Error",
+      startedAt: podmanTime(started),
+      finishedAt: podmanTime(finished) ?? nowIso(),
+    });
+  }
+
+  private onExit(record: TContainerRecord, terminated: NonNullable<TContainerState["terminated"]>): void {
+    if (this.stopped) return;
+    const full = { ...terminated, ...(record.status.containerID ? { containerID: record.status.containerID } : {}) };
+    record.status.ready = false;
+    record.status.state = { terminated: full };
+    const restartPolicy = this.pod.spec.restartPolicy ?? "Always";
+    // Init containers restart under Always as under OnFailure: a successful one is never re-run.
+    const policy = record.init && restartPolicy === "Always" ? "OnFailure" : restartPolicy;
+    if (record.init && terminated.exitCode === 0) {
+      this.publish();
+      void this.runNextInit();
+      return;
+    }
+    if (!shouldRestart(policy, terminated.exitCode)) {
+      if (record.init) this.initFailed = true;
+      this.publish();
+      return;
+    }
+    const ranFor = record.lastStartedAt ? Date.now() - record.lastStartedAt : 0;
+    const delay = record.backoffMs === undefined ? 0 : record.backoffMs;
+    record.backoffMs = backoffAfterRun(record.backoffMs, ranFor);
+    this.publish();
+    const restart = () => {
+      record.timer = undefined;
+      if (this.stopped) return;
+      record.status.restartCount += 1;
+      record.status.lastState = { terminated: full };
+      void this.startContainer(record);
+    };
+    if (delay === 0) {
+      restart();
+      return;
+    }
+    // kubelet shows the crash for a sync period before it reports the back-off.
+    record.timer = setTimeout(() => {
+      if (this.stopped) return;
+      record.status.lastState = { terminated: full };
+      record.status.state = { waiting: { reason: "CrashLoopBackOff", message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${record.spec.name} pod=${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})` } };
+      this.onEvent("Warning", "BackOff", `Back-off restarting failed container ${record.spec.name} in pod ${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`, this.fieldPath(record));
+      this.publish();
+      record.timer = setTimeout(restart, Math.max(0, delay - 1000));
+    }, Math.min(1000, delay));
+  }
+
+  /** Re-checks containers believed to be running (after a gap in podman's event stream). */
+  async reconcile(): Promise<void> {
+    for (const record of this.records) {
+      if (!record.status.state.running || !record.currentId) continue;
+      const state = await podman(["inspect", "--format", "{{.State.Running}}", record.currentId], { allowFailure: true });
+      if (state.stdout.trim() !== "true") await this.containerDied(record.currentId);
+    }
+  }
+
+  /** The podman container id serving `container` now, or the previous one for `--previous`. */
+  containerId(container: string, previous: boolean): string | undefined {
+    const record = this.records.find((candidate) => candidate.spec.name === container);
+    return previous ? record?.previousId : record?.currentId;
+  }
+
+  /** Whether `container` is running right now (exec needs that). */
+  isRunning(container: string): boolean {
+    return this.records.find((candidate) => candidate.spec.name === container)?.status.state.running !== undefined;
+  }
+
+  /** Stops and removes every container and volume of this pod. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const record of this.records) if (record.timer) clearTimeout(record.timer);
+    // Every container is recorded as soon as `podman run` returns, and a run still in flight
+    // removes its own container when it sees `stopped`, so no listing is needed here.
+    const ids = this.records.flatMap((record) => [record.currentId, record.previousId]).filter((id): id is string => Boolean(id));
+    if (ids.length > 0) await podman(["rm", "-f", "-t", "0", ...ids], { allowFailure: true });
+    for (const dir of this.tmpfsMounts) await execFileAsync("umount", [dir]).catch(() => undefined);
+    rmSync(path.join(podsDir, this.uid), { recursive: true, force: true });
+  }
+}
+
+/** Follows `podman events` for container deaths and routes them to the owning worker. */
+export class DeathWatcher {
+  private child?: ChildProcess;
+  private buffer = "";
+  private stopped = false;
+
+  constructor(private readonly onDied: (containerId: string, podUid: string) => void, private readonly onRestart: () => void = () => {}) {}
+
+  start(): void {
+    this.stopped = false;
+    this.spawnWatcher();
+  }
+
+  private spawnWatcher(): void {
+    this.buffer = "";
+    // Replaying a little history closes the gap between spawning the stream and its first read;
+    // workers ignore deaths they have already handled.
+    const since = new Date(Date.now() - 5000).toISOString();
+    this.child = spawn("podman", ["events", "--since", since, "--format", "json", "--filter", "event=died", "--filter", `label=${ownerLabel}=${instanceId}`], { env: prepareHost(), stdio: ["ignore", "pipe", "ignore"] });
+    this.child.stdout?.on("data", (chunk: Buffer) => {
+      this.buffer += chunk.toString();
+      let newline = this.buffer.indexOf("\n");
+      while (newline >= 0) {
+        const line = this.buffer.slice(0, newline).trim();
+        this.buffer = this.buffer.slice(newline + 1);
+        newline = this.buffer.indexOf("\n");
+        if (!line) continue;
+        try {
+          const event = JSON.parse(line) as { ID?: string; Attributes?: Record<string, string> };
+          const uid = event.Attributes?.[podUidLabel];
+          if (event.ID && uid) this.onDied(event.ID, uid);
+        } catch {
+          // A partial or foreign line is not an event we can act on.
+        }
+      }
+    });
+    // If the event stream dies, deaths in between are found by asking podman directly.
+    this.child.on("exit", () => {
+      if (this.stopped) return;
+      setTimeout(() => {
+        if (this.stopped) return;
+        this.spawnWatcher();
+        this.onRestart();
+      }, 500);
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.child?.kill("SIGTERM");
+    this.child = undefined;
+  }
+}
+
+async function removeContainers(owners: (owner: string) => boolean): Promise<number> {
+  const listing = await podman(["ps", "-a", "--filter", `label=${ownerLabel}`, "--format", `{{.ID}} {{index .Labels "${ownerLabel}"}}`], { allowFailure: true });
+  const ids = listing.stdout.split("\n").filter(Boolean).map((line) => line.split(" ")).filter(([, owner]) => owners(owner ?? "")).map(([id]) => id ?? "");
+  if (ids.length > 0) await podman(["rm", "-f", "-t", "0", ...ids], { allowFailure: true });
+  return ids.length;
+}
+
+async function removeInstanceDir(dir: string): Promise<void> {
+  const mounts = await execFileAsync("awk", [`$2 ~ "^${dir}/" {print $2}`, "/proc/mounts"]).catch(() => ({ stdout: "" }));
+  for (const mount of mounts.stdout.split("\n").filter(Boolean)) await execFileAsync("umount", [mount]).catch(() => undefined);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Ends `podman events` watchers whose cluster process died without stopping them (kill -9). */
+function killOrphanWatchers(): void {
+  const marker = `label=${ownerLabel}=`;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+    } catch {
+      continue;
+    }
+    if (!args.includes("events")) continue;
+    const owner = args.find((arg) => arg.startsWith(marker))?.slice(marker.length);
+    if (owner && owner !== instanceId && !processAlive(Number(owner))) {
+      try {
+        process.kill(Number(entry), "SIGTERM");
+      } catch {
+        // Gone already.
+      }
+    }
+  }
+}
+
+/** Removes containers and pod volumes left behind by runs whose process is gone (a crash, a kill -9). */
+export async function removeLeftovers(): Promise<void> {
+  killOrphanWatchers();
+  await removeContainers((owner) => owner !== instanceId && !processAlive(Number(owner)));
+  const instances = path.join(stateDir, "instances");
+  if (!existsSync(instances)) return;
+  for (const entry of readdirSync(instances)) {
+    if (entry !== instanceId && !processAlive(Number(entry))) await removeInstanceDir(path.join(instances, entry));
+  }
+}
+
+/** Containers that belong to test clusters whose process is still running (other test runs on this machine). */
+export async function liveInstances(): Promise<Map<string, number>> {
+  const listing = await podman(["ps", "-a", "--filter", `label=${ownerLabel}`, "--format", `{{index .Labels "${ownerLabel}"}}`], { allowFailure: true });
+  const owners = new Map<string, number>();
+  for (const owner of listing.stdout.split("\n").filter(Boolean)) if (processAlive(Number(owner))) owners.set(owner, (owners.get(owner) ?? 0) + 1);
+  return owners;
+}
+
+/** Removes the containers and pod volumes of every test cluster whose process is gone; returns the container count. */
+export async function removeDeadInstances(): Promise<number> {
+  killOrphanWatchers();
+  const count = await removeContainers((owner) => !processAlive(Number(owner)));
+  const instances = path.join(stateDir, "instances");
+  if (existsSync(instances)) {
+    for (const entry of readdirSync(instances)) if (!processAlive(Number(entry))) await removeInstanceDir(path.join(instances, entry));
+  }
+  return count;
+}
+
+/** Removes this process's own pod folder (after its pods are stopped). */
+export async function removeOwnInstance(): Promise<void> {
+  await removeInstanceDir(instanceDir);
+}

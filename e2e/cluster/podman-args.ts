@@ -1,0 +1,98 @@
+import type { TContainer, TPod } from "./types";
+
+/** Where one pod volume lives on the host; emptyDirs are plain directories or tmpfs mounts. */
+export type TVolumePaths = Record<string, string>;
+
+/** Why a container cannot be created, as kubelet reports it in `waiting.reason/message`. */
+export type TConfigProblem = { reason: "CreateContainerConfigError"; message: string };
+
+/** Effective security settings of a container: the container's own context wins over the pod's. */
+export function effectiveSecurity(pod: TPod, container: TContainer) {
+  const podContext = pod.spec.securityContext ?? {};
+  const own = container.securityContext ?? {};
+  return {
+    runAsUser: own.runAsUser ?? podContext.runAsUser,
+    runAsGroup: own.runAsGroup ?? podContext.runAsGroup,
+    runAsNonRoot: own.runAsNonRoot ?? podContext.runAsNonRoot,
+    privileged: own.privileged === true,
+    readOnlyRootFilesystem: own.readOnlyRootFilesystem === true,
+    allowPrivilegeEscalation: own.allowPrivilegeEscalation,
+    capabilities: own.capabilities,
+  };
+}
+
+/**
+ * kubelet's runAsNonRoot check, done before creating the container: it refuses when the image would
+ * run as root and no non-zero runAsUser is given.
+ */
+export function runAsNonRootProblem(pod: TPod, container: TContainer, imageUser: string): TConfigProblem | undefined {
+  const security = effectiveSecurity(pod, container);
+  if (security.runAsNonRoot !== true) return undefined;
+  const podRef = `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+  if (security.runAsUser !== undefined) {
+    if (security.runAsUser === 0) return { reason: "CreateContainerConfigError", message: `container's runAsUser breaks non-root policy (pod: "${podRef}", container: ${container.name})` };
+    return undefined;
+  }
+  const user = imageUser.split(":")[0] ?? "";
+  if (user === "" || user === "0" || user === "root") {
+    return { reason: "CreateContainerConfigError", message: `container has runAsNonRoot and image will run as root (pod: "${podRef}", container: ${container.name})` };
+  }
+  if (!/^\d+$/.test(user)) {
+    return { reason: "CreateContainerConfigError", message: `container has runAsNonRoot and image has non-numeric user (${user}), cannot verify user is non-root (pod: "${podRef}", container: ${container.name})` };
+  }
+  return undefined;
+}
+
+/** Names of volume kinds the test cluster can mount; others make the container fail to start. */
+export function unsupportedVolume(pod: TPod, container: TContainer): TConfigProblem | undefined {
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = pod.spec.volumes?.find((candidate) => candidate.name === mount.name);
+    if (!volume) continue;
+    const kinds = Object.keys(volume).filter((key) => key !== "name");
+    if (kinds.length === 1 && kinds[0] === "emptyDir") continue;
+    return { reason: "CreateContainerConfigError", message: `volume "${mount.name}" of type ${kinds.join(",") || "<none>"} is not implemented by the podman test cluster (only emptyDir is)` };
+  }
+  for (const env of container.env ?? []) {
+    if (env.valueFrom !== undefined) return { reason: "CreateContainerConfigError", message: `env "${env.name}" uses valueFrom, which the podman test cluster does not implement` };
+  }
+  return undefined;
+}
+
+/** `podman run` arguments for one container of a pod (everything between `run -d` and the image). */
+export function podmanRunArgs(input: { pod: TPod; container: TContainer; containerName: string; labels: Record<string, string>; volumes: TVolumePaths; imageRef: string }): string[] {
+  const { pod, container } = input;
+  const security = effectiveSecurity(pod, container);
+  // Pods get no network of their own (no CNI here); host namespaces are shared when the spec asks.
+  const args = ["--name", input.containerName, "--network", pod.spec.hostNetwork ? "host" : "none", "--log-driver", "k8s-file"];
+  if (!pod.spec.hostNetwork) args.push("--hostname", pod.metadata.name ?? "pod");
+  if (pod.spec.hostPID) args.push("--pid", "host");
+  if (pod.spec.hostIPC) args.push("--ipc", "host");
+  for (const [key, value] of Object.entries(input.labels)) args.push("--label", `${key}=${value}`);
+  // Kubernetes adds no tmpfs on /run, /tmp or /var/tmp; podman does unless told not to.
+  if (security.readOnlyRootFilesystem) args.push("--read-only", "--read-only-tmpfs=false");
+  if (security.privileged) args.push("--privileged");
+  if (security.runAsUser !== undefined) args.push("--user", security.runAsGroup !== undefined ? `${security.runAsUser}:${security.runAsGroup}` : String(security.runAsUser));
+  else if (security.runAsGroup !== undefined) args.push("--group-add", String(security.runAsGroup));
+  for (const group of pod.spec.securityContext?.supplementalGroups ?? []) args.push("--group-add", String(group));
+  if (pod.spec.securityContext?.fsGroup !== undefined) args.push("--group-add", String(pod.spec.securityContext.fsGroup));
+  if (security.allowPrivilegeEscalation === false) args.push("--security-opt", "no-new-privileges");
+  for (const capability of security.capabilities?.drop ?? []) args.push("--cap-drop", capability);
+  for (const capability of security.capabilities?.add ?? []) args.push("--cap-add", capability);
+  for (const env of container.env ?? []) args.push("--env", `${env.name}=${env.value ?? ""}`);
+  if (container.workingDir) args.push("--workdir", container.workingDir);
+  // `kubectl run -i` / `kubectl attach` need the main process's stdin kept open.
+  if (container.stdin === true) args.push("--interactive");
+  if (container.tty === true) args.push("--tty");
+  for (const mount of container.volumeMounts ?? []) {
+    const hostPath = input.volumes[mount.name];
+    if (hostPath === undefined) continue;
+    args.push("--volume", `${hostPath}:${mount.mountPath}:${mount.readOnly ? "ro" : "rw"}`);
+  }
+  // Kubernetes' command replaces the image ENTRYPOINT and drops its CMD; args replace only CMD.
+  if (container.command && container.command.length > 0) {
+    args.push("--entrypoint", JSON.stringify(container.command));
+  }
+  args.push(input.imageRef);
+  if (container.args && container.args.length > 0) args.push(...container.args);
+  return args;
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { decodeKubernetesProtobuf } from "./protobuf";
+
+function field(number: number, payload: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([(number << 3) | 2, payload.length]), payload]);
+}
+const text = (number: number, value: string) => field(number, Buffer.from(value));
+
+describe("decodeKubernetesProtobuf", () => {
+  it("reads a Namespace as kubectl create namespace sends it", () => {
+    const label = field(11, Buffer.concat([text(1, "team"), text(2, "red")]));
+    const metadata = field(1, Buffer.concat([text(1, "lab"), label]));
+    const raw = Buffer.concat([metadata, field(2, Buffer.alloc(0)), field(3, Buffer.alloc(0))]);
+    const typeMeta = field(1, Buffer.concat([text(1, "v1"), text(2, "Namespace")]));
+    const body = Buffer.concat([Buffer.from("k8s\0", "binary"), typeMeta, field(2, raw)]);
+    expect(decodeKubernetesProtobuf(body)).toEqual({ apiVersion: "v1", kind: "Namespace", metadata: { name: "lab", labels: { team: "red" } }, spec: { finalizers: [] } });
+  });
+
+  it("refuses kinds it does not know instead of guessing", () => {
+    const typeMeta = field(1, Buffer.concat([text(1, "apps/v1"), text(2, "Deployment")]));
+    const body = Buffer.concat([Buffer.from("k8s\0", "binary"), typeMeta, field(2, Buffer.alloc(0))]);
+    expect(() => decodeKubernetesProtobuf(body)).toThrow(/protobuf bodies for Deployment are not implemented/);
+  });
+});
