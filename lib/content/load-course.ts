@@ -31,7 +31,11 @@ export interface Course {
  * Loads lessons/course.yaml and every lessons/<module>/<lesson>/lesson.md, validating all of it.
  * Fails with an AppError naming the file, line and field of the first problem.
  */
-export async function loadCourse(lessonsDir: string, displayRoot: string = path.dirname(lessonsDir)): Promise<Course> {
+export async function loadCourse(
+  lessonsDir: string,
+  displayRoot: string = path.dirname(lessonsDir),
+  options: { highlight?: boolean } = {},
+): Promise<Course> {
   const rel = (p: string) => path.relative(displayRoot, p) || p;
   const courseFile = path.join(lessonsDir, "course.yaml");
   if (!existsSync(courseFile)) throw new AppError("CONTENT_INVALID", `${rel(courseFile)}: file missing; it lists the course modules.`);
@@ -49,7 +53,7 @@ export async function loadCourse(lessonsDir: string, displayRoot: string = path.
       );
     }
     for (const lessonDir of subdirectories(path.join(lessonsDir, moduleDir))) {
-      const lesson = await loadLesson(path.join(lessonsDir, moduleDir, lessonDir), moduleDir, lessonDir, rel);
+      const lesson = await loadLesson(path.join(lessonsDir, moduleDir, lessonDir), moduleDir, lessonDir, rel, options);
       lessons.set(lesson.id, lesson);
     }
   }
@@ -63,7 +67,7 @@ export async function loadCourse(lessonsDir: string, displayRoot: string = path.
   return { title: course.title, modules, lessons };
 }
 
-async function loadLesson(dir: string, moduleId: string, slug: string, rel: (p: string) => string): Promise<Lesson> {
+async function loadLesson(dir: string, moduleId: string, slug: string, rel: (p: string) => string, options: { highlight?: boolean }): Promise<Lesson> {
   const file = path.join(dir, "lesson.md");
   const shown = rel(file);
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug)) {
@@ -81,7 +85,7 @@ async function loadLesson(dir: string, moduleId: string, slug: string, rel: (p: 
       `${shown}:${source.lineOf(["domain"]) ?? 1}: field "domain": expected "${moduleId}" (the module folder), found "${meta.domain}".`,
     );
   }
-  const document = await renderMarkdown(text.slice(match[0].length));
+  const document = await renderMarkdown(text.slice(match[0].length), options);
   return { ...meta, id: `${moduleId}/${slug}`, moduleId, slug, file: shown, document };
 }
 

@@ -1,10 +1,10 @@
 import { highlightCode } from "./highlight";
 import { parseLessonMarkdown, type Block, type LessonDocument } from "./markdown";
 
-/** Parses markdown and highlights its code blocks on the server. */
-export async function renderMarkdown(markdown: string): Promise<LessonDocument> {
+/** Parses markdown and (unless told not to, e.g. when only validating) highlights its code blocks. */
+export async function renderMarkdown(markdown: string, options: { highlight?: boolean } = {}): Promise<LessonDocument> {
   const document = parseLessonMarkdown(markdown);
-  await highlightBlocks(document.blocks);
+  if (options.highlight !== false) await highlightBlocks(document.blocks);
   return document;
 }
 
