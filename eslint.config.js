@@ -9,7 +9,7 @@ const noFramework = [
 const noClientNode = [{ name: "@kubernetes/client-node", message: "Only the grader's cluster adapter (grader/cluster/) imports client-node." }];
 
 export default tseslint.config(
-  { ignores: [".next/**", "node_modules/**", "lib/db/generated/**", "data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  { ignores: [".next/**", "node_modules/**", "lib/db/generated/**", "data/**", "test-results/**", ".test-reports/**", "playwright-report/**", "next-env.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -14,9 +14,9 @@ function read<T>(file: string, schema: z.ZodType<T>): T | null {
 }
 
 const rows: Array<[string, Counts | null]> = [];
-const vitest = read("test-results/vitest.json", ZVitestReport);
+const vitest = read(".test-reports/vitest.json", ZVitestReport);
 rows.push(["vitest", vitest && { passed: vitest.numPassedTests, failed: vitest.numFailedTests, skipped: vitest.numPendingTests + vitest.numTodoTests }]);
-const pw = read("test-results/playwright.json", ZPlaywrightReport);
+const pw = read(".test-reports/playwright.json", ZPlaywrightReport);
 rows.push(["playwright", pw && { passed: pw.stats.expected, failed: pw.stats.unexpected + pw.stats.flaky, skipped: pw.stats.skipped }]);
 
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
@@ -32,3 +32,5 @@ for (const [name, counts] of rows) {
   total.skipped += counts.skipped;
 }
 console.log(`total: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+// A runner that failed a test, or never wrote its report, fails the run even if its exit code did not.
+if (total.failed > 0) process.exitCode = 1;

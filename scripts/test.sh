@@ -4,8 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
-mkdir -p test-results
-rm -f test-results/vitest.json test-results/playwright.json
+mkdir -p .test-reports
+rm -f .test-reports/vitest.json .test-reports/playwright.json
 
 bash scripts/ensure-system-deps.sh || exit 1
 
@@ -20,12 +20,12 @@ stage() {
 
 stage lint npx eslint . --max-warnings=0
 stage typecheck npx tsc --noEmit
-stage vitest npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
+stage vitest npx vitest run --reporter=default --reporter=json --outputFile.json=.test-reports/vitest.json
 stage labs:verify npm run --silent labs:verify
 stage playwright npx playwright test
 
 echo ""
-npx tsx scripts/summarize-tests.ts
+npx tsx scripts/summarize-tests.ts || failed+=(summary)
 if [ ${#failed[@]} -gt 0 ]; then
   echo "Failed stages: ${failed[*]}"
   exit 1
