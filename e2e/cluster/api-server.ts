@@ -425,17 +425,21 @@ export class TestApiServer {
     return unknown.map((field) => `unknown field "${field}"`);
   }
 
-  private select(info: TResourceInfo, namespace: string, query: URLSearchParams): TKubeObject[] {
-    let labels;
+  /** The labelSelector and fieldSelector of a list or watch request, as one predicate. */
+  private selectorMatcher(query: URLSearchParams): (item: TKubeObject) => boolean {
+    let labels: ReturnType<typeof parseLabelSelector>;
     try {
       labels = parseLabelSelector(query.get("labelSelector") ?? "");
     } catch (error) {
       throw badRequest((error as Error).message);
     }
     const fields = parseFieldSelector(query.get("fieldSelector"));
-    return this.store.list(info.ref.resource, info.namespaced && namespace !== "" ? namespace : undefined).filter((item) =>
-      matchesLabels(labels, item.metadata.labels) && fields.every((field) => (fieldValue(item, field.path) === field.value) === field.equal),
-    );
+    return (item) => matchesLabels(labels, item.metadata.labels) && fields.every((field) => (fieldValue(item, field.path) === field.value) === field.equal);
+  }
+
+  private select(info: TResourceInfo, namespace: string, query: URLSearchParams): TKubeObject[] {
+    const selected = this.selectorMatcher(query);
+    return this.store.list(info.ref.resource, info.namespaced && namespace !== "" ? namespace : undefined).filter(selected);
   }
 
   private list(request: http.IncomingMessage, response: http.ServerResponse, info: TResourceInfo, namespace: string, query: URLSearchParams): void {
@@ -454,20 +458,13 @@ export class TestApiServer {
   }
 
   private watch(request: http.IncomingMessage, response: http.ServerResponse, info: TResourceInfo, namespace: string, query: URLSearchParams): void {
-    let labels;
-    try {
-      labels = parseLabelSelector(query.get("labelSelector") ?? "");
-    } catch (error) {
-      throw badRequest((error as Error).message);
-    }
-    const fields = parseFieldSelector(query.get("fieldSelector"));
+    const selected = this.selectorMatcher(query);
     const table = wantsTable(request);
     const includeObject = query.get("includeObject") ?? "";
     const matches = (event: TWatchEvent) =>
       event.resource === info.ref.resource &&
       (!info.namespaced || namespace === "" || event.namespace === namespace) &&
-      matchesLabels(labels, event.object.metadata.labels) &&
-      fields.every((field) => (fieldValue(event.object, field.path) === field.value) === field.equal);
+      selected(event.object);
     const rvParam = query.get("resourceVersion");
     const from = rvParam && rvParam !== "0" ? Number(rvParam) : undefined;
     if (from !== undefined && from < this.store.oldestWatchable - 1) {
