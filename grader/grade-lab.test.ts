@@ -105,6 +105,18 @@ describe("gradeLab", () => {
     expect((await gradeLab({ lab, cluster })).score).toBe(2);
   });
 
+  it("reports an error, not 'do that step first', when the prerequisite could not be checked", async () => {
+    const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running")).addPod(NS, podFixture("nginx-privileged-running"));
+    cluster.failures.readObject = { kind: "timeout", message: "no answer" };
+    const lab = labWith([
+      { id: "policy", type: "objectExists", object: { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicy", name: "p" } },
+      { id: "ro", type: "field", pod: "nginx", container: "nginx", path: "securityContext.readOnlyRootFilesystem", equals: true, requires: ["policy"] },
+    ]);
+    const report = await gradeLab({ lab, cluster });
+    expect(report.results[0]).toMatchObject({ status: "error", outcome: "timeout" });
+    expect(report.results[1]).toMatchObject({ status: "error", outcome: "timeout", observed: expect.stringMatching(/^policy: /) });
+  });
+
   it("turns a port that rejects (against its contract) into error results, not a crash", async () => {
     const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
     const boom = () => Promise.reject(new Error("socket exploded"));

@@ -179,6 +179,10 @@ async function withRequirements(own: Promise<Verdict>, required: { id: string; t
   if (verdict.status !== "pass") return verdict;
   for (const requirement of required) {
     const other = await requirement.verdict;
+    // When the grader could not evaluate the prerequisite, say so; "do that step first" would blame the learner.
+    if (other?.status === "error") {
+      return { ...other, observed: `${requirement.id}: ${other.observed}`, evidence: verdict.evidence };
+    }
     if (other?.status !== "pass") {
       return {
         status: "fail",

@@ -104,6 +104,20 @@ describe("field", () => {
     expect(await grade(new FakeCluster(NS), notPrivileged)).toMatchObject({ status: "fail", outcome: "pod-missing" });
   });
 
+  it("equals over list[*]: fails when one element lacks the field", async () => {
+    const mounts = { id: "mro", type: "field", pod: "nginx", container: "nginx", path: "volumeMounts[*].readOnly", equals: true };
+    const pod = podFixture("nginx-running") as { spec: { containers: { volumeMounts: { readOnly?: boolean }[] }[] } };
+    pod.spec.containers[0]!.volumeMounts[0]!.readOnly = true;
+    expect(pod.spec.containers[0]!.volumeMounts.length).toBeGreaterThan(1);
+    const result = await grade(new FakeCluster(NS).addPod(NS, pod as never), mounts);
+    expect(result).toMatchObject({ status: "fail", observed: expect.stringMatching(/^volumeMounts\[\*\]\.readOnly = true(, true)* \(unset in 1 place\)$/) });
+  });
+
+  it("a [key=value] selector that matches nothing fails instead of reading as an absent field", async () => {
+    const wrongName = { id: "w", type: "field", pod: "nginx", container: "nginx", path: "volumeMounts[name=nope].readOnly", absentOrFalse: true };
+    expect(await grade(running(), wrongName)).toMatchObject({ status: "fail", observed: "volumeMounts[name=nope].readOnly selects no element" });
+  });
+
   it("emptyDirMountAt: accepts emptyDir, names the wrong volume source or a missing mount", async () => {
     const check = { id: "run", type: "field", pod: "nginx", container: "nginx", emptyDirMountAt: "/var/run" };
     expect(await grade(running(), check)).toMatchObject({ status: "pass", observed: "/var/run is emptyDir volume run" });
@@ -224,6 +238,14 @@ describe("logs", () => {
 
   it("respects from: current", async () => {
     expect((await grade(crashing(), { ...check, from: "current" })).status).toBe("fail");
+  });
+
+  it("reports a server error reading the log as an error, not as 'no log output'", async () => {
+    const cluster = crashing();
+    cluster.failures.readLogs = { kind: "unexpected", code: 500, message: "error dialing backend" };
+    expect(await grade(cluster, check)).toMatchObject({ status: "error" });
+    cluster.failures.readLogs = { kind: "unexpected", code: 400, message: "previous terminated container not found" };
+    expect(await grade(cluster, check)).toMatchObject({ status: "fail", observed: "no log output" });
   });
 
   it("fails on a healthy log and shows its last line", async () => {

@@ -24,12 +24,18 @@ describe("parseFieldPath", () => {
 
 describe("resolveFieldPath", () => {
   it.each([
-    ["spec.validations[*].expression", ["a", "object.spec.containers.all(c, c.securityContext.readOnlyRootFilesystem)"]],
-    ["spec.containers[name=b].image", ["busybox"]],
-    ["spec.containers[name=c].image", []],
-    ["spec.missing.deeper", []],
-    ["spec.validations.expression", []],
-  ])("resolves %s", (path, expected) => {
-    expect(resolveFieldPath(policy, parseFieldPath(path) ?? [])).toEqual(expected);
+    ["spec.validations[*].expression", ["a", "object.spec.containers.all(c, c.securityContext.readOnlyRootFilesystem)"], 0, 0],
+    ["spec.containers[name=b].image", ["busybox"], 0, 0],
+    ["spec.containers[name=c].image", [], 0, 1],
+    ["spec.missing.deeper", [], 1, 0],
+    ["spec.validations.expression", [], 1, 0],
+    ["spec.containers[*].securityContext", [], 2, 0],
+  ])("resolves %s", (path, values, missing, unmatched) => {
+    expect(resolveFieldPath(policy, parseFieldPath(path) ?? [])).toEqual({ values, missing, unmatched });
+  });
+
+  it("counts the containers that lack a field, so 'every container' cannot pass on some", () => {
+    const pod = { spec: { containers: [{ name: "a", securityContext: { readOnlyRootFilesystem: true } }, { name: "b" }] } };
+    expect(resolveFieldPath(pod, parseFieldPath("spec.containers[*].securityContext.readOnlyRootFilesystem")!)).toEqual({ values: [true], missing: 1, unmatched: 0 });
   });
 });

@@ -30,24 +30,39 @@ export function parseFieldPath(path: string): PathSegment[] | null {
   return segments.length > 0 && !expectKey ? segments : null;
 }
 
-/** Every value the path reaches (absent fields reach nothing, so the result may be empty). */
-export function resolveFieldPath(root: unknown, segments: PathSegment[]): unknown[] {
+/**
+ * What a path reaches: the values, plus how many branches ended early. `missing` counts branches
+ * where a key was unset (so "every container sets X" cannot pass when one container lacks X);
+ * `unmatched` counts `[key=value]` selectors over an existing list that matched no element (a wrong
+ * container name must not read as "field absent").
+ */
+export type Resolved = { values: unknown[]; missing: number; unmatched: number };
+
+/** Walks the path over `root`; absent fields reach nothing and are counted, never guessed. */
+export function resolveFieldPath(root: unknown, segments: PathSegment[]): Resolved {
   let current: unknown[] = [root];
+  let missing = 0;
+  let unmatched = 0;
   for (const segment of segments) {
     const next: unknown[] = [];
     for (const value of current) {
       if ("key" in segment) {
         if (isRecord(value) && value[segment.key] !== undefined && value[segment.key] !== null) next.push(value[segment.key]);
+        else missing += 1;
       } else if (Array.isArray(value)) {
+        const before = next.length;
         for (const item of value) {
           if ("all" in segment) next.push(item);
           else if (isRecord(item) && String(item[segment.where]) === segment.equals) next.push(item);
         }
+        if ("where" in segment && next.length === before) unmatched += 1;
+      } else {
+        missing += 1;
       }
     }
     current = next;
   }
-  return current;
+  return { values: current, missing, unmatched };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

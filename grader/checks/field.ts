@@ -40,14 +40,20 @@ export async function checkField(check: TFieldCheck, ctx: CheckContext): Promise
   if (!segments) {
     return { status: "error", outcome: "unexpected", observed: "bad path", message: `Lab error: malformed field path ${check.path}.`, evidence: [] };
   }
-  const values = resolveFieldPath(root, segments);
+  const { values, missing, unmatched } = resolveFieldPath(root, segments);
+  if (unmatched > 0) {
+    // e.g. containers[name=web] when the pod has no container "web": not the same as an unset field.
+    const observed = `${check.path} selects no element`;
+    return fail(observed, [{ type: "field", target, path: check.path ?? "", values: [] }]);
+  }
   const evidence: Evidence[] = [{ type: "field", target, path: check.path ?? "", values: values.map(boundedEvidence) }];
-  const observed = values.length === 0 ? `${check.path} not set` : `${check.path} = ${values.map(show).join(", ")}`;
+  const shown = values.map(show).join(", ");
+  const observed = values.length === 0 ? `${check.path} not set` : `${check.path} = ${shown.length > 120 ? `${shown.slice(0, 117)}...` : shown}${missing ? ` (unset in ${missing} place${missing === 1 ? "" : "s"})` : ""}`;
 
   let met: boolean;
   if (check.equals !== undefined) {
-    // Never true over nothing: an unset field does not equal the expected value.
-    met = values.length > 0 && values.every((v) => v === check.equals);
+    // Never true over nothing, and never true when some branch lacks the field (list[*] paths).
+    met = values.length > 0 && missing === 0 && values.every((v) => v === check.equals);
   } else if (check.absentOrFalse) {
     met = values.every((v) => v === false);
   } else {

@@ -1,5 +1,5 @@
 import type { TLogsCheck } from "../lab/schema";
-import type { CallResult } from "../port";
+import type { CallResult, ClusterFailure } from "../port";
 import type { LogsEvidence } from "../report";
 import { findContainer } from "./pod-state";
 import { fail, failureVerdict, pass, podReadFailure, type CheckContext, type Verdict } from "./verdict";
@@ -25,10 +25,13 @@ export async function checkLogsContain(check: TLogsCheck, ctx: CheckContext): Pr
     const line = result.value.split("\n").find((l) => pattern.test(l));
     if (line !== undefined) return pass(`${source} log: ${line.trim().slice(0, 120)}`, [{ ...base, source, excerpt: line.slice(0, 500) }]);
   }
-  // A missing previous container (HTTP 400) just means there is no such log; RBAC or outages are errors.
+  // A missing previous container (HTTP 400) just means there is no such log; RBAC, outages and
+  // other server errors are errors, never "no log output".
+  const noSuchLog = (failure: ClusterFailure) =>
+    failure.kind === "not-found" || failure.kind === "rejected" || (failure.kind === "unexpected" && failure.code === 400);
   const hardFailure = sources
     .map(([, r]) => r)
-    .find((r): r is Extract<CallResult<string>, { ok: false }> => r !== null && !r.ok && !["not-found", "rejected", "unexpected"].includes(r.failure.kind));
+    .find((r): r is Extract<CallResult<string>, { ok: false }> => r !== null && !r.ok && !noSuchLog(r.failure));
   if (hardFailure) return failureVerdict(hardFailure.failure, `get pods/log ${check.pod}`, ctx.cluster);
   const text = sources.map(([, r]) => (r?.ok ? r.value : "")).join("\n").trim();
   const lastLine = text.split("\n").filter(Boolean).at(-1) ?? "";

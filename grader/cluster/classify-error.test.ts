@@ -12,6 +12,14 @@ const createPod: CallIntent = { verb: "create", resource: "pods", namespace: "la
 const exec: CallIntent = { verb: "create", resource: "pods/exec", namespace: "lab" };
 
 describe("classifyError", () => {
+  it("never repeats a response body that is not a Kubernetes Status", () => {
+    const html = new FakeApiException(502, "<html><body>internal admin console: secret-token-123</body></html>");
+    const result = classifyError(html, readPod);
+    expect(JSON.stringify(result)).not.toContain("secret-token-123");
+    const json = new FakeApiException(500, JSON.stringify({ message: "internal service says hi" }));
+    expect(JSON.stringify(classifyError(json, readPod))).not.toContain("internal service says hi");
+  });
+
   it.each([
     ["401", status(401, "Unauthorized", "Unauthorized"), readPod, { kind: "unauthorized" }],
     [

@@ -73,17 +73,20 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
+// Only a Kubernetes metav1.Status body is trusted for its message: echoing arbitrary response bodies
+// would let whoever controls the server URL read other services through ours.
 function statusBody(error: unknown): StatusBody {
   const body = (error as { body?: unknown }).body;
+  let parsed: unknown = body;
   if (typeof body === "string") {
     try {
-      const parsed: unknown = JSON.parse(body);
-      return typeof parsed === "object" && parsed !== null ? (parsed as StatusBody) : {};
+      parsed = JSON.parse(body);
     } catch {
-      return body.trim() ? { message: body.trim().slice(0, 300) } : {};
+      return {};
     }
   }
-  return typeof body === "object" && body !== null ? (body as StatusBody) : {};
+  const isStatus = typeof parsed === "object" && parsed !== null && (parsed as { kind?: unknown }).kind === "Status";
+  return isStatus ? (parsed as StatusBody) : {};
 }
 
 function errorText(error: unknown): string {

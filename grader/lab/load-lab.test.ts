@@ -113,6 +113,28 @@ describe("parseLab", () => {
     expect(error.issues[0]).toMatchObject({ line: 20, field: "tasks[0].checks[0].requires[0]", message: '"pod-exists" must be a check that appears earlier in the file' });
   });
 
+  it("rejects patterns that match empty text, which would pass on an empty log", () => {
+    const text = VALID.replace("        type: podCondition", '        type: logs\n        pattern: "error|"').replace("        expect:\n          phase: [Running]\n", "");
+    expect(issuesOf(text).issues[0]).toMatchObject({ field: "tasks[0].checks[0].pattern", message: expect.stringMatching(/^must not match empty text/) });
+  });
+
+  it("requires messageMatches on dryRunRejected: other admission errors must not count", () => {
+    const text = VALID.replace("        type: podCondition", "        type: dryRunRejected\n        manifest: {apiVersion: v1, kind: Pod, metadata: {name: x}}")
+      .replace("        pod: web\n        container: web\n        expect:\n          phase: [Running]\n", "");
+    expect(issuesOf(text).issues[0]).toMatchObject({ field: "tasks[0].checks[0].messageMatches" });
+  });
+
+  it("requires a mutant proving that an absentOrFalse check can fail", () => {
+    const text = VALID.replace("        type: podCondition", "        type: field\n        path: securityContext.privileged\n        absentOrFalse: true")
+      .replace("        expect:\n          phase: [Running]\n", "");
+    expect(issuesOf(text).issues[0]).toMatchObject({ field: "tasks[0].checks[0].absentOrFalse", message: expect.stringContaining("needs a mutant") });
+    const proven = text.replace(
+      "mutants: []",
+      "mutants:\n  - id: privileged\n    description: d\n    manifests:\n      - {apiVersion: v1, kind: Pod, metadata: {name: web}}\n    mustFail: [pod-exists]",
+    );
+    expect(parseLab(proven, "/repo/lessons/m/l/lab.yaml").mutants).toHaveLength(1);
+  });
+
   it("rejects duplicate check ids", () => {
     const check = VALID.slice(VALID.indexOf("      - id: pod-exists"), VALID.indexOf("solution:"));
     const text = VALID.replace("    points: 2\n    instructions", "    points: 4\n    instructions").replace("solution:", `${check}solution:`);

@@ -5,14 +5,25 @@ const ZNameSchema = z
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a lowercase DNS label (a-z, 0-9, '-')")
   .max(63);
 
-const ZRegexSchema = z.string().min(1).refine((source) => {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-}, "must be a valid regular expression");
+const ZRegexSchema = z
+  .string()
+  .min(1)
+  .refine((source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "must be a valid regular expression")
+  // A pattern that matches empty text would pass on an empty log or an exec with no output.
+  .refine((source) => {
+    try {
+      return !new RegExp(source).test("");
+    } catch {
+      return true;
+    }
+  }, "must not match empty text (it would pass on an empty log or no output)");
 
 /** A Kubernetes manifest as written in a lab file; unknown fields are the API server's business. */
 export const ZManifestSchema = z.looseObject({
@@ -59,7 +70,7 @@ export const ZPodConditionCheckSchema = z
       .strictObject({
         phase: z.array(z.enum(["Pending", "Running", "Succeeded", "Failed", "Unknown"])).min(1).optional(),
         ready: z.boolean().optional(),
-        restartCountAtLeast: z.number().int().nonnegative().optional(),
+        restartCountAtLeast: z.number().int().positive().optional(),
         // Matches the current waiting/terminated reason or the last termination reason.
         reasonIn: z.array(z.string().min(1)).min(1).optional(),
       })
@@ -76,7 +87,7 @@ export const ZFieldCheckSchema = z
     path: z.string().min(1).optional(),
     equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
     absentOrFalse: z.literal(true).optional(),
-    contains: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    contains: z.union([z.string().min(1), z.number(), z.boolean()]).optional(),
     emptyDirMountAt: z.string().startsWith("/").optional(),
   })
   .superRefine((c, ctx) => {
@@ -125,7 +136,8 @@ export const ZDryRunRejectedCheckSchema = z.strictObject({
   ...checkBase,
   type: z.literal("dryRunRejected"),
   manifest: ZManifestSchema,
-  messageMatches: ZRegexSchema.optional(),
+  // Required: quota, LimitRange or a deleting namespace also reject a create; only the message says why.
+  messageMatches: ZRegexSchema,
 });
 
 export const ZCheckSchema = z.discriminatedUnion("type", [
@@ -218,6 +230,26 @@ export const ZLabFileSchema = z
       mutant.mustFail.forEach((id, i) => {
         if (!seen.has(id)) {
           ctx.addIssue({ code: "custom", path: ["mutants", m, "mustFail", i], message: `unknown check id "${id}"` });
+        }
+      }),
+    );
+    const mutantIds = new Set<string>();
+    lab.mutants.forEach((mutant, m) => {
+      if (mutantIds.has(mutant.id)) ctx.addIssue({ code: "custom", path: ["mutants", m, "id"], message: `duplicate mutant id "${mutant.id}"` });
+      mutantIds.add(mutant.id);
+    });
+    // An "absent or false" check fails on an empty namespace only because the object is missing,
+    // so the empty phase cannot prove it can fail at all (a mistyped path always reads as absent).
+    // A mutant that sets the field must show that it does.
+    const provenToFail = new Set(lab.mutants.flatMap((mutant) => mutant.mustFail));
+    lab.tasks.forEach((task, t) =>
+      task.checks.forEach((check, c) => {
+        if (check.type === "field" && check.absentOrFalse && !provenToFail.has(check.id)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["tasks", t, "checks", c, "absentOrFalse"],
+            message: `check "${check.id}" needs a mutant that lists it in mustFail, to prove the field path can fail`,
+          });
         }
       }),
     );

@@ -5,7 +5,11 @@ let cached: Promise<Course> | undefined;
 
 /** The repository's course, loaded and validated once per process. */
 export function getCourse(): Promise<Course> {
-  cached ??= loadCourse(path.join(process.cwd(), "lessons"));
+  // A failed load is not cached: fixing the file and reloading the page should work.
+  cached ??= loadCourse(path.join(process.cwd(), "lessons")).catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
   return cached;
 }
 

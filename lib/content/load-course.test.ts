@@ -101,10 +101,10 @@ describe("loadCourse", () => {
   });
 
   it("drops raw HTML and script links instead of passing them to the page", async () => {
-    const body = '## Safe\n\n<script>alert(1)</script>\n\n[click](javascript:alert(1))\n';
+    const body = '## Safe\n\n<script>alert(1)</script>\n\n[click](javascript:alert(1)) [away](//evil.example/x)\n';
     const dir = fixture({ "runtime-security/read-only/lesson.md": lesson(GOOD_FRONTMATTER, body) });
     const doc = (await loadCourse(dir)).lessons.get("runtime-security/read-only")!.document;
     expect(JSON.stringify(doc)).not.toContain("<script>");
-    expect(doc.blocks[1]).toMatchObject({ type: "paragraph", children: [{ type: "link", href: "#" }] });
+    expect(doc.blocks[1]).toMatchObject({ type: "paragraph", children: [{ type: "link", href: "#" }, { type: "text" }, { type: "link", href: "#" }] });
   });
 });

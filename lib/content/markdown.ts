@@ -146,9 +146,9 @@ function convertInlines(nodes: PhrasingContent[]): Inline[] {
   return out;
 }
 
-// Lesson links may point at other pages or anchors, never at script URLs.
+// Lesson links may point at other pages or anchors, never at script URLs or protocol-relative hosts.
 function safeHref(url: string): string {
-  return /^(https?:|mailto:|\/|#)/i.test(url) ? url : "#";
+  return /^(https?:|mailto:|\/(?!\/)|#)/i.test(url) ? url : "#";
 }
 
 function plainText(node: MdNode): string {

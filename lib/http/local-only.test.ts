@@ -19,12 +19,13 @@ describe("refuseUnlessLocal", () => {
     [{ host: "localhost:3000", origin: "http://evil.example" }, /Cross-site/],
     [{ host: "localhost:3000", origin: "http://localhost:4000" }, /Cross-site/],
     [{ host: "localhost:3000", origin: "null" }, /not a URL/],
-    [{}, /only available/],
+    [{}, /no Host header/],
   ])("refuses %o", (h, message) => {
     expect(refuseUnlessLocal(headers(h), false)).toMatch(message);
   });
 
-  it("lets an operator opt in to remote grading explicitly", () => {
+  it("lets an operator opt in to remote grading explicitly, but never cross-site", () => {
     expect(refuseUnlessLocal(headers({ host: "10.0.0.5:3000" }), true)).toBeNull();
+    expect(refuseUnlessLocal(headers({ host: "10.0.0.5:3000", origin: "http://evil.example" }), true)).toMatch(/Cross-site/);
   });
 });
