@@ -105,6 +105,14 @@ describe("gradeLab", () => {
     expect((await gradeLab({ lab, cluster })).score).toBe(2);
   });
 
+  it("keeps the cluster-unreachable banner when the namespace read never answers", async () => {
+    const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
+    cluster.failures.readNamespace = "hang";
+    cluster.failures.readPod = { kind: "unreachable", message: "connect ECONNREFUSED 127.0.0.1:6443" };
+    const report = await gradeLab({ lab: labWith(podChecks), cluster, timeouts: { checkMs: 200, runMs: 400 } });
+    expect(report.problem).toMatchObject({ outcome: "cluster-unreachable", message: expect.stringContaining("Cannot reach the cluster") });
+  });
+
   it("reports an error, not 'do that step first', when the prerequisite could not be checked", async () => {
     const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running")).addPod(NS, podFixture("nginx-privileged-running"));
     cluster.failures.readObject = { kind: "timeout", message: "no answer" };

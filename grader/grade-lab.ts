@@ -128,7 +128,10 @@ export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
   for (const r of ordered) counts[r.status] += 1;
   const score = ordered.reduce((sum, r) => sum + r.awarded, 0);
   const maxScore = ordered.reduce((sum, r) => sum + r.points, 0);
-  const problem = await withTimeout(namespaceRead.then((read) => runProblem(read, namespace, cluster)), 1, () => null);
+  // Every check waited for the namespace read, so it has normally settled; after a run timeout it may
+  // still hang, and then the checks' own outcomes say whether the cluster was the problem.
+  const problem =
+    (await withTimeout(namespaceRead.then((read) => runProblem(read, namespace, cluster)), 1, () => null)) ?? problemFromResults(ordered);
 
   return {
     labId: lab.id,
@@ -257,6 +260,11 @@ function runProblem(read: CallResult<KubeObject>, namespace: string, cluster: Cl
     return { outcome: kind === "unreachable" ? "cluster-unreachable" : "unauthorized", message: verdict.message ?? "" };
   }
   return null;
+}
+
+function problemFromResults(results: CheckResult[]): RunProblem | null {
+  const first = results.find((r) => r.outcome === "cluster-unreachable" || r.outcome === "unauthorized");
+  return first ? { outcome: first.outcome as "cluster-unreachable" | "unauthorized", message: first.message } : null;
 }
 
 async function withTimeout<T, F>(work: Promise<T>, ms: number, onTimeout: () => F): Promise<T | F> {

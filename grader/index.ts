@@ -3,6 +3,7 @@ export { loadAllLabs, loadLab, findLab } from "./lab/load-lab";
 export { ZLabIdSchema, type TLab, type TTask, type TCheck, type TCheckType, type TManifest, type TMutant } from "./lab/schema";
 export { gradeLab, ZGradeTimeoutsSchema, type GradeLabOptions, type TGradeTimeouts } from "./grade-lab";
 export { checkConnection, type ConnectionStatus } from "./check-connection";
+export { checkPermissions, graderPermissions, type Perm, type PermissionReport } from "./check-permissions";
 export {
   connectCluster,
   listContexts,
@@ -15,7 +16,7 @@ export {
   type TConnectOptions,
   type TKubeconfigSource,
 } from "./cluster/connect-cluster";
-export type { ClusterPort, ClusterFailure, CallResult } from "./port";
+export type { ClusterPort, ClusterFailure, CallResult, AccessRequest, AccessDecision } from "./port";
 export type {
   GradeReport,
   CheckResult,

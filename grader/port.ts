@@ -27,6 +27,12 @@ export type ObjectRef = { apiVersion: string; kind: string; name: string; namesp
 /** What a finished exec produced; a command that ran and failed is a value, not a failure. */
 export type ExecOutput = { exitCode: number; stdout: string; stderr: string };
 
+/** One SelfSubjectAccessReview question: may the current credentials do `verb` on this resource? */
+export type AccessRequest = { verb: string; group: string; resource: string; subresource?: string; namespace?: string; name?: string };
+
+/** The API server's answer; `reason` is its explanation (RBAC names the binding) when it gives one. */
+export type AccessDecision = { allowed: boolean; reason: string | null };
+
 /** The grader's view of a cluster: every call resolves, never rejects. */
 export interface ClusterPort {
   /** API server URL (never credentials). */
@@ -42,6 +48,8 @@ export interface ClusterPort {
   /** Creates `manifest` in `namespace` (for namespaced kinds); `dryRun` asks for server-side dry-run. */
   create(manifest: KubeObject, options: { namespace: string; dryRun?: boolean }): Promise<CallResult<KubeObject>>;
   delete(ref: ObjectRef): Promise<CallResult<null>>;
+  /** Asks the API server (SelfSubjectAccessReview) whether these credentials may make the request. */
+  reviewAccess(request: AccessRequest): Promise<CallResult<AccessDecision>>;
 }
 
 const ZContainerStateSchema = z.looseObject({

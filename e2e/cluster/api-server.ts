@@ -8,8 +8,9 @@ import path from "node:path";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { parse as parseYaml } from "yaml";
+import { selfSubjectAccessReview } from "./access-review";
 import { admit, unsupportedExpressions, type TBinding, type TPolicy } from "./admission";
-import { admissionGroupDocument, admissionResources, coreResources, coreVersions, groupList, openApiV3Documents, openApiV3Index, serverVersion } from "./discovery";
+import { admissionGroupDocument, admissionResources, authorizationGroupDocument, authorizationResources, coreResources, coreVersions, groupList, openApiV3Documents, openApiV3Index, serverVersion } from "./discovery";
 import { podman, prepareHost, servingCertificate } from "./host";
 import { ApiError, alreadyExists, badRequest, forbidden, invalid, methodNotAllowed, namespaceTerminating, notFound, notFoundPath, unauthorized, type TResourceRef, type TStatus } from "./k8s-status";
 import { DeathWatcher, PodWorker, removeLeftovers } from "./kubelet";
@@ -331,11 +332,18 @@ export class TestApiServer {
       "/api/v1": coreResources,
       [`/apis/${admissionGroup}`]: admissionGroupDocument,
       [`/apis/${admissionGroup}/v1`]: admissionResources,
+      "/apis/authorization.k8s.io": authorizationGroupDocument,
+      "/apis/authorization.k8s.io/v1": authorizationResources,
       "/openapi/v3": openApiV3Index,
       ...openApiV3Documents,
     };
     if (method === "GET" && discovery[path]) {
       sendJson(response, 200, discovery[path]);
+      return;
+    }
+    if (path === "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews") {
+      if (method !== "POST") throw methodNotAllowed();
+      sendJson(response, 201, selfSubjectAccessReview(await readBody(request)));
       return;
     }
     const target = parseResourcePath(path);

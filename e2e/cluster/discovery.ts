@@ -20,9 +20,25 @@ const admissionGroup = {
   preferredVersion: { groupVersion: "admissionregistration.k8s.io/v1", version: "v1" },
 };
 
-export const groupList = { kind: "APIGroupList", apiVersion: "v1", groups: [admissionGroup] };
+// Only SelfSubjectAccessReview is served (what `kubectl auth can-i` and the grader's permission probe send).
+const authorizationGroup = {
+  name: "authorization.k8s.io",
+  versions: [{ groupVersion: "authorization.k8s.io/v1", version: "v1" }],
+  preferredVersion: { groupVersion: "authorization.k8s.io/v1", version: "v1" },
+};
+
+export const groupList = { kind: "APIGroupList", apiVersion: "v1", groups: [admissionGroup, authorizationGroup] };
 
 export const admissionGroupDocument = { kind: "APIGroup", apiVersion: "v1", ...admissionGroup };
+
+export const authorizationGroupDocument = { kind: "APIGroup", apiVersion: "v1", ...authorizationGroup };
+
+export const authorizationResources = {
+  kind: "APIResourceList",
+  apiVersion: "v1",
+  groupVersion: "authorization.k8s.io/v1",
+  resources: [{ name: "selfsubjectaccessreviews", singularName: "selfsubjectaccessreview", namespaced: false, kind: "SelfSubjectAccessReview", verbs: ["create"] }],
+};
 
 const crud = ["create", "delete", "get", "list", "watch", "patch", "update"];
 
@@ -77,6 +93,7 @@ export const openApiV3Index = {
   paths: {
     "api/v1": { serverRelativeURL: "/openapi/v3/api/v1?hash=cks-test-1" },
     [`apis/admissionregistration.k8s.io/v1`]: { serverRelativeURL: "/openapi/v3/apis/admissionregistration.k8s.io/v1?hash=cks-test-1" },
+    [`apis/authorization.k8s.io/v1`]: { serverRelativeURL: "/openapi/v3/apis/authorization.k8s.io/v1?hash=cks-test-1" },
   },
 };
 
@@ -96,6 +113,16 @@ export const openApiV3Documents: Record<string, unknown> = {
     paths: {
       "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/{name}": patchPath({ group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingAdmissionPolicy" }),
       "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/{name}": patchPath({ group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingAdmissionPolicyBinding" }),
+    },
+    components: { schemas: {} },
+  },
+  // The real API has no PATCH for reviews; this entry only tells `kubectl create -f` to let the server
+  // validate a SelfSubjectAccessReview instead of looking for schemas this server does not publish.
+  "/openapi/v3/apis/authorization.k8s.io/v1": {
+    openapi: "3.0.0",
+    info: { title: "Kubernetes", version: "v1.35.0-cks-test" },
+    paths: {
+      "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews": patchPath({ group: "authorization.k8s.io", version: "v1", kind: "SelfSubjectAccessReview" }),
     },
     components: { schemas: {} },
   },

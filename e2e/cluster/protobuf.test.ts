@@ -16,6 +16,19 @@ describe("decodeKubernetesProtobuf", () => {
     expect(decodeKubernetesProtobuf(body)).toEqual({ apiVersion: "v1", kind: "Namespace", metadata: { name: "lab", labels: { team: "red" } }, spec: { finalizers: [] } });
   });
 
+  it("reads a SelfSubjectAccessReview as kubectl auth can-i sends it", () => {
+    const attributes = field(1, Buffer.concat([text(1, "lab"), text(2, "create"), text(5, "pods"), text(6, "exec")]));
+    const raw = Buffer.concat([field(1, Buffer.alloc(0)), field(2, attributes), field(3, Buffer.alloc(0))]);
+    const typeMeta = field(1, Buffer.concat([text(1, "authorization.k8s.io/v1"), text(2, "SelfSubjectAccessReview")]));
+    const body = Buffer.concat([Buffer.from("k8s\0", "binary"), typeMeta, field(2, raw)]);
+    expect(decodeKubernetesProtobuf(body)).toEqual({
+      apiVersion: "authorization.k8s.io/v1",
+      kind: "SelfSubjectAccessReview",
+      metadata: {},
+      spec: { resourceAttributes: { namespace: "lab", verb: "create", resource: "pods", subresource: "exec" } },
+    });
+  });
+
   it("refuses kinds it does not know instead of guessing", () => {
     const typeMeta = field(1, Buffer.concat([text(1, "apps/v1"), text(2, "Deployment")]));
     const body = Buffer.concat([Buffer.from("k8s\0", "binary"), typeMeta, field(2, Buffer.alloc(0))]);

@@ -79,7 +79,32 @@ function readObjectMeta(buffer: Buffer): Record<string, unknown> {
   return meta;
 }
 
-/** Decodes a `k8s\0`-framed protobuf body into JSON; only Namespace is understood. */
+function readStrings(buffer: Buffer, names: Record<number, string>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const field of readFields(buffer)) {
+    const key = names[field.number];
+    if (key && Buffer.isBuffer(field.value)) result[key] = text(field);
+  }
+  return result;
+}
+
+// k8s.io/api/authorization/v1 generated.proto: ResourceAttributes and NonResourceAttributes field numbers
+// (the field and label selectors, 8 and 9, are not read).
+const resourceAttributeFields = { 1: "namespace", 2: "verb", 3: "group", 4: "version", 5: "resource", 6: "subresource", 7: "name" };
+const nonResourceAttributeFields = { 1: "path", 2: "verb" };
+
+// `kubectl auth can-i` sends its SelfSubjectAccessReview as protobuf.
+function readSelfSubjectAccessReviewSpec(buffer: Buffer): Record<string, unknown> {
+  const spec: Record<string, unknown> = {};
+  for (const field of readFields(buffer)) {
+    if (!Buffer.isBuffer(field.value)) continue;
+    if (field.number === 1) spec.resourceAttributes = readStrings(field.value, resourceAttributeFields);
+    if (field.number === 2) spec.nonResourceAttributes = readStrings(field.value, nonResourceAttributeFields);
+  }
+  return spec;
+}
+
+/** Decodes a `k8s\0`-framed protobuf body into JSON; only Namespace and SelfSubjectAccessReview are understood. */
 export function decodeKubernetesProtobuf(body: Buffer): Record<string, unknown> {
   const magic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
   if (!body.subarray(0, 4).equals(magic)) throw new Error("not a Kubernetes protobuf body");
@@ -91,6 +116,10 @@ export function decodeKubernetesProtobuf(body: Buffer): Record<string, unknown> 
   const kindField = typeMeta.find((field) => field.number === 2);
   const apiVersion = apiVersionField ? text(apiVersionField) : "";
   const kind = kindField ? text(kindField) : "";
+  if (kind === "SelfSubjectAccessReview" && rawField && Buffer.isBuffer(rawField.value)) {
+    const specField = readFields(rawField.value).find((field) => field.number === 2);
+    return { apiVersion, kind, metadata: {}, spec: specField && Buffer.isBuffer(specField.value) ? readSelfSubjectAccessReviewSpec(specField.value) : {} };
+  }
   if (kind !== "Namespace" || !rawField || !Buffer.isBuffer(rawField.value)) {
     throw new Error(`protobuf bodies for ${kind || "this kind"} are not implemented by the podman test cluster; send JSON (e.g. kubectl apply -f)`);
   }

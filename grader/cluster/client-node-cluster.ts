@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
-import { CoreV1Api, Exec, KubeConfig, KubernetesObjectApi, VersionApi, type V1Status } from "@kubernetes/client-node";
-import type { CallResult, ClusterPort, ExecOutput, KubeObject, ObjectRef } from "../port";
+import { AuthorizationV1Api, CoreV1Api, Exec, KubeConfig, KubernetesObjectApi, VersionApi, type V1Status } from "@kubernetes/client-node";
+import type { AccessDecision, AccessRequest, CallResult, ClusterPort, ExecOutput, KubeObject, ObjectRef } from "../port";
 import { classifyError, type CallIntent } from "./classify-error";
 
 const CALL_TIMEOUT_MS = 10_000;
@@ -14,6 +14,7 @@ export class ClientNodeCluster implements ClusterPort {
   private readonly objects: KubernetesObjectApi;
   private readonly versions: VersionApi;
   private readonly execApi: Exec;
+  private readonly authorization: AuthorizationV1Api;
 
   constructor(kubeConfig: KubeConfig) {
     this.server = kubeConfig.getCurrentCluster()?.server ?? "";
@@ -22,6 +23,7 @@ export class ClientNodeCluster implements ClusterPort {
     this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
     this.versions = kubeConfig.makeApiClient(VersionApi);
     this.execApi = new Exec(kubeConfig);
+    this.authorization = kubeConfig.makeApiClient(AuthorizationV1Api);
   }
 
   version(): Promise<CallResult<{ gitVersion: string }>> {
@@ -74,6 +76,17 @@ export class ClientNodeCluster implements ClusterPort {
         "Background",
       );
       return null;
+    });
+  }
+
+  reviewAccess(request: AccessRequest): Promise<CallResult<AccessDecision>> {
+    // Every authenticated user may create a SelfSubjectAccessReview (system:basic-user), so a 403 here
+    // means the cluster restricts even that, and it is reported like any other missing permission.
+    return call({ verb: "create", resource: "selfsubjectaccessreviews.authorization.k8s.io" }, async () => {
+      const review = await this.authorization.createSelfSubjectAccessReview({
+        body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { ...request } } },
+      });
+      return { allowed: review.status?.allowed === true, reason: review.status?.reason || null };
     });
   }
 

@@ -69,3 +69,25 @@ describe("connectCluster", () => {
     expect(status).toMatchObject({ ok: false, outcome: "cluster-unreachable", message: "Cannot reach the cluster at https://127.0.0.1:1: is it running? (kind create cluster --name cks)" });
   });
 });
+
+describe("kubeconfig text from someone else", () => {
+  const secretFile = path.join(mkdtempSync(path.join(tmpdir(), "cks-secret-")), "server-secret");
+  writeFileSync(secretFile, "TOP-SECRET-FROM-THE-SERVER");
+  const withUser = (user: string) => KUBECONFIG.replace("  user: { token: SECRET-TOKEN-123 }", `  user: ${user}`);
+
+  it.each([
+    ["an exec plugin", withUser('{ exec: { apiVersion: client.authentication.k8s.io/v1, command: "sh", args: ["-c", "id"] } }'), /uses "exec"/],
+    ["an auth-provider", withUser("{ auth-provider: { name: oidc, config: {} } }"), /uses "auth-provider"/],
+    ["a token file on the server", withUser(`{ token-file: ${secretFile} }`), /uses "token-file"/],
+    ["client certificate files", withUser("{ client-certificate: /etc/ssl/cert.pem, client-key: /etc/ssl/key.pem }"), /uses "client-certificate"/],
+    ["a CA file", KUBECONFIG.replace('{ server: "https://prod.example:6443" }', '{ server: "https://prod.example:6443", certificate-authority: /etc/ssl/ca.pem }'), /uses "certificate-authority"/],
+  ])("refuses %s before client-node reads it", (_name, yaml, message) => {
+    const result = connectCluster({ kubeconfigYaml: yaml, context: "kind-cks" });
+    expect(result).toMatchObject({ ok: false, failure: { code: "kubeconfig-invalid", message: expect.stringMatching(message) } });
+    expect(JSON.stringify(result)).not.toContain("TOP-SECRET-FROM-THE-SERVER");
+  });
+
+  it("accepts inline credentials", () => {
+    expect(connectCluster({ kubeconfigYaml: KUBECONFIG, context: "kind-cks" })).toMatchObject({ ok: true, context: "kind-cks" });
+  });
+});

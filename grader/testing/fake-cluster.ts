@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { CallResult, ClusterFailure, ClusterPort, ExecOutput, KubeObject, ObjectRef } from "../port";
+import type { AccessDecision, AccessRequest, CallResult, ClusterFailure, ClusterPort, ExecOutput, KubeObject, ObjectRef } from "../port";
 
 type ExecArgs = Parameters<ClusterPort["exec"]>[0];
-type Method = "version" | "readNamespace" | "readPod" | "readObject" | "readLogs" | "exec" | "create" | "delete";
+type Method = "version" | "readNamespace" | "readPod" | "readObject" | "readLogs" | "exec" | "create" | "delete" | "reviewAccess";
 
 /** Loads a pod fixture (realistic `kubectl get pod -o json` output) from grader/testing/fixtures. */
 export function podFixture(name: string): KubeObject {
@@ -28,6 +28,8 @@ export class FakeCluster implements ClusterPort {
   execHandler: ((args: ExecArgs) => CallResult<ExecOutput> | Promise<CallResult<ExecOutput>>) | null = null;
   /** Admission for creates: return a failure to reject. */
   admission: (manifest: KubeObject) => ClusterFailure | null = () => null;
+  /** RBAC for reviewAccess: answers allowed for every request unless this says otherwise (default: cluster-admin). */
+  authorizer: (request: AccessRequest) => AccessDecision = () => ({ allowed: true, reason: "fake cluster: everything allowed" });
 
   constructor(namespace?: string) {
     if (namespace) this.namespaces.add(namespace);
@@ -114,6 +116,10 @@ export class FakeCluster implements ClusterPort {
       const existed = this.objects.delete(this.key(ref.apiVersion, ref.kind, ref.name, ref.namespace)) || this.pods.delete(`${ref.namespace}/${ref.name}`);
       return existed ? { ok: true, value: null } : notFound(`${ref.kind} "${ref.name}" not found`);
     });
+  }
+
+  async reviewAccess(request: AccessRequest): Promise<CallResult<AccessDecision>> {
+    return this.answer("reviewAccess", request, () => ({ ok: true, value: this.authorizer(request) }));
   }
 
   private async answer<T>(method: Method, args: unknown, run: () => CallResult<T> | Promise<CallResult<T>>): Promise<CallResult<T>> {

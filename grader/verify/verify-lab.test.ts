@@ -41,3 +41,17 @@ describe("renamespace", () => {
     });
   });
 });
+
+describe("verifyLab clean-up", () => {
+  it("reports a namespace or policy it could not delete as a deviation of that phase", async () => {
+    const { FakeCluster } = await import("../testing/fake-cluster");
+    const { labWith } = await import("../testing/lab-builder");
+    const { verifyLab } = await import("./verify-lab");
+    const cluster = new FakeCluster();
+    cluster.failures.delete = { kind: "forbidden", verb: "delete", resource: "namespaces", message: "namespaces is forbidden" };
+    const lab = labWith([{ id: "ro", type: "field", pod: "x", container: "x", path: "securityContext.readOnlyRootFilesystem", equals: true }]);
+    const result = await verifyLab({ lab, cluster, only: ["empty"], settleMs: 0, pollMs: 1 });
+    expect(result.ok).toBe(false);
+    expect(result.phases[0]?.deviations).toContainEqual(expect.stringMatching(/^cleanup: deleting Namespace cks-verify-[0-9a-f]+ failed: forbidden/));
+  });
+});

@@ -100,7 +100,7 @@ async function runPhase(phase: VerifyPhase, options: VerifyLabOptions): Promise<
     ...fields,
   });
 
-  try {
+  const run = async (): Promise<PhaseOutcome> => {
     const ns = await cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: phase.labels } }, { namespace });
     if (!ns.ok) return outcome({ deviations: [`cannot create namespace ${namespace}: ${ns.failure.kind}: ${ns.failure.message}`] });
     for (const manifest of phase.manifests) {
@@ -135,11 +135,22 @@ async function runPhase(phase: VerifyPhase, options: VerifyLabOptions): Promise<
       attempts,
       report,
     });
+  };
+
+  const cleanupFailures: string[] = [];
+  let result: PhaseOutcome;
+  try {
+    result = await run();
   } finally {
-    // Cluster-scoped objects (policies) would leak into the next phase, so they go first and always.
-    for (const ref of created.filter((r) => !r.namespace).reverse()) await cluster.delete(ref);
-    await cluster.delete({ apiVersion: "v1", kind: "Namespace", name: namespace });
+    // Cluster-scoped objects (policies) would leak into the next phase, so they go first and always;
+    // one that cannot be deleted makes later phases meaningless, so it is a deviation, not a shrug.
+    const refs = [...created.filter((r) => !r.namespace).reverse(), { apiVersion: "v1", kind: "Namespace", name: namespace }];
+    for (const ref of refs) {
+      const deleted = await cluster.delete(ref);
+      if (!deleted.ok && deleted.failure.kind !== "not-found") cleanupFailures.push(`cleanup: deleting ${ref.kind} ${ref.name} failed: ${deleted.failure.kind}: ${deleted.failure.message}`);
+    }
   }
+  return cleanupFailures.length ? { ...result, ok: false, deviations: [...result.deviations, ...cleanupFailures] } : result;
 }
 
 // A policy left behind by an earlier run (or by hand) would make the empty namespace pass.

@@ -1,0 +1,138 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { checkPermissions, graderPermissions, type Perm } from "./check-permissions";
+import { loadAllLabs } from "./lab/load-lab";
+import type { AccessRequest } from "./port";
+import { FakeCluster } from "./testing/fake-cluster";
+
+const namespace = "immutable-lab";
+
+describe("checkPermissions", () => {
+  it("reports every permission granted on a cluster-admin connection", async () => {
+    const cluster = new FakeCluster(namespace);
+    const report = await checkPermissions(cluster, namespace);
+    expect(report).toMatchObject({ ok: true, namespace, server: cluster.server, missing: [] });
+    if (report.ok) expect(report.granted).toHaveLength(graderPermissions(namespace).length);
+    // One SelfSubjectAccessReview per permission, asked with the attributes RBAC sees (no `why`).
+    expect(cluster.calls.map((c) => c.args)).toContainEqual({ verb: "create", group: "", resource: "pods", subresource: "exec", namespace });
+    expect(cluster.calls.map((c) => c.args)).toContainEqual({ verb: "get", group: "", resource: "namespaces", namespace, name: namespace });
+  });
+
+  it("lists what a restricted user lacks, with why the grader needs it", async () => {
+    const cluster = new FakeCluster(namespace);
+    // A learner's "view"-like role: reads pods and logs but cannot exec, create or read policies.
+    cluster.authorizer = (request: AccessRequest) => ({
+      allowed: request.verb === "get" && request.group === "" && request.resource === "pods",
+      reason: null,
+    });
+    const report = await checkPermissions(cluster, namespace);
+    expect(report.ok).toBe(true);
+    if (!report.ok) return;
+    const label = (p: Perm) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.subresource ? `/${p.subresource}` : ""}`;
+    expect(report.granted.map(label)).toEqual(["get pods", "get pods/log"]);
+    expect(report.missing.map(label)).toEqual([
+      "create pods/exec",
+      "create pods",
+      "get namespaces",
+      "get validatingadmissionpolicies.admissionregistration.k8s.io",
+      "get validatingadmissionpolicybindings.admissionregistration.k8s.io",
+    ]);
+    expect(report.missing.find((p) => p.subresource === "exec")?.why).toMatch(/exec checks run the lab's probe/);
+  });
+
+  it.each([
+    [{ kind: "unreachable" as const, message: "connect ECONNREFUSED 127.0.0.1:6443" }, "cluster-unreachable"],
+    [{ kind: "unauthorized" as const, message: "Unauthorized" }, "unauthorized"],
+  ])("turns a failed review ($kind) into one outcome instead of a permission list", async (failure, outcome) => {
+    const cluster = new FakeCluster(namespace);
+    cluster.failures.reviewAccess = failure;
+    const report = await checkPermissions(cluster, namespace);
+    expect(report).toMatchObject({ ok: false, outcome, namespace });
+    expect(report).not.toHaveProperty("granted");
+  });
+
+  it("survives a port that rejects", async () => {
+    const cluster = new FakeCluster(namespace);
+    cluster.reviewAccess = () => Promise.reject(new Error("boom"));
+    expect(await checkPermissions(cluster, namespace)).toMatchObject({ ok: false, outcome: "unexpected" });
+  });
+
+  it("refuses a namespace that is not a DNS label", async () => {
+    await expect(checkPermissions(new FakeCluster(), "Bad_Namespace")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+  });
+});
+
+type Rule = { apiGroups?: string[]; resources?: string[]; verbs?: string[]; resourceNames?: string[] };
+type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  rules?: Rule[];
+  roleRef?: { kind: string; name: string };
+  subjects?: { kind: string; name: string; namespace?: string }[];
+};
+
+const rbacFile = path.join(import.meta.dirname, "..", "docs", "grader-rbac.yaml");
+
+function loadManifests(): Manifest[] {
+  return parseAllDocuments(readFileSync(rbacFile, "utf8")).map((document) => {
+    expect(document.errors).toEqual([]);
+    return document.toJS() as Manifest;
+  });
+}
+
+// Just enough of the RBAC authorizer to evaluate this one file for the grader's ServiceAccount.
+function rbacAllows(manifests: Manifest[], request: Omit<Perm, "why">): boolean {
+  const isGrader = (b: Manifest) => (b.subjects ?? []).some((s) => s.kind === "ServiceAccount" && s.name === "cks-grader" && s.namespace === "cks-grader");
+  const role = (kind: string, name: string, ns?: string) => manifests.find((m) => m.kind === kind && m.metadata.name === name && (kind === "ClusterRole" || m.metadata.namespace === ns));
+  const rules: Rule[] = [];
+  for (const binding of manifests.filter(isGrader)) {
+    if (binding.kind === "ClusterRoleBinding") rules.push(...(role("ClusterRole", binding.roleRef!.name)?.rules ?? []));
+    if (binding.kind === "RoleBinding" && binding.metadata.namespace === request.namespace) {
+      rules.push(...(role(binding.roleRef!.kind, binding.roleRef!.name, binding.metadata.namespace)?.rules ?? []));
+    }
+  }
+  const resource = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
+  const has = (list: string[] | undefined, value: string) => (list ?? []).includes(value) || (list ?? []).includes("*");
+  return rules.some(
+    (r) => has(r.apiGroups, request.group) && has(r.resources, resource) && has(r.verbs, request.verb) && (!r.resourceNames?.length || (request.name !== undefined && r.resourceNames.includes(request.name))),
+  );
+}
+
+describe("docs/grader-rbac.yaml", () => {
+  it("is a list of manifests that each have apiVersion, kind and metadata.name", () => {
+    const manifests = loadManifests();
+    expect(manifests.length).toBeGreaterThan(0);
+    for (const manifest of manifests) {
+      expect(manifest).toMatchObject({ apiVersion: expect.stringMatching(/^(v1|rbac\.authorization\.k8s\.io\/v1)$/), kind: expect.any(String), metadata: { name: expect.any(String) } });
+    }
+    expect(manifests.map((m) => m.kind).sort()).toEqual(["ClusterRole", "ClusterRoleBinding", "Namespace", "Role", "RoleBinding", "ServiceAccount"]);
+  });
+
+  it("grants the ServiceAccount every permission the probe asks for, in every lab's namespace", async () => {
+    const manifests = loadManifests();
+    const labs = await loadAllLabs();
+    expect(labs.length).toBeGreaterThan(0);
+    for (const lab of labs) {
+      for (const perm of graderPermissions(lab.namespace)) {
+        expect({ perm: `${perm.verb} ${perm.resource}${perm.subresource ? `/${perm.subresource}` : ""}`, namespace: lab.namespace, allowed: rbacAllows(manifests, perm) }).toMatchObject({ allowed: true });
+      }
+    }
+  });
+
+  it.each([
+    ["list pods", { verb: "list", group: "", resource: "pods", namespace }],
+    ["delete pods", { verb: "delete", group: "", resource: "pods", namespace }],
+    ["read secrets", { verb: "get", group: "", resource: "secrets", namespace }],
+    ["exec in kube-system", { verb: "create", group: "", resource: "pods", subresource: "exec", namespace: "kube-system" }],
+    ["read pods in kube-system", { verb: "get", group: "", resource: "pods", namespace: "kube-system" }],
+    ["list namespaces", { verb: "list", group: "", resource: "namespaces" }],
+    ["read another namespace object", { verb: "get", group: "", resource: "namespaces", namespace: "kube-system", name: "kube-system" }],
+    ["create policies", { verb: "create", group: "admissionregistration.k8s.io", resource: "validatingadmissionpolicies" }],
+    ["create role bindings", { verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings", namespace }],
+  ])("does not let the grader %s", (_name, request) => {
+    expect(rbacAllows(loadManifests(), request)).toBe(false);
+  });
+});

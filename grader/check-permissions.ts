@@ -1,0 +1,84 @@
+import { failureVerdict } from "./checks/verdict";
+import { AppError } from "@/lib/errors/app-error";
+import type { ClusterPort } from "./port";
+import type { CheckOutcome } from "./report";
+
+/** One permission the grader needs; `group` is "" for the core API. `why` names the check kinds that use it. */
+export type Perm = { verb: string; group: string; resource: string; subresource?: string; namespace?: string; name?: string; why: string };
+
+export type PermissionReport =
+  | { ok: true; server: string; namespace: string; granted: Perm[]; missing: Perm[] }
+  /** The questions could not be asked (cluster unreachable, 401...): nothing is known about permissions. */
+  | { ok: false; server: string; namespace: string; outcome: CheckOutcome; message: string };
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Every API request the check kinds make in a lab namespace (see grader/checks/*.ts and the adapter),
+ * as RBAC sees it. docs/grader-rbac.yaml grants exactly these; a test keeps the two in step.
+ */
+export function graderPermissions(namespace: string): Perm[] {
+  return [
+    { verb: "get", group: "", resource: "pods", namespace, why: "podCondition, field, exec and logs checks read the pod's spec and status" },
+    { verb: "get", group: "", resource: "pods", subresource: "log", namespace, why: "logs checks read the container's current and previous log" },
+    {
+      verb: "create",
+      group: "",
+      resource: "pods",
+      subresource: "exec",
+      namespace,
+      why: "exec checks run the lab's probe command in a container (a WebSocket exec is authorised as create since Kubernetes 1.30)",
+    },
+    {
+      verb: "create",
+      group: "",
+      resource: "pods",
+      namespace,
+      why: "dryRunRejected checks submit a pod with server-side dry-run; RBAC cannot grant a dry-run-only create",
+    },
+    // GET /api/v1/namespaces/<ns> is authorised with that namespace and name, which is how we ask.
+    { verb: "get", group: "", resource: "namespaces", namespace, name: namespace, why: "tells a missing lab namespace from a missing pod" },
+    {
+      verb: "get",
+      group: "admissionregistration.k8s.io",
+      resource: "validatingadmissionpolicies",
+      why: "objectExists and field checks read the lab's ValidatingAdmissionPolicy (cluster-scoped)",
+    },
+    {
+      verb: "get",
+      group: "admissionregistration.k8s.io",
+      resource: "validatingadmissionpolicybindings",
+      why: "objectExists and field checks read the lab's ValidatingAdmissionPolicyBinding (cluster-scoped)",
+    },
+  ];
+}
+
+/** Asks the API server (SelfSubjectAccessReview) which of the grader's permissions these credentials have in `namespace`. */
+export async function checkPermissions(cluster: ClusterPort, namespace: string): Promise<PermissionReport> {
+  if (!DNS_LABEL.test(namespace) || namespace.length > 63) {
+    throw new AppError("INVALID_ARGUMENT", `checkPermissions: namespace must be a DNS label, got ${JSON.stringify(namespace.slice(0, 70))}`);
+  }
+  const { server } = cluster;
+  const perms = graderPermissions(namespace);
+  const answers = await Promise.all(
+    perms.map(async (perm) => {
+      const { why: _why, ...attributes } = perm;
+      // The port promises not to reject; one that does still yields a report, not a crash.
+      return cluster.reviewAccess(attributes).catch((error: unknown) => ({
+        ok: false as const,
+        failure: { kind: "unexpected" as const, message: error instanceof Error ? error.message : String(error) },
+      }));
+    }),
+  );
+  const granted: Perm[] = [];
+  const missing: Perm[] = [];
+  for (const [index, answer] of answers.entries()) {
+    const perm = perms[index]!;
+    if (!answer.ok) {
+      const verdict = failureVerdict(answer.failure, "create selfsubjectaccessreviews", cluster);
+      return { ok: false, server, namespace, outcome: verdict.outcome, message: verdict.message ?? verdict.observed };
+    }
+    (answer.value.allowed ? granted : missing).push(perm);
+  }
+  return { ok: true, server, namespace, granted, missing };
+}
