@@ -1,17 +1,45 @@
 import { Writable } from "node:stream";
-import { AuthorizationV1Api, CoreV1Api, Exec, KubeConfig, KubernetesObjectApi, VersionApi, type V1Status } from "@kubernetes/client-node";
+import {
+  AuthorizationV1Api,
+  CoreV1Api,
+  Exec,
+  HttpMethod,
+  KubeConfig,
+  KubernetesObjectApi,
+  VersionApi,
+  type KubernetesObject,
+  type V1Status,
+} from "@kubernetes/client-node";
 import type { AccessDecision, AccessRequest, CallResult, ClusterPort, ExecOutput, KubeObject, ObjectRef } from "../port";
 import { classifyError, type CallIntent } from "./classify-error";
 
 const CALL_TIMEOUT_MS = 10_000;
 const OUTPUT_LIMIT = 64 * 1024;
 
+// client-node's typed models drop every field they do not know (fields newer than the models,
+// custom resources), and a check must see an object exactly as the API server sent it: a
+// `privileged` flag hidden by a stale model would read as "absent". Asking the deserializer for a
+// type outside client-node's model map makes it hand back the parsed JSON untouched.
+class RawObjectApi extends KubernetesObjectApi {
+  static forConfig(kubeConfig: KubeConfig): RawObjectApi {
+    const api = kubeConfig.makeApiClient(RawObjectApi);
+    api.setDefaultNamespace(kubeConfig);
+    return api;
+  }
+
+  async readRaw(spec: KubernetesObject): Promise<KubeObject> {
+    const request = this.configuration.baseServer.makeRequestContext(await this.specUriPath(spec, "read"), HttpMethod.GET);
+    request.setHeaderParam("Accept", "application/json");
+    return this.requestPromise(request, "CksRawObject");
+  }
+}
+
 /** The cluster port on @kubernetes/client-node, for one kubeconfig context. */
 export class ClientNodeCluster implements ClusterPort {
   readonly server: string;
   readonly context: string | null;
   private readonly core: CoreV1Api;
-  private readonly objects: KubernetesObjectApi;
+  private readonly objects: RawObjectApi;
   private readonly versions: VersionApi;
   private readonly execApi: Exec;
   private readonly authorization: AuthorizationV1Api;
@@ -20,7 +48,7 @@ export class ClientNodeCluster implements ClusterPort {
     this.server = kubeConfig.getCurrentCluster()?.server ?? "";
     this.context = kubeConfig.getCurrentContext() || null;
     this.core = kubeConfig.makeApiClient(CoreV1Api);
-    this.objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+    this.objects = RawObjectApi.forConfig(kubeConfig);
     this.versions = kubeConfig.makeApiClient(VersionApi);
     this.execApi = new Exec(kubeConfig);
     this.authorization = kubeConfig.makeApiClient(AuthorizationV1Api);
@@ -38,13 +66,13 @@ export class ClientNodeCluster implements ClusterPort {
   }
 
   readPod(namespace: string, name: string): Promise<CallResult<KubeObject>> {
-    return call({ verb: "get", resource: "pods", namespace }, async () => plain(await this.core.readNamespacedPod({ name, namespace })));
+    return call({ verb: "get", resource: "pods", namespace }, () => this.objects.readRaw({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace } }));
   }
 
   readObject(ref: ObjectRef): Promise<CallResult<KubeObject>> {
     const intent = { verb: "get", resource: resourceName(ref.kind), ...(ref.namespace ? { namespace: ref.namespace } : {}) };
-    return call(intent, async () =>
-      plain(await this.objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } })),
+    return call(intent, () =>
+      this.objects.readRaw({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } }),
     );
   }
 
@@ -155,7 +183,8 @@ async function call<T>(intent: CallIntent, run: () => Promise<T>): Promise<CallR
   }
 }
 
-// client-node returns class instances (Dates, camelCase models); checks read plain JSON like the API sends.
+// Typed results (create, namespaces) are class instances with Dates; callers get plain JSON. What the
+// checks judge is read with readRaw, which never goes through the models.
 function plain(value: unknown): KubeObject {
   return JSON.parse(JSON.stringify(value)) as KubeObject;
 }
