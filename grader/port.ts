@@ -11,6 +11,8 @@ export type ClusterFailure =
   | { kind: "rejected"; code: number; reason: string; message: string }
   | { kind: "conflict"; message: string }
   | { kind: "timeout"; message: string }
+  /** The exec stream answered, but the command never started (not in the image, say): the runtime's words. */
+  | { kind: "exec-not-started"; message: string }
   | { kind: "unexpected"; code?: number; message: string };
 
 export type ClusterFailureKind = ClusterFailure["kind"];

@@ -207,9 +207,15 @@ describe("exec", () => {
 
   it("fails (not errors) when the command cannot start in a running container", async () => {
     const cluster = running();
-    cluster.execHandler = () => ({ ok: false, failure: { kind: "unexpected", message: 'exec: "apt": executable file not found in $PATH' } });
+    cluster.execHandler = () => ({ ok: false, failure: { kind: "exec-not-started", message: 'exec: "apt": executable file not found in $PATH' } });
     const result = await grade(cluster, rootWrite);
     expect(result).toMatchObject({ status: "fail", outcome: "failed", observed: 'touch could not run: exec: "apt": executable file not found in $PATH' });
+  });
+
+  it("reports a kubelet or stream failure in a running container as an error, not the learner's fail", async () => {
+    const cluster = running();
+    cluster.execHandler = () => ({ ok: false, failure: { kind: "unexpected", code: 500, message: "error dialing backend: dial tcp 10.0.0.2:10250: i/o timeout" } });
+    expect(await grade(cluster, rootWrite)).toMatchObject({ status: "error", outcome: "unexpected" });
   });
 
   it("reports a hung command as exec-timeout", async () => {

@@ -44,9 +44,10 @@ export async function checkExecProbe(check: TExecCheck, ctx: CheckContext): Prom
         evidence: [evidence],
       };
     }
-    if (exec.failure.kind === "unexpected") {
+    if (exec.failure.kind === "exec-not-started") {
       // The container runs but the command could not start (not in the image, say): the learner's pod
-      // is not what the lab expects, which is a fail with the runtime's words, not a grader error.
+      // is not what the lab expects, which is a fail with the runtime's words. Any other failure (a 500
+      // from the kubelet, a dropped stream) is the cluster's, and becomes an error below.
       return fail(`${argv[0]} could not run: ${exec.failure.message.slice(0, 120)}`, [{ ...evidence, stderr: exec.failure.message.slice(0, 4000) }]);
     }
     const verdict = failureVerdict(exec.failure, `exec in pod ${check.pod}`, ctx.cluster);

@@ -147,7 +147,7 @@ export class ClientNodeCluster implements ClusterPort {
         setImmediate(() => {
           const exitCode = exitCodeOf(status);
           if (exitCode === null) {
-            finish({ ok: false, failure: { kind: "unexpected", message: status.message ?? `exec failed: ${status.reason ?? "unknown reason"}` } });
+            finish({ ok: false, failure: { kind: "exec-not-started", message: status.message ?? `exec failed: ${status.reason ?? "unknown reason"}` } });
           } else {
             finish({ ok: true, value: { exitCode, stdout: stdout.text(), stderr: stderr.text() } });
           }
