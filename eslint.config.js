@@ -5,6 +5,7 @@ import tseslint from "typescript-eslint";
 const noFramework = [
   { group: ["next", "next/*", "react", "react-dom", "react/*"], message: "grader/ and lib/ must not depend on Next.js or React." },
   { group: ["@/app/*", "@/components/*", "**/app/*", "**/components/*"], message: "Imports point inward: app -> lib/grader, never back." },
+  { group: ["@/e2e/*", "**/e2e/*"], message: "Test infrastructure (e2e/) is for tests and scripts/, never for grader/ or lib/." },
 ];
 const noClientNode = [{ name: "@kubernetes/client-node", message: "Only the grader's cluster adapter (grader/cluster/) imports client-node." }];
 

@@ -1,9 +1,9 @@
-import { connectCluster } from "../cluster/connect-cluster";
+import { connectCluster } from "@/grader/cluster/connect-cluster";
 import { isAppError } from "@/lib/errors/app-error";
-import { loadAllLabs } from "../lab/load-lab";
-import type { PhaseOutcome, VerifyLabResult } from "../verify/verify-lab";
-import { verifyLab } from "../verify/verify-lab";
-import { painter, parseCliArgs } from "./args";
+import { loadAllLabs } from "@/grader/lab/load-lab";
+import type { PhaseOutcome, VerifyLabResult } from "@/grader/verify/verify-lab";
+import { verifyLab } from "@/grader/verify/verify-lab";
+import { painter, parseCliArgs } from "@/grader/cli/args";
 
 const USAGE = "usage: npm run labs:verify [-- --context C] [--kubeconfig F] [--lab module/lesson ...] [--json]";
 
@@ -25,7 +25,7 @@ async function main(): Promise<number> {
   let stop: () => Promise<void> = async () => {};
   let kubeconfigPath = args.kubeconfig;
   if (!args.kubeconfig && !args.context) {
-    const { startTestCluster } = await import("../../e2e/cluster/index");
+    const { startTestCluster } = await import("@/e2e/cluster/index");
     const testCluster = await startTestCluster();
     stop = () => testCluster.stop();
     kubeconfigPath = testCluster.kubeconfigPath;
