@@ -1,5 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { UserMenu } from "@/components/auth/UserMenu";
+import { getCurrentUser } from "@/lib/auth/session";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -14,7 +16,8 @@ export const viewport: Viewport = {
   ],
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const user = await getCurrentUser();
   return (
     <html lang="en">
       <body>
@@ -28,8 +31,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             </span>
             CKS Lab
           </Link>
-          <nav aria-label="Main">
+          <nav aria-label="Main" className="main-nav">
             <Link href="/#course">Course</Link>
+            <UserMenu user={user ? { name: user.name, role: user.role } : null} />
           </nav>
         </header>
         <main id="main">{children}</main>

@@ -1,11 +1,17 @@
 import Link from "next/link";
 import { connection } from "next/server";
 import { getCourse } from "@/lib/content/course";
+import { can } from "@/lib/auth/policy";
+import { getCurrentUser } from "@/lib/auth/session";
 import { listBookmarkedLessonIds } from "@/lib/progress/bookmarks";
 
 export default async function HomePage() {
   await connection();
-  const [course, bookmarked] = await Promise.all([getCourse(), listBookmarkedLessonIds()]);
+  const user = await getCurrentUser();
+  const [course, bookmarked] = await Promise.all([
+    getCourse(),
+    user && can(user, "bookmark:read", { ownerId: user.id }) ? listBookmarkedLessonIds(user.id) : Promise.resolve([]),
+  ]);
   const saved = new Set(bookmarked);
   const lessonCount = course.lessons.size;
   return (

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
 import { parse, stringify } from "yaml";
 import { LabPanel } from "./pages/lab-panel";
 import { IMMUTABILITY_LESSON, LessonPage } from "./pages/lesson-page";
+import { expect, test } from "./support/accounts";
 import { kubectl } from "./support/test-cluster";
 
 const NAMESPACE = "immutable-lab";
@@ -30,8 +30,9 @@ test.beforeAll(async () => {
   await kubectl(["delete", "validatingadmissionpolicybinding,validatingadmissionpolicy", "--all", "--ignore-not-found"]).catch(() => undefined);
 });
 
-test("a learner works through the lab: nothing scores zero, then task 1, then everything passes", async ({ page }) => {
+test("a signed-in learner works through the lab: nothing scores zero, then task 1, then everything passes", async ({ page, student }) => {
   test.setTimeout(240_000);
+  expect(student.id).not.toBe("");
   const lesson = new LessonPage(page);
   await lesson.goto(`${IMMUTABILITY_LESSON}#practice-lab`);
   const panel = new LabPanel(page);
@@ -78,7 +79,9 @@ test("a learner works through the lab: nothing scores zero, then task 1, then ev
   await expect(panel.root.locator('.check[data-status="fail"], .check[data-status="error"]')).toHaveCount(0);
 });
 
-test("the grading API refuses cross-site requests and malformed bodies", async ({ request }) => {
+test("the grading API refuses cross-site requests and malformed bodies", async ({ page, student }) => {
+  expect(student.id).not.toBe("");
+  const request = page.request;
   const url = "/api/labs/runtime-security/immutable-containers/grade";
   const crossSite = await request.post(url, { data: {}, headers: { origin: "http://evil.example" } });
   expect(crossSite.status()).toBe(403);

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
 import { IMMUTABILITY_LESSON, LessonPage } from "./pages/lesson-page";
+import { expect, signUpViaApi, test } from "./support/accounts";
 
 test("home shows the course map with the runtime security module and its lesson", async ({ page }) => {
   await page.goto("/");
@@ -65,7 +65,8 @@ test("an unknown lesson is a real 404 page with a way back", async ({ page }) =>
   await expect(page.getByRole("heading", { name: "Course map" })).toBeVisible();
 });
 
-test("a bookmark is stored and shows on the course map after a reload", async ({ page }) => {
+test("a bookmark is stored for the signed-in student and shows on their course map after a reload", async ({ page, student, browser, baseURL }) => {
+  expect(student.email).toContain("@");
   const lesson = new LessonPage(page);
   await lesson.goto();
   await expect(lesson.bookmark).toHaveAttribute("aria-pressed", "false");
@@ -77,6 +78,14 @@ test("a bookmark is stored and shows on the course map after a reload", async ({
   await page.goto("/");
   const card = page.getByRole("link", { name: /Ensure Immutability of Containers at Runtime/ });
   await expect(card.getByText("Bookmarked")).toBeVisible();
+
+  // Bookmarks are per user: another student sees none.
+  const other = await browser.newContext({ baseURL });
+  await signUpViaApi(other.request);
+  const otherPage = await other.newPage();
+  await otherPage.goto("/");
+  await expect(otherPage.getByRole("link", { name: /Ensure Immutability of Containers at Runtime/ }).getByText("Bookmarked")).toHaveCount(0);
+  await other.close();
 
   await lesson.goto();
   await lesson.bookmark.click();

@@ -17,7 +17,15 @@ for (const suffix of ["", "-wal", "-shm"]) rmSync(path.join(artifacts, `e2e.db${
 const cluster = await startTestCluster({ kubeconfigPath: path.join(artifacts, "kubeconfig") });
 writeFileSync(KUBECONFIG_POINTER, cluster.kubeconfigPath);
 
-const env = { ...process.env, DATABASE_URL: "file:./e2e/.artifacts/e2e.db", KUBECONFIG: cluster.kubeconfigPath, NEXT_TELEMETRY_DISABLED: "1" };
+// better-auth refuses cookie-carrying POSTs whose Origin is not its base URL: it must be the
+// address the browser tests use. The database is fresh, so the run's first account is instructor.
+const env = {
+  ...process.env,
+  DATABASE_URL: "file:./e2e/.artifacts/e2e.db",
+  KUBECONFIG: cluster.kubeconfigPath,
+  BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
+  NEXT_TELEMETRY_DISABLED: "1",
+};
 for (const args of [["tsx", "scripts/prepare.ts"], ["next", "build"]]) {
   const step = spawnSync("npx", args, { cwd: root, env, stdio: "inherit" });
   if (step.status !== 0) {

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useId, useRef, useState } from "react";
 import type { CheckResult, GradeReport } from "@/grader/report";
 import type { LabView } from "@/lib/labs/lab-view";
@@ -13,11 +14,24 @@ type RunState =
   | { phase: "done"; report: GradeReport }
   | { phase: "failed"; message: string };
 
-/** The practice lab under a lesson: tasks, a Check button, and live per-check results. */
-export function LabPanel({ lab, contexts, instructions }: { lab: LabView; contexts: LocalContexts; instructions: Record<string, React.ReactNode> }) {
+/**
+ * The practice lab under a lesson: tasks, a Check button, and live per-check results.
+ * `contexts` is null when nobody is signed in: the tasks show, grading asks to sign in.
+ */
+export function LabPanel({
+  lab,
+  contexts,
+  instructions,
+  signInHref,
+}: {
+  lab: LabView;
+  contexts: LocalContexts | null;
+  instructions: Record<string, React.ReactNode>;
+  signInHref: string;
+}) {
   const hydrated = useHydrated();
   const selectId = useId();
-  const [context, setContext] = useState(contexts.ok ? (contexts.suggested ?? "") : "");
+  const [context, setContext] = useState(contexts?.ok ? (contexts.suggested ?? "") : "");
   const [run, setRun] = useState<RunState>({ phase: "idle" });
   const [results, setResults] = useState<Record<string, CheckResult>>({});
   const abort = useRef<AbortController | null>(null);
@@ -72,7 +86,14 @@ export function LabPanel({ lab, contexts, instructions }: { lab: LabView; contex
         </p>
       </header>
 
-      {!contexts.ok || contexts.contexts.length === 0 ? (
+      {contexts === null ? (
+        <div className="lab-controls">
+          <Link className="button" href={signInHref}>
+            Sign in to check your work
+          </Link>
+          <span className="muted small">The tasks are open to everyone; grading runs for signed-in learners.</span>
+        </div>
+      ) : !contexts.ok || contexts.contexts.length === 0 ? (
         <NoCluster message={contexts.ok ? "Your kubeconfig has no contexts yet." : contexts.message} />
       ) : (
         <form

@@ -1,22 +1,22 @@
 import { db } from "@/lib/db/client";
 
-/** Ids of every bookmarked lesson. */
-export async function listBookmarkedLessonIds(): Promise<string[]> {
-  const rows = await db().bookmark.findMany({ select: { lessonId: true }, orderBy: { createdAt: "asc" } });
+/** Ids of the lessons one user bookmarked, oldest first. */
+export async function listBookmarkedLessonIds(userId: string): Promise<string[]> {
+  const rows = await db().bookmark.findMany({ where: { userId }, select: { lessonId: true }, orderBy: { createdAt: "asc" } });
   return rows.map((r) => r.lessonId);
 }
 
-/** Whether one lesson is bookmarked. */
-export async function isBookmarked(lessonId: string): Promise<boolean> {
-  return (await db().bookmark.count({ where: { lessonId } })) > 0;
+/** Whether one user bookmarked one lesson. */
+export async function isBookmarked(userId: string, lessonId: string): Promise<boolean> {
+  return (await db().bookmark.count({ where: { userId, lessonId } })) > 0;
 }
 
-/** Adds or removes a lesson bookmark; idempotent both ways. Returns the stored state. */
-export async function setBookmark(lessonId: string, bookmarked: boolean): Promise<boolean> {
+/** Adds or removes one user's bookmark on a lesson; idempotent both ways. Returns the stored state. */
+export async function setBookmark(userId: string, lessonId: string, bookmarked: boolean): Promise<boolean> {
   if (bookmarked) {
-    await db().bookmark.upsert({ where: { lessonId }, create: { lessonId }, update: {} });
+    await db().bookmark.upsert({ where: { userId_lessonId: { userId, lessonId } }, create: { userId, lessonId }, update: {} });
   } else {
-    await db().bookmark.deleteMany({ where: { lessonId } });
+    await db().bookmark.deleteMany({ where: { userId, lessonId } });
   }
   return bookmarked;
 }

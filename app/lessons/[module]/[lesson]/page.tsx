@@ -6,6 +6,8 @@ import { BookmarkButton } from "@/components/BookmarkButton";
 import { LabPanel } from "@/components/lab/LabPanel";
 import { LessonContent } from "@/components/LessonContent";
 import { Outline, OutlineCompact } from "@/components/Outline";
+import { can } from "@/lib/auth/policy";
+import { getCurrentUser } from "@/lib/auth/session";
 import { findLesson, getCourse } from "@/lib/content/course";
 import { getLabView } from "@/lib/labs/lab-view";
 import { listLocalContexts } from "@/lib/labs/local-cluster";
@@ -27,7 +29,10 @@ export default async function LessonPage({ params }: { params: Params }) {
   if (!lesson) notFound();
   const course = await getCourse();
   const moduleInfo = course.modules.find((m) => m.id === lesson.moduleId);
-  const [bookmarked, lab] = await Promise.all([isBookmarked(lesson.id), getLabView(lesson.id)]);
+  const user = await getCurrentUser();
+  const mayBookmark = user !== null && can(user, "bookmark:read", { ownerId: user.id });
+  const [bookmarked, lab] = await Promise.all([mayBookmark ? isBookmarked(user.id, lesson.id) : Promise.resolve(false), getLabView(lesson.id)]);
+  const signInHref = `/sign-in?next=${encodeURIComponent(`/lessons/${lesson.id}`)}`;
   const outline = lab ? [...lesson.document.outline, { id: "practice-lab", text: "Practice lab", depth: 2 as const }] : lesson.document.outline;
 
   return (
@@ -43,7 +48,13 @@ export default async function LessonPage({ params }: { params: Params }) {
             <span>{lesson.minutes} min</span>
             <span aria-hidden="true">·</span>
             <span>{moduleInfo?.title}</span>
-            <BookmarkButton lessonId={lesson.id} initial={bookmarked} save={toggleBookmark} />
+            {mayBookmark ? (
+              <BookmarkButton lessonId={lesson.id} initial={bookmarked} save={toggleBookmark} />
+            ) : (
+              <Link className="bookmark small" href={signInHref}>
+                Sign in to bookmark
+              </Link>
+            )}
           </div>
         </header>
         <OutlineCompact entries={outline} />
@@ -51,7 +62,8 @@ export default async function LessonPage({ params }: { params: Params }) {
         {lab ? (
           <LabPanel
             lab={lab}
-            contexts={listLocalContexts()}
+            contexts={user && can(user, "cluster:list-contexts") ? listLocalContexts() : null}
+            signInHref={signInHref}
             instructions={Object.fromEntries(lab.tasks.map((task) => [task.id, <LessonContent key={task.id} blocks={task.instructions} />]))}
           />
         ) : null}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { findLab } from "@/grader";
+import { authorizeRoute } from "@/lib/auth/session";
 import { refuseUnlessLocal } from "@/lib/http/local-only";
 import { gradeAgainstLocalContext, type LocalGradeEvent } from "@/lib/labs/local-cluster";
 
@@ -14,6 +15,8 @@ type Params = { params: Promise<{ module: string; lesson: string }> };
 export async function POST(request: Request, { params }: Params) {
   const refusal = refuseUnlessLocal(request.headers);
   if (refusal) return Response.json({ error: refusal }, { status: 403 });
+  const auth = await authorizeRoute("lab:grade");
+  if (auth.denied) return auth.denied;
 
   const ids = ZLabParamsSchema.safeParse(await params);
   if (!ids.success) return Response.json({ error: "Unknown lab." }, { status: 404 });

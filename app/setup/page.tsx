@@ -1,0 +1,26 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { connection } from "next/server";
+import { SignUpForm } from "@/components/auth/SignUpForm";
+import { countUsers } from "@/lib/auth/users";
+
+export const metadata: Metadata = { title: "Set up CKS Lab" };
+
+/** First run only: creates the instructor account; afterwards it sends people to sign in. */
+export default async function SetupPage() {
+  await connection();
+  if ((await countUsers()) > 0) redirect("/sign-in");
+  return (
+    <section className="auth-page" aria-labelledby="setup-title">
+      <p className="eyebrow">First run</p>
+      <h1 id="setup-title">Set up CKS Lab</h1>
+      <p className="lead">Nobody has an account here yet. The account you create now becomes the <strong>instructor</strong>.</p>
+      <ul className="auth-points">
+        <li>Instructors change roles (student, grader, instructor) and decide who may sign up, on the Admin page.</li>
+        <li>Everyone after you signs up as a student, while sign-up is open.</li>
+        <li>This page disappears once the instructor account exists.</li>
+      </ul>
+      <SignUpForm needsInviteCode={false} submitLabel="Create the instructor account" next="/admin" />
+    </section>
+  );
+}
