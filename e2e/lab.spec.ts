@@ -3,7 +3,7 @@ import path from "node:path";
 import { parse, stringify } from "yaml";
 import { LabPanel } from "./pages/lab-panel";
 import { IMMUTABILITY_LESSON, LessonPage } from "./pages/lesson-page";
-import { expect, test } from "./support/accounts";
+import { expect, signUpViaApi, test } from "./support/accounts";
 import { kubectl } from "./support/test-cluster";
 
 const NAMESPACE = "immutable-lab";
@@ -30,7 +30,7 @@ test.beforeAll(async () => {
   await kubectl(["delete", "validatingadmissionpolicybinding,validatingadmissionpolicy", "--all", "--ignore-not-found"]).catch(() => undefined);
 });
 
-test("a signed-in learner works through the lab: nothing scores zero, then task 1, then everything passes", async ({ page, student }) => {
+test("a signed-in learner works through the lab: nothing scores zero, then task 1, then everything passes", async ({ page, student }, testInfo) => {
   test.setTimeout(240_000);
   expect(student.id).not.toBe("");
   const lesson = new LessonPage(page);
@@ -77,27 +77,69 @@ test("a signed-in learner works through the lab: nothing scores zero, then task 
     await expect(panel.score).toContainText(/^31 \/ 31 points/, { timeout: 1_000 });
   }).toPass({ timeout: 90_000, intervals: [2_000] });
   await expect(panel.root.locator('.check[data-status="fail"], .check[data-status="error"]')).toHaveCount(0);
+
+  // Every attempt was stored: the panel shows the last one after a reload, the dashboard lists them all.
+  await page.reload();
+  await expect(panel.score).toContainText(/^31 \/ 31 points/);
+  await expect(panel.score).toContainText("Your last attempt");
+  await page.goto("/dashboard");
+  const row = page.locator('tr[data-lesson="runtime-security/immutable-containers"]');
+  await expect(row.getByText("Done")).toBeVisible();
+  await expect(row.locator("td").nth(2)).toHaveText("31 / 31");
+  const attempts = page.locator("li.attempt");
+  expect(await attempts.count()).toBeGreaterThanOrEqual(3);
+  await expect(attempts.first()).toContainText("31 / 31");
+  await expect(attempts.last()).toContainText("0 / 31");
+  await attempts.first().locator("summary").first().click();
+  await expect(attempts.first().locator("li.check")).toHaveCount(20);
+  const shot = testInfo.outputPath("dashboard.png");
+  await page.screenshot({ path: shot, fullPage: true });
+  await testInfo.attach("dashboard", { path: shot, contentType: "image/png" });
 });
 
-test("the grading API refuses cross-site requests and malformed bodies", async ({ page, student }) => {
+test("a learner's attempts are theirs: another student sees neither them nor their API", async ({ page, student, browser }, testInfo) => {
   expect(student.id).not.toBe("");
-  const request = page.request;
-  const url = "/api/labs/runtime-security/immutable-containers/grade";
-  const crossSite = await request.post(url, { data: {}, headers: { origin: "http://evil.example" } });
-  expect(crossSite.status()).toBe(403);
-  expect((await crossSite.json()).error).toMatch(/Cross-site/);
+  await page.goto(`${IMMUTABILITY_LESSON}#practice-lab`);
+  const panel = new LabPanel(page);
+  await panel.check();
+  const response = await page.request.get("/dashboard");
+  expect(response.ok()).toBe(true);
+  await page.goto("/dashboard");
+  const attemptId = await page.locator("li.attempt").first().getAttribute("data-attempt");
+  expect(attemptId).toBeTruthy();
+  const own = await page.request.get(`/api/attempts/${attemptId}`);
+  expect(own.status()).toBe(200);
+  expect((await own.json()).checks.length).toBe(20);
 
-  const malformed = await request.post(url, { data: { context: 42 } });
-  expect(malformed.status()).toBe(400);
-  expect((await malformed.json()).error).toMatch(/Expected a JSON body/);
+  const other = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  const otherPage = await other.newPage();
+  await signUpViaApi(otherPage.request);
+  await otherPage.goto("/dashboard");
+  await expect(otherPage.getByText("No attempts yet.")).toBeVisible();
+  const stolen = await otherPage.request.get(`/api/attempts/${attemptId}`);
+  expect(stolen.status()).toBe(404);
+  await other.close();
 
-  const unknown = await request.post("/api/labs/runtime-security/no-such-lab/grade", { data: {} });
-  expect(unknown.status()).toBe(404);
+  const anonymous = await page.request.fetch(`/api/attempts/${attemptId}`, { headers: { cookie: "" } });
+  expect([401, 404]).toContain(anonymous.status());
+});
 
-  const contexts = await request.get("/api/cluster/contexts");
-  expect(contexts.ok()).toBe(true);
-  const body = JSON.stringify(await contexts.json());
-  expect(body).toContain("cks-test");
-  // Names and servers only: the bearer token in the kubeconfig never reaches a browser.
-  expect(body).not.toMatch(/token|certificate|client-key/i);
+test("a double click or a second tab starts one grading run, not two", async ({ page, student }) => {
+  expect(student.id).not.toBe("");
+  await page.goto(IMMUTABILITY_LESSON);
+  // The second request goes out once the first has opened its attempt and is still grading.
+  const outcome = await page.evaluate(async () => {
+    const url = "/api/labs/runtime-security/immutable-containers/grade";
+    const post = () => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const first = await post();
+    const reader = first.body!.getReader();
+    const firstChunk = new TextDecoder().decode((await reader.read()).value);
+    const second = await post();
+    const secondBody = (await second.json()) as { error?: string };
+    while (!(await reader.read()).done) {
+      // Drain the first run so its attempt finishes before the test ends.
+    }
+    return { first: first.status, firstEvent: JSON.parse(firstChunk.split("\n")[0]!).type as string, second: second.status, error: secondBody.error ?? "" };
+  });
+  expect(outcome).toMatchObject({ first: 200, firstEvent: "attempt", second: 409, error: expect.stringMatching(/already running/) });
 });

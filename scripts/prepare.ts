@@ -4,17 +4,23 @@
 import path from "node:path";
 import { resolveBaseUrl } from "@/lib/auth/base-url";
 import { ensureAuthSecret } from "@/lib/auth/ensure-secret";
+import { interruptRunningAttempts } from "@/lib/attempts/record-attempt";
+import { checkContent } from "@/lib/content/check-content";
 import { prepareDatabase } from "@/lib/db/prepare-database";
-import { loadAllLabs } from "@/grader";
-import { loadCourse } from "@/lib/content/load-course";
 import { runCli } from "./run-cli";
 
 await runCli(async () => {
-  const course = await loadCourse(path.resolve("lessons"));
-  const labs = await loadAllLabs(path.resolve("lessons"));
-  console.log(`content: ${course.lessons.size} lesson(s) in ${course.modules.length} modules and ${labs.length} lab(s) are valid`);
+  const content = await checkContent(path.resolve("lessons"));
+  if (content.problems.length) {
+    for (const problem of content.problems) console.error(problem);
+    throw new Error(`${content.problems.length} problem(s) in lessons/; fix them (npm run labs:check lists them again)`);
+  }
+  console.log(`content: ${content.lessons} lesson(s) and ${content.labs} lab(s) are valid`);
   const db = await prepareDatabase();
   console.log(`database: ${path.relative(process.cwd(), db.file) || db.file} ${db.applied.length ? `migrated (${db.applied.join(", ")})` : "up to date"}`);
+  // No grading run survives a restart: attempts still marked running were interrupted, not lost.
+  const interrupted = await interruptRunningAttempts();
+  if (interrupted) console.log(`attempts: ${interrupted} interrupted by the restart`);
   // Only where the secret came from is printed, never the secret.
   const secret = ensureAuthSecret();
   console.log(`accounts: served at ${resolveBaseUrl()}`);

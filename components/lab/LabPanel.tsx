@@ -3,16 +3,43 @@
 import Link from "next/link";
 import { useId, useRef, useState } from "react";
 import type { CheckResult, GradeReport } from "@/grader/report";
+import type { StoredAttempt } from "@/lib/attempts/find-attempts";
+import type { AttemptEvent } from "@/lib/labs/grade-attempt";
 import type { LabView } from "@/lib/labs/lab-view";
-import type { LocalContexts, LocalGradeEvent } from "@/lib/labs/local-cluster";
+import type { LocalContexts } from "@/lib/labs/local-cluster";
 import { useHydrated } from "../use-hydrated";
 import { EvidenceView } from "./EvidenceView";
+
+/** What a check row shows: a live result or one stored with an earlier attempt. */
+type ShownCheck = Pick<CheckResult, "checkId" | "taskId" | "status" | "message" | "hint" | "evidence" | "awarded" | "points" | "lessonHref">;
+
+/** The score line, from a live report or from the last stored attempt. */
+type Summary = {
+  score: number;
+  maxScore: number;
+  status: string;
+  counts: { pass: number; fail: number; error: number };
+  durationMs: number | null;
+  problem: string | null;
+  /** Set for a stored attempt: when it ran. */
+  checkedAt: string | null;
+};
 
 type RunState =
   | { phase: "idle" }
   | { phase: "running"; total: number; context: string }
-  | { phase: "done"; report: GradeReport }
+  | { phase: "done"; summary: Summary }
   | { phase: "failed"; message: string };
+
+function summaryOf(report: GradeReport): Summary {
+  return { ...report, problem: report.problem?.message ?? null, checkedAt: null };
+}
+
+function summaryOfAttempt(attempt: StoredAttempt): Summary {
+  const counts = { pass: 0, fail: 0, error: 0 };
+  for (const check of attempt.checks) counts[check.status] += 1;
+  return { score: attempt.score, maxScore: attempt.maxScore, status: attempt.status, counts, durationMs: attempt.durationMs, problem: attempt.problem, checkedAt: attempt.startedAt };
+}
 
 /**
  * The practice lab under a lesson: tasks, a Check button, and live per-check results.
@@ -23,18 +50,23 @@ export function LabPanel({
   contexts,
   instructions,
   signInHref,
+  lastAttempt,
 }: {
   lab: LabView;
   contexts: LocalContexts | null;
   instructions: Record<string, React.ReactNode>;
   signInHref: string;
+  /** The learner's previous attempt, shown until they press Check again. */
+  lastAttempt: StoredAttempt | null;
 }) {
   const hydrated = useHydrated();
   const selectId = useId();
   const [context, setContext] = useState(contexts?.ok ? (contexts.suggested ?? "") : "");
-  const [run, setRun] = useState<RunState>({ phase: "idle" });
-  const [results, setResults] = useState<Record<string, CheckResult>>({});
+  const [run, setRun] = useState<RunState>(lastAttempt ? { phase: "done", summary: summaryOfAttempt(lastAttempt) } : { phase: "idle" });
+  const [results, setResults] = useState<Record<string, ShownCheck>>(() => Object.fromEntries((lastAttempt?.checks ?? []).map((c) => [c.checkId, c])));
   const abort = useRef<AbortController | null>(null);
+  // Counts finished runs; tests (and assistive tooling) can tell a new result from the previous one.
+  const [finishedRuns, setFinishedRuns] = useState(0);
   const totalChecks = lab.tasks.reduce((n, t) => n + t.checks.length, 0);
 
   async function check() {
@@ -61,8 +93,8 @@ export function LabPanel({
         else if (event.type === "report") {
           finished = true;
           setResults(Object.fromEntries(event.report.results.map((r) => [r.checkId, r])));
-          setRun({ phase: "done", report: event.report });
-        } else if (event.type === "no-cluster") {
+          setRun({ phase: "done", summary: summaryOf(event.report) });
+        } else if (event.type === "no-cluster" || event.type === "internal-error") {
           finished = true;
           setRun({ phase: "failed", message: event.message });
         }
@@ -70,6 +102,8 @@ export function LabPanel({
       if (!finished) setRun({ phase: "failed", message: "The connection to the grader closed before all checks finished. Press Check to try again." });
     } catch (error) {
       if ((error as Error).name !== "AbortError") setRun({ phase: "failed", message: "Could not reach the CKS Lab server. Is it still running?" });
+    } finally {
+      setFinishedRuns((n) => n + 1);
     }
   }
 
@@ -77,7 +111,7 @@ export function LabPanel({
   const running = run.phase === "running";
 
   return (
-    <section className="lab-panel" aria-labelledby="lab-title" id="practice-lab">
+    <section className="lab-panel" aria-labelledby="lab-title" id="practice-lab" data-finished-runs={finishedRuns}>
       <header className="lab-header">
         <p className="eyebrow">Practice lab</p>
         <h2 id="lab-title">{lab.title}</h2>
@@ -133,19 +167,20 @@ export function LabPanel({
             <strong>Could not grade.</strong> {run.message}
           </div>
         ) : null}
-        {run.phase === "done" ? <ScoreSummary report={run.report} /> : null}
+        {run.phase === "done" ? <ScoreSummary summary={run.summary} /> : null}
       </div>
 
       <ol className="lab-tasks">
         {lab.tasks.map((task, index) => {
-          const taskScore = run.phase === "done" ? run.report.tasks.find((t) => t.taskId === task.id) : undefined;
+          const own = task.checks.map((c) => results[c.id]).filter((r): r is ShownCheck => r !== undefined);
+          const taskScore = run.phase === "done" && own.length > 0 ? own.reduce((sum, r) => sum + r.awarded, 0) : undefined;
           return (
             <li key={task.id} className="lab-task">
               <div className="lab-task-head">
                 <h3>
                   <span className="task-number">{index + 1}</span> {task.title}
                 </h3>
-                <span className="points">{taskScore ? `${taskScore.score} / ${task.points}` : `${task.points}`} pts</span>
+                <span className="points">{taskScore !== undefined ? `${taskScore} / ${task.points}` : `${task.points}`} pts</span>
               </div>
               <div className="prose lab-instructions">{instructions[task.id]}</div>
               <ul className="checks" aria-label={`Checks for ${task.title}`}>
@@ -161,23 +196,30 @@ export function LabPanel({
   );
 }
 
-function ScoreSummary({ report }: { report: GradeReport }) {
-  const percent = report.maxScore ? Math.round((report.score / report.maxScore) * 100) : 0;
+function ScoreSummary({ summary }: { summary: Summary }) {
+  const percent = summary.maxScore ? Math.round((summary.score / summary.maxScore) * 100) : 0;
+  const { counts } = summary;
   return (
-    <div className={`score score-${report.status}`} data-testid="lab-score">
+    <div className={`score score-${summary.status}`} data-testid="lab-score">
       <div>
         <span className="score-value">
-          {report.score} / {report.maxScore}
+          {summary.score} / {summary.maxScore}
         </span>{" "}
-        points · {report.counts.pass} passed, {report.counts.fail} failed{report.counts.error ? `, ${report.counts.error} could not run` : ""} ·{" "}
-        {(report.durationMs / 1000).toFixed(1)} s
+        points · {counts.pass} passed, {counts.fail} failed{counts.error ? `, ${counts.error} could not run` : ""}
+        {summary.durationMs !== null ? ` · ${(summary.durationMs / 1000).toFixed(1)} s` : ""}
       </div>
+      {summary.checkedAt ? (
+        <p className="muted small lab-last">
+          Your last attempt, checked <time dateTime={summary.checkedAt}>{new Date(summary.checkedAt).toISOString().slice(0, 16).replace("T", " ")} UTC</time>. Press Check to grade your cluster
+          as it is now.
+        </p>
+      ) : null}
       <div className="score-bar" aria-hidden="true">
         <div style={{ width: `${percent}%` }} />
       </div>
-      {report.problem ? (
+      {summary.problem ? (
         <p className="banner banner-fail" role="alert">
-          {report.problem.message}
+          {summary.problem}
         </p>
       ) : null}
     </div>
@@ -186,7 +228,7 @@ function ScoreSummary({ report }: { report: GradeReport }) {
 
 const STATUS_LABEL = { pass: "Passed", fail: "Failed", error: "Could not check" } as const;
 
-function CheckRow({ title, points, result, pending }: { title: string; points: number; result?: CheckResult; pending: boolean }) {
+function CheckRow({ title, points, result, pending }: { title: string; points: number; result?: ShownCheck; pending: boolean }) {
   const [hint, setHint] = useState(false);
   const status = result?.status ?? (pending ? "running" : "idle");
   return (
@@ -211,7 +253,7 @@ function CheckRow({ title, points, result, pending }: { title: string; points: n
               <button type="button" className="link-button" aria-expanded={hint} onClick={() => setHint((h) => !h)}>
                 {hint ? "Hide hint" : "Show hint"}
               </button>
-              <a href={result.lessonAnchor}>Read the lesson section</a>
+              <a href={result.lessonHref}>Read the lesson section</a>
             </>
           ) : null}
           {hint ? <p className="hint">{result.hint}</p> : null}
@@ -234,7 +276,7 @@ function NoCluster({ message }: { message: string }) {
   );
 }
 
-async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<LocalGradeEvent> {
+async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<AttemptEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -246,7 +288,7 @@ async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<Loc
     while ((newline = buffer.indexOf("\n")) >= 0) {
       const line = buffer.slice(0, newline).trim();
       buffer = buffer.slice(newline + 1);
-      if (line) yield JSON.parse(line) as LocalGradeEvent;
+      if (line) yield JSON.parse(line) as AttemptEvent;
     }
   }
 }

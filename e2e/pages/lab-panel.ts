@@ -12,12 +12,13 @@ export class LabPanel {
     this.score = this.root.getByTestId("lab-score");
   }
 
-  /** Presses Check and waits until the run has finished (the score appears). */
+  /** Presses Check and waits until that run has finished (not just until an earlier score shows). */
   async check() {
     await expect(this.checkButton).toHaveText("Check");
+    const before = Number(await this.root.getAttribute("data-finished-runs"));
     await this.checkButton.click();
-    await expect(this.checkButton).toHaveText("Check", { timeout: 30_000 });
-    await expect(this.score).toBeVisible();
+    await expect(this.root).toHaveAttribute("data-finished-runs", String(before + 1), { timeout: 30_000 });
+    await expect(this.checkButton).toHaveText("Check");
   }
 
   checkRow(title: string | RegExp) {

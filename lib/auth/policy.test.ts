@@ -15,6 +15,8 @@ const ROUTES: Record<string, Action | null> = {
   "page /not-allowed": null,
   "page /account": "account:view",
   "page /admin": "admin:view",
+  "page /dashboard": "progress:read",
+  "GET /api/attempts/[id]": "attempt:read",
   "GET,POST /api/auth/[...all]": null,
   "POST /api/labs/[module]/[lesson]/grade": "lab:grade",
   "GET /api/cluster/contexts": "cluster:list-contexts",
@@ -29,6 +31,7 @@ const all: Expect = { anonymous: true, student: true, grader: true, instructor: 
 const signedIn: Expect = { anonymous: false, student: true, grader: true, instructor: true };
 const instructor: Expect = { anonymous: false, student: false, grader: false, instructor: true };
 const nobody: Expect = { anonymous: false, student: false, grader: false, instructor: false };
+const staff: Expect = { anonymous: false, student: false, grader: true, instructor: true };
 
 // What each action allows on the user's own resource and on someone else's.
 const TABLE: Record<Action, { own: Expect; other: Expect }> = {
@@ -37,6 +40,8 @@ const TABLE: Record<Action, { own: Expect; other: Expect }> = {
   "cluster:list-contexts": { own: signedIn, other: signedIn },
   "bookmark:read": { own: signedIn, other: nobody },
   "bookmark:write": { own: signedIn, other: nobody },
+  "progress:read": { own: signedIn, other: staff },
+  "attempt:read": { own: signedIn, other: staff },
   "account:view": { own: signedIn, other: nobody },
   "session:revoke": { own: signedIn, other: nobody },
   "admin:view": { own: instructor, other: instructor },
@@ -62,7 +67,7 @@ describe("can(user, action, resource)", () => {
   });
 
   it("personal actions without a resource are refused", () => {
-    for (const action of ["bookmark:read", "bookmark:write", "account:view", "session:revoke", "user:set-role"] as const) {
+    for (const action of ["bookmark:read", "bookmark:write", "account:view", "session:revoke", "user:set-role", "progress:read", "attempt:read"] as const) {
       expect(can({ id: ME, role: "instructor" }, action)).toBe(false);
     }
   });

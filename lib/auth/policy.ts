@@ -10,6 +10,8 @@ export const ACTIONS = [
   "cluster:list-contexts",
   "bookmark:read",
   "bookmark:write",
+  "progress:read",
+  "attempt:read",
   "account:view",
   "session:revoke",
   "admin:view",
@@ -29,6 +31,8 @@ type Rule = (user: NonNullable<Actor>, resource: Resource | undefined) => boolea
 
 const own: Rule = (user, resource) => resource !== undefined && resource.ownerId === user.id;
 const signedIn: Rule = () => true;
+// Graders and instructors review the class; a student sees only their own work.
+const ownOrStaff: Rule = (user, resource) => own(user, resource) || (resource !== undefined && (user.role === "grader" || user.role === "instructor"));
 const allowedBy =
   (request: Parameters<(typeof acRoles)["instructor"]["authorize"]>[0]): Rule =>
   (user) =>
@@ -40,6 +44,8 @@ const RULES: Record<Exclude<Action, "lesson:read">, Rule> = {
   "cluster:list-contexts": signedIn,
   "bookmark:read": own,
   "bookmark:write": own,
+  "progress:read": ownOrStaff,
+  "attempt:read": ownOrStaff,
   "account:view": own,
   "session:revoke": own,
   "admin:view": allowedBy({ user: ["list"] }),

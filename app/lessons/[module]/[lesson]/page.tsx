@@ -9,6 +9,7 @@ import { Outline, OutlineCompact } from "@/components/Outline";
 import { can } from "@/lib/auth/policy";
 import { getCurrentUser } from "@/lib/auth/session";
 import { findLesson, getCourse } from "@/lib/content/course";
+import { findLastAttempt } from "@/lib/attempts/find-attempts";
 import { getLabView } from "@/lib/labs/lab-view";
 import { listLocalContexts } from "@/lib/labs/local-cluster";
 import { isBookmarked } from "@/lib/progress/bookmarks";
@@ -31,7 +32,12 @@ export default async function LessonPage({ params }: { params: Params }) {
   const moduleInfo = course.modules.find((m) => m.id === lesson.moduleId);
   const user = await getCurrentUser();
   const mayBookmark = user !== null && can(user, "bookmark:read", { ownerId: user.id });
-  const [bookmarked, lab] = await Promise.all([mayBookmark ? isBookmarked(user.id, lesson.id) : Promise.resolve(false), getLabView(lesson.id)]);
+  const mayReadProgress = user !== null && can(user, "progress:read", { ownerId: user.id });
+  const [bookmarked, lab, lastAttempt] = await Promise.all([
+    mayBookmark ? isBookmarked(user.id, lesson.id) : Promise.resolve(false),
+    getLabView(lesson.id),
+    mayReadProgress ? findLastAttempt(user.id, lesson.id) : Promise.resolve(null),
+  ]);
   const signInHref = `/sign-in?next=${encodeURIComponent(`/lessons/${lesson.id}`)}`;
   const outline = lab ? [...lesson.document.outline, { id: "practice-lab", text: "Practice lab", depth: 2 as const }] : lesson.document.outline;
 
@@ -64,6 +70,7 @@ export default async function LessonPage({ params }: { params: Params }) {
             lab={lab}
             contexts={user && can(user, "cluster:list-contexts") ? listLocalContexts() : null}
             signInHref={signInHref}
+            lastAttempt={lastAttempt}
             instructions={Object.fromEntries(lab.tasks.map((task) => [task.id, <LessonContent key={task.id} blocks={task.instructions} />]))}
           />
         ) : null}

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { findLab } from "@/grader";
 import { authorizeRoute } from "@/lib/auth/session";
+import { httpStatusFor, isAppError } from "@/lib/errors/app-error";
 import { refuseUnlessLocal } from "@/lib/http/local-only";
-import { gradeAgainstLocalContext, type LocalGradeEvent } from "@/lib/labs/local-cluster";
+import { gradeAttempt, type AttemptEvent } from "@/lib/labs/grade-attempt";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +12,7 @@ const ZLabParamsSchema = z.object({ module: z.string().regex(/^[a-z0-9-]{1,80}$/
 
 type Params = { params: Promise<{ module: string; lesson: string }> };
 
-/** POST: grade the lab against the chosen kubeconfig context; streams NDJSON events as checks finish. */
+/** POST: grade the signed-in learner's lab against the chosen kubeconfig context; streams NDJSON events as checks finish. */
 export async function POST(request: Request, { params }: Params) {
   const refusal = refuseUnlessLocal(request.headers);
   if (refusal) return Response.json({ error: refusal }, { status: 403 });
@@ -22,23 +23,54 @@ export async function POST(request: Request, { params }: Params) {
   if (!ids.success) return Response.json({ error: "Unknown lab." }, { status: 404 });
   const body = ZGradeRequestSchema.safeParse(await request.json().catch(() => null));
   if (!body.success) return Response.json({ error: "Expected a JSON body like {\"context\": \"kind-cks\"}." }, { status: 400 });
-  const lab = await findLab(`${ids.data.module}/${ids.data.lesson}`);
+  let lab;
+  try {
+    lab = await findLab(`${ids.data.module}/${ids.data.lesson}`);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return Response.json({ error: "This lab's file is invalid; run npm run labs:check." }, { status: httpStatusFor[error.code] });
+  }
   if (!lab) return Response.json({ error: "Unknown lab." }, { status: 404 });
 
   const encoder = new TextEncoder();
+  let open = true;
+  let started!: (value: "started" | "busy" | "failed") => void;
+  const first = new Promise<"started" | "busy" | "failed">((resolve) => (started = resolve));
   const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const emit = (event: LocalGradeEvent) => controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
-      try {
-        await gradeAgainstLocalContext(lab, body.data.context, emit);
-      } catch (error) {
-        // The grader reports cluster trouble as data; reaching here is a bug, logged without request data.
-        console.error("grading crashed", error instanceof Error ? error.message : error);
-        emit({ type: "no-cluster", message: "Grading stopped because of an internal error. Try again; if it keeps happening, report it." });
-      } finally {
-        controller.close();
-      }
+    start(controller) {
+      // The browser may go away mid-run; grading and storing the attempt carry on regardless.
+      const emit = (event: AttemptEvent) => {
+        if (event.type === "attempt") started("started");
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+        } catch {
+          open = false;
+        }
+      };
+      void gradeAttempt({ userId: auth.user.id, lab, context: body.data.context, emit }).then(
+        (outcome) => {
+          if (!outcome.ok) started("busy");
+        },
+        (error: unknown) => {
+          console.error("grading failed:", error instanceof Error ? error.message : String(error));
+          started("failed");
+        },
+      ).finally(() => {
+        if (open) controller.close();
+        open = false;
+      });
+    },
+    cancel() {
+      open = false;
     },
   });
+  const outcome = await first;
+  if (outcome !== "started") {
+    void stream.cancel();
+    return outcome === "busy"
+      ? Response.json({ error: "A check of this lab is already running (in another tab?). Wait for it to finish, then press Check again." }, { status: 409 })
+      : Response.json({ error: "Grading could not start: the database is unavailable. Try again in a moment." }, { status: 503 });
+  }
   return new Response(stream, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
 }

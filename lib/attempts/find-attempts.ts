@@ -1,0 +1,115 @@
+import type { CheckOutcome, CheckStatus, Evidence } from "@/grader";
+import { db } from "@/lib/db/client";
+
+/** One stored check result as the lab panel and the dashboard show it. */
+export type StoredCheck = {
+  checkId: string;
+  taskId: string;
+  title: string;
+  status: CheckStatus;
+  outcome: CheckOutcome;
+  points: number;
+  awarded: number;
+  message: string;
+  hint: string;
+  lessonHref: string;
+  evidence: Evidence[];
+  durationMs: number;
+};
+
+/** An attempt with its results; never carries kubeconfigs or anything from the learner's cluster but evidence. */
+export type StoredAttempt = {
+  id: string;
+  labId: string;
+  contentVersion: string;
+  status: string;
+  score: number;
+  maxScore: number;
+  context: string | null;
+  problem: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  checks: StoredCheck[];
+};
+
+const ATTEMPT_COLUMNS = {
+  id: true,
+  labId: true,
+  contentVersion: true,
+  status: true,
+  score: true,
+  maxScore: true,
+  context: true,
+  problem: true,
+  startedAt: true,
+  finishedAt: true,
+  durationMs: true,
+} as const;
+
+const CHECK_COLUMNS = {
+  checkId: true,
+  taskId: true,
+  title: true,
+  status: true,
+  outcome: true,
+  points: true,
+  awarded: true,
+  message: true,
+  hint: true,
+  lessonHref: true,
+  evidence: true,
+  durationMs: true,
+} as const;
+
+type AttemptRow = { startedAt: Date; finishedAt: Date | null; checks: Array<{ evidence: string; status: string; outcome: string }> } & Record<string, unknown>;
+
+function toStored(row: AttemptRow): StoredAttempt {
+  return {
+    ...(row as unknown as Omit<StoredAttempt, "startedAt" | "finishedAt" | "checks">),
+    startedAt: row.startedAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    checks: row.checks.map((c) => ({ ...(c as unknown as StoredCheck), evidence: parseEvidence(c.evidence) })),
+  };
+}
+
+function parseEvidence(text: string): Evidence[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? (value as Evidence[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The learner's most recent finished attempt at a lab, with every check, or null. */
+export async function findLastAttempt(userId: string, labId: string): Promise<StoredAttempt | null> {
+  const row = await db().attempt.findFirst({
+    where: { userId, labId, status: { not: "running" } },
+    orderBy: { startedAt: "desc" },
+    select: { ...ATTEMPT_COLUMNS, checks: { select: CHECK_COLUMNS, orderBy: { id: "asc" } } },
+  });
+  return row ? toStored(row) : null;
+}
+
+/** Every attempt of one learner, newest first (optionally for one lab), with their checks. */
+export async function listAttempts(userId: string, options: { labId?: string; take?: number } = {}): Promise<StoredAttempt[]> {
+  const rows = await db().attempt.findMany({
+    where: { userId, ...(options.labId ? { labId: options.labId } : {}) },
+    orderBy: { startedAt: "desc" },
+    take: options.take ?? 100,
+    select: { ...ATTEMPT_COLUMNS, checks: { select: CHECK_COLUMNS, orderBy: { id: "asc" } } },
+  });
+  return rows.map(toStored);
+}
+
+/** One attempt by id with its owner, so the caller can ask the policy before showing it; null if absent. */
+export async function findAttempt(id: string): Promise<{ ownerId: string; attempt: StoredAttempt } | null> {
+  const row = await db().attempt.findUnique({
+    where: { id },
+    select: { userId: true, ...ATTEMPT_COLUMNS, checks: { select: CHECK_COLUMNS, orderBy: { id: "asc" } } },
+  });
+  if (!row) return null;
+  const { userId, ...attempt } = row;
+  return { ownerId: userId, attempt: toStored(attempt) };
+}

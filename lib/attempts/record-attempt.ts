@@ -1,0 +1,58 @@
+import type { CheckResult, GradeReport } from "@/grader";
+import { db } from "@/lib/db/client";
+
+/** Stores one check's result as soon as the grader has it, so a crash mid-run keeps what was seen. */
+export async function recordCheckResult(attemptId: string, result: CheckResult): Promise<void> {
+  const row = {
+    taskId: result.taskId,
+    title: result.title,
+    status: result.status,
+    outcome: result.outcome,
+    points: result.points,
+    awarded: result.awarded,
+    message: result.message,
+    hint: result.hint,
+    lessonHref: result.lessonHref,
+    evidence: JSON.stringify(result.evidence),
+    durationMs: Math.round(result.durationMs),
+  };
+  await db().attemptCheck.upsert({
+    where: { attemptId_checkId: { attemptId, checkId: result.checkId } },
+    create: { attemptId, checkId: result.checkId, ...row },
+    update: row,
+  });
+}
+
+/** Closes a running attempt with the grader's report (every result stored again, in case one was missed). */
+export async function finishAttempt(attemptId: string, report: GradeReport): Promise<void> {
+  for (const result of report.results) await recordCheckResult(attemptId, result);
+  await db().attempt.update({
+    where: { id: attemptId },
+    data: {
+      status: report.status,
+      score: report.score,
+      maxScore: report.maxScore,
+      problem: report.problem?.message ?? null,
+      finishedAt: new Date(),
+      durationMs: report.durationMs,
+      runningKey: null,
+    },
+  });
+}
+
+/** Closes a running attempt that could not finish (no cluster, a crash), keeping the reason. */
+export async function failAttempt(attemptId: string, status: "error" | "interrupted", problem: string): Promise<void> {
+  await db().attempt.updateMany({
+    where: { id: attemptId, status: "running" },
+    data: { status, problem, finishedAt: new Date(), runningKey: null },
+  });
+}
+
+/** At start-up no grading run can still be alive: every attempt left running was interrupted. */
+export async function interruptRunningAttempts(): Promise<number> {
+  const { count } = await db().attempt.updateMany({
+    where: { status: "running" },
+    data: { status: "interrupted", runningKey: null, finishedAt: new Date(), problem: "The server restarted while this attempt was being graded." },
+  });
+  return count;
+}

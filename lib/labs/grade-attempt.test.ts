@@ -1,0 +1,75 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { findLab, type CheckResult, type GradeReport, type TLab } from "@/grader";
+import { listAttempts } from "@/lib/attempts/find-attempts";
+import { db } from "@/lib/db/client";
+import { prepareDatabase } from "@/lib/db/prepare-database";
+import { gradeAttempt, type AttemptEvent } from "./grade-attempt";
+import type { LocalGradeEvent } from "./local-cluster";
+
+let lab: TLab;
+
+beforeAll(async () => {
+  process.env.DATABASE_URL = `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "cks-grade-attempt-")), "test.db")}`;
+  await prepareDatabase(process.env.DATABASE_URL);
+  lab = (await findLab("runtime-security/immutable-containers"))!;
+});
+
+async function learner(): Promise<string> {
+  const id = `u-${Math.random().toString(36).slice(2, 10)}`;
+  await db().user.create({ data: { id, name: "L", email: `${id}@example.test`, role: "student" } });
+  return id;
+}
+
+const check = (checkId: string, awarded: number): CheckResult =>
+  ({ checkId, taskId: "observe-failure", type: "field", title: checkId, status: awarded ? "pass" : "fail", outcome: awarded ? "passed" : "failed", points: 2, awarded, message: "m", observed: "o", hint: "h", lessonAnchor: "#a", lessonHref: "/l#a", evidence: [], durationMs: 1 }) as CheckResult;
+
+// Stands in for the grader behind the port: emits what a real run emits, in order.
+const fakeGrade = (results: CheckResult[]) => async (_lab: TLab, _context: string | undefined, emit: (e: LocalGradeEvent) => void) => {
+  emit({ type: "start", context: "kind-cks", server: "https://127.0.0.1:6443", checks: results.length });
+  for (const result of results) emit({ type: "result", result });
+  const score = results.reduce((s, r) => s + r.awarded, 0);
+  emit({ type: "report", report: { labId: lab.id, contentVersion: lab.contentVersion, status: "failed", score, maxScore: 31, results, problem: null, durationMs: 5 } as unknown as GradeReport });
+};
+
+describe("gradeAttempt", () => {
+  it("streams the grader's events after the attempt id and stores the finished attempt", async () => {
+    const userId = await learner();
+    const events: AttemptEvent[] = [];
+    const outcome = await gradeAttempt({ userId, lab, context: "kind-cks", emit: (e) => events.push(e), grade: fakeGrade([check("a", 2), check("b", 0)]) });
+    expect(outcome.ok).toBe(true);
+    expect(events.map((e) => e.type)).toEqual(["attempt", "start", "result", "result", "report"]);
+    const [stored] = await listAttempts(userId);
+    expect(stored).toMatchObject({ status: "failed", score: 2, maxScore: 31, contentVersion: lab.contentVersion, context: "kind-cks" });
+    expect(stored?.checks.map((c) => c.checkId)).toEqual(["a", "b"]);
+  });
+
+  it("records a missing cluster as an error attempt and a grader crash as an error with a clear event", async () => {
+    const userId = await learner();
+    await gradeAttempt({ userId, lab, context: undefined, emit: () => {}, grade: async (_l, _c, emit) => emit({ type: "no-cluster", message: "No kubeconfig found." }) });
+    const events: AttemptEvent[] = [];
+    await gradeAttempt({ userId, lab, context: undefined, emit: (e) => events.push(e), grade: async () => { throw new Error("boom"); } });
+    expect(events.at(-1)).toMatchObject({ type: "internal-error" });
+    expect((await listAttempts(userId)).map((a) => [a.status, a.problem])).toEqual([
+      ["error", "Grading stopped because of an internal error."],
+      ["error", "No kubeconfig found."],
+    ]);
+  });
+
+  it("refuses a second Check while the first is still grading", async () => {
+    const userId = await learner();
+    let release!: () => void;
+    const slow = async (_l: TLab, _c: string | undefined, emit: (e: LocalGradeEvent) => void) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      await fakeGrade([check("a", 2)])(lab, undefined, emit);
+    };
+    const first = gradeAttempt({ userId, lab, context: undefined, emit: () => {}, grade: slow });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await gradeAttempt({ userId, lab, context: undefined, emit: () => {}, grade: fakeGrade([]) })).toEqual({ ok: false, reason: "already-running" });
+    release();
+    expect((await first).ok).toBe(true);
+    expect((await listAttempts(userId)).map((a) => a.status)).toEqual(["failed"]);
+  });
+});
