@@ -8,6 +8,8 @@ describe("refuseUnlessLocal", () => {
     [{ host: "localhost:3000" }],
     [{ host: "127.0.0.1:3100", origin: "http://127.0.0.1:3100" }],
     [{ host: "[::1]:3000", origin: "http://[::1]:3000" }],
+    [{ host: "localhost:3000", "sec-fetch-site": "same-origin" }],
+    [{ host: "localhost:3000", "sec-fetch-site": "none" }],
   ])("accepts same-machine requests %o", (h) => {
     expect(refuseUnlessLocal(headers(h), false)).toBeNull();
   });
@@ -19,6 +21,8 @@ describe("refuseUnlessLocal", () => {
     [{ host: "localhost:3000", origin: "http://evil.example" }, /Cross-site/],
     [{ host: "localhost:3000", origin: "http://localhost:4000" }, /Cross-site/],
     [{ host: "localhost:3000", origin: "null" }, /not a URL/],
+    [{ host: "localhost:3000", "sec-fetch-site": "cross-site" }, /Cross-site/],
+    [{ host: "localhost:3000", "sec-fetch-site": "same-site" }, /Cross-site/],
     [{}, /no Host header/],
   ])("refuses %o", (h, message) => {
     expect(refuseUnlessLocal(headers(h), false)).toMatch(message);

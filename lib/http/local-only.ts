@@ -17,7 +17,10 @@ export function refuseUnlessLocal(headers: { get(name: string): string | null },
   if (!allowRemote && !LOOPBACK_HOSTS.has(hostname(host))) {
     return "Grading with the server's kubeconfig is only available at http://localhost:3000 on the machine running CKS Lab.";
   }
-  // Even when remote grading is allowed, a page from another site must not start it.
+  // Even when remote grading is allowed, a page from another site must not start it. A cross-site
+  // top-level GET carries SameSite=Lax cookies but no Origin header; browsers label it instead.
+  const fetchSite = headers.get("sec-fetch-site");
+  if (fetchSite === "cross-site" || fetchSite === "same-site") return "Cross-site requests may not start grading.";
   const origin = headers.get("origin");
   if (origin !== null) {
     let originHost: string;
