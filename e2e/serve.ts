@@ -25,6 +25,9 @@ const env = {
   KUBECONFIG: cluster.kubeconfigPath,
   BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
   NEXT_TELEMETRY_DISABLED: "1",
+  // The test cluster listens on 127.0.0.1: classroom-mode tests paste its kubeconfig, which a
+  // public instance would refuse as a loopback address.
+  CKS_ALLOW_PRIVATE_CLUSTERS: "1",
 };
 for (const args of [["tsx", "scripts/prepare.ts"], ["next", "build"]]) {
   const step = spawnSync("npx", args, { cwd: root, env, stdio: "inherit" });

@@ -51,9 +51,12 @@ export function LabPanel({
   instructions,
   signInHref,
   lastAttempt,
+  savedConnection = null,
 }: {
   lab: LabView;
   contexts: LocalContexts | null;
+  /** The learner's saved classroom connection (its label only), offered beside the local contexts. */
+  savedConnection?: { label: string } | null;
   instructions: Record<string, React.ReactNode>;
   signInHref: string;
   /** The learner's previous attempt, shown until they press Check again. */
@@ -61,7 +64,11 @@ export function LabPanel({
 }) {
   const hydrated = useHydrated();
   const selectId = useId();
-  const [context, setContext] = useState(contexts?.ok ? (contexts.suggested ?? "") : "");
+  const localContexts = contexts?.ok ? contexts.contexts : [];
+  // "saved" or "context:<name>": context names are free text, so the saved choice cannot be one of them.
+  const [choice, setChoice] = useState(savedConnection ? SAVED : contexts?.ok && contexts.suggested ? `context:${contexts.suggested}` : "");
+  const context = choice.startsWith("context:") ? choice.slice("context:".length) : "";
+  const target = choice === SAVED && savedConnection ? `your saved connection (${savedConnection.label})` : context;
   const [run, setRun] = useState<RunState>(lastAttempt ? { phase: "done", summary: summaryOfAttempt(lastAttempt) } : { phase: "idle" });
   const [results, setResults] = useState<Record<string, ShownCheck>>(() => Object.fromEntries((lastAttempt?.checks ?? []).map((c) => [c.checkId, c])));
   const abort = useRef<AbortController | null>(null);
@@ -74,12 +81,12 @@ export function LabPanel({
     const controller = new AbortController();
     abort.current = controller;
     setResults({});
-    setRun({ phase: "running", total: totalChecks, context });
+    setRun({ phase: "running", total: totalChecks, context: target });
     try {
       const response = await fetch(`/api/labs/${lab.labId}/grade`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(context ? { context } : {}),
+        body: JSON.stringify(choice === SAVED ? { connection: "saved" } : context ? { context } : {}),
         signal: controller.signal,
       });
       if (!response.ok || !response.body) {
@@ -127,7 +134,7 @@ export function LabPanel({
           </Link>
           <span className="muted small">The tasks are open to everyone; grading runs for signed-in learners.</span>
         </div>
-      ) : !contexts.ok || contexts.contexts.length === 0 ? (
+      ) : localContexts.length === 0 && !savedConnection ? (
         <NoCluster message={contexts.ok ? "Your kubeconfig has no contexts yet." : contexts.message} />
       ) : (
         <form
@@ -138,9 +145,10 @@ export function LabPanel({
           }}
         >
           <label htmlFor={selectId}>Cluster</label>
-          <select id={selectId} value={context} onChange={(e) => setContext(e.target.value)} disabled={running}>
-            {contexts.contexts.map((c) => (
-              <option key={c.name} value={c.name}>
+          <select id={selectId} value={choice} onChange={(e) => setChoice(e.target.value)} disabled={running}>
+            {savedConnection ? <option value={SAVED}>Your saved connection ({savedConnection.label})</option> : null}
+            {localContexts.map((c) => (
+              <option key={c.name} value={`context:${c.name}`}>
                 {c.name}
                 {c.isCurrent ? " (current)" : ""}
                 {c.isKind ? "" : " — not a kind cluster"}
@@ -150,6 +158,9 @@ export function LabPanel({
           <button type="submit" className="button" disabled={!hydrated || running}>
             {running ? "Checking…" : "Check"}
           </button>
+          <Link className="small" href="/connections">
+            {savedConnection ? "Manage your cluster connection" : "Grade your own cluster instead"}
+          </Link>
         </form>
       )}
 
@@ -226,6 +237,8 @@ function ScoreSummary({ summary }: { summary: Summary }) {
   );
 }
 
+const SAVED = "saved";
+
 const STATUS_LABEL = { pass: "Passed", fail: "Failed", error: "Could not check" } as const;
 
 function CheckRow({ title, points, result, pending }: { title: string; points: number; result?: ShownCheck; pending: boolean }) {
@@ -272,6 +285,9 @@ function NoCluster({ message }: { message: string }) {
       <p>Create a local cluster with kind, then reload this page:</p>
       <pre className="terminal">kind create cluster --name cks</pre>
       <p className="small muted">CKS Lab reads the same kubeconfig as kubectl (the KUBECONFIG variable or ~/.kube/config).</p>
+      <p>
+        Or paste your cluster&apos;s kubeconfig on the <Link href="/connections">Cluster page</Link> to grade it from anywhere.
+      </p>
     </div>
   );
 }

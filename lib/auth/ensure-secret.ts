@@ -15,9 +15,18 @@ export type SecretSource = "env" | "file" | "created";
  */
 export function ensureAuthSecret(env: Env = process.env, file: string = path.resolve(AUTH_SECRET_FILE)): SecretSource {
   if (fromEnv(env) !== null) return "env";
+  return ensureSecretFile(file, { check: readSecretFile, purpose: "the sign-in secret", envName: "BETTER_AUTH_SECRET" });
+}
+
+/**
+ * The shared bootstrap behind every generated secret (sign-in secret, connection key): checks an existing
+ * `file` with `check` (which throws a one-line config error), or creates it once with 32 random bytes
+ * (base64url) and mode 0600. Never returns or logs the value.
+ */
+export function ensureSecretFile(file: string, options: { check: (file: string) => unknown; purpose: string; envName: string }): Exclude<SecretSource, "env"> {
   if (existsSync(file)) {
-    readSecretFile(file);
-    // Someone may have copied the folder with a permissive umask; the secret signs every session.
+    options.check(file);
+    // Someone may have copied the folder with a permissive umask; the secret protects every user.
     if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
     return "file";
   }
@@ -27,8 +36,7 @@ export function ensureAuthSecret(env: Env = process.env, file: string = path.res
     writeFileSync(file, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return "file";
-    throw new AppError("CONFIG_INVALID", `Cannot create ${file} for the sign-in secret (${(error as NodeJS.ErrnoException).code ?? "unknown error"}); set BETTER_AUTH_SECRET instead.`);
+    throw new AppError("CONFIG_INVALID", `Cannot create ${file} for ${options.purpose} (${(error as NodeJS.ErrnoException).code ?? "unknown error"}); set ${options.envName} instead.`);
   }
   return "created";
 }
-

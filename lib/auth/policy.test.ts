@@ -16,11 +16,19 @@ const ROUTES: Record<string, Action | null> = {
   "page /account": "account:view",
   "page /admin": "admin:view",
   "page /dashboard": "progress:read",
+  "page /connections": "connection:read",
   "GET /api/attempts/[id]": "attempt:read",
+  "page /grading": "gradebook:read",
+  "page /grading/students/[id]": "gradebook:read",
+  "GET /api/gradebook": "gradebook:read",
+  "action overrideLabGrade": "grade:override",
   "GET,POST /api/auth/[...all]": null,
   "POST /api/labs/[module]/[lesson]/grade": "lab:grade",
   "GET /api/cluster/contexts": "cluster:list-contexts",
   "action toggleBookmark": "bookmark:write",
+  "action saveConnectionAction": "connection:write",
+  "action testConnectionAction": "connection:read",
+  "action deleteConnectionAction": "connection:write",
   "action changeRole": "user:set-role",
   "action updateSignUpSettings": "settings:update",
 };
@@ -42,6 +50,10 @@ const TABLE: Record<Action, { own: Expect; other: Expect }> = {
   "bookmark:write": { own: signedIn, other: nobody },
   "progress:read": { own: signedIn, other: staff },
   "attempt:read": { own: signedIn, other: staff },
+  "gradebook:read": { own: staff, other: staff },
+  "grade:override": { own: nobody, other: staff },
+  "connection:read": { own: signedIn, other: nobody },
+  "connection:write": { own: signedIn, other: nobody },
   "account:view": { own: signedIn, other: nobody },
   "session:revoke": { own: signedIn, other: nobody },
   "admin:view": { own: instructor, other: instructor },
@@ -67,7 +79,7 @@ describe("can(user, action, resource)", () => {
   });
 
   it("personal actions without a resource are refused", () => {
-    for (const action of ["bookmark:read", "bookmark:write", "account:view", "session:revoke", "user:set-role", "progress:read", "attempt:read"] as const) {
+    for (const action of ["bookmark:read", "bookmark:write", "account:view", "session:revoke", "user:set-role", "progress:read", "attempt:read", "connection:read", "connection:write", "grade:override"] as const) {
       expect(can({ id: ME, role: "instructor" }, action)).toBe(false);
     }
   });
@@ -79,7 +91,7 @@ describe("every route and server action asks the policy", () => {
     .filter((entry): entry is [string, Action] => entry[1] !== null)
     .flatMap(([route, action]) =>
       WHO.map((who) => {
-        const owner = action === "user:set-role" ? ("other" as const) : ("own" as const);
+        const owner = action === "user:set-role" || action === "grade:override" ? ("other" as const) : ("own" as const);
         return { route, who, action, owner, expected: TABLE[action][owner][who] };
       }),
     );

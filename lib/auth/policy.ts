@@ -12,6 +12,10 @@ export const ACTIONS = [
   "bookmark:write",
   "progress:read",
   "attempt:read",
+  "gradebook:read",
+  "grade:override",
+  "connection:read",
+  "connection:write",
   "account:view",
   "session:revoke",
   "admin:view",
@@ -39,13 +43,19 @@ const allowedBy =
     acRoles[user.role].authorize(request).success;
 
 const RULES: Record<Exclude<Action, "lesson:read">, Rule> = {
-  // Grading still uses the server's kubeconfig (lib/http/local-only.ts also applies).
+  // Local mode uses the server's kubeconfig (lib/http/local-only.ts also applies); a saved connection is the learner's own.
   "lab:grade": signedIn,
   "cluster:list-contexts": signedIn,
   "bookmark:read": own,
   "bookmark:write": own,
   "progress:read": ownOrStaff,
   "attempt:read": ownOrStaff,
+  "gradebook:read": (user) => user.role === "grader" || user.role === "instructor",
+  // A grader never grades their own work; the target must be someone else's.
+  "grade:override": (user, resource) => resource !== undefined && !own(user, resource) && (user.role === "grader" || user.role === "instructor"),
+  // A saved connection holds the learner's cluster credentials: nobody else, staff included, reads or uses it.
+  "connection:read": own,
+  "connection:write": own,
   "account:view": own,
   "session:revoke": own,
   "admin:view": allowedBy({ user: ["list"] }),

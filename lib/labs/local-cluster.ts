@@ -1,7 +1,9 @@
-import { checkConnection, connectCluster, gradeLab, listContexts, type CheckResult, type ContextInfo, type GradeReport, type TLab } from "@/grader";
+import { checkConnection, connectCluster, gradeLab, listContexts, type CheckResult, type ClusterPort, type ContextInfo, type GradeReport, type TLab } from "@/grader";
+import { refuseUnlessLocal } from "@/lib/http/local-only";
 
 // Local mode: the app runs on the learner's machine and grades through the kubeconfig the server
-// process sees (KUBECONFIG or ~/.kube/config). Accounts with per-learner connections come later.
+// process sees (KUBECONFIG or ~/.kube/config). Classroom mode (a learner's saved connection) is
+// lib/labs/grading-target.ts.
 
 /** The contexts the learner can pick from, kind clusters first; credentials never leave the server. */
 export type LocalContexts =
@@ -17,6 +19,12 @@ export function listLocalContexts(): LocalContexts {
   return { ok: true, contexts, suggested: suggested?.name ?? null };
 }
 
+/** The server's contexts when this request may use local mode (lib/http/local-only.ts), else why not. */
+export function localContextsFor(headers: { get(name: string): string | null }): LocalContexts {
+  const refusal = refuseUnlessLocal(headers);
+  return refusal ? { ok: false, message: refusal } : listLocalContexts();
+}
+
 export type LocalGradeEvent =
   | { type: "start"; context: string; server: string; checks: number }
   | { type: "result"; result: CheckResult }
@@ -30,6 +38,15 @@ export async function gradeAgainstLocalContext(lab: TLab, context: string | unde
     emit({ type: "no-cluster", message: connected.failure.message });
     return;
   }
+  await gradeConnected(lab, connected, emit);
+}
+
+/** Grades `lab` on a cluster already connected (local context or saved connection), emitting as checks finish. */
+export async function gradeConnected(
+  lab: TLab,
+  connected: { cluster: ClusterPort; context: string; server: string },
+  emit: (event: LocalGradeEvent) => void,
+): Promise<void> {
   const checks = lab.tasks.reduce((n, t) => n + t.checks.length, 0);
   emit({ type: "start", context: connected.context, server: connected.server, checks });
   const report = await gradeLab({ lab, cluster: connected.cluster, onResult: (result) => emit({ type: "result", result }) });

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { headers } from "next/headers";
 import { connection } from "next/server";
 import { BookmarkButton } from "@/components/BookmarkButton";
 import { LabPanel } from "@/components/lab/LabPanel";
@@ -11,7 +12,8 @@ import { getCurrentUser } from "@/lib/auth/session";
 import { findLesson, getCourse } from "@/lib/content/course";
 import { findLastAttempt } from "@/lib/attempts/find-attempts";
 import { getLabView } from "@/lib/labs/lab-view";
-import { listLocalContexts } from "@/lib/labs/local-cluster";
+import { getConnectionSummary } from "@/lib/connections/connection-summary";
+import { localContextsFor } from "@/lib/labs/local-cluster";
 import { isBookmarked } from "@/lib/progress/bookmarks";
 import { toggleBookmark } from "./actions";
 
@@ -33,10 +35,12 @@ export default async function LessonPage({ params }: { params: Params }) {
   const user = await getCurrentUser();
   const mayBookmark = user !== null && can(user, "bookmark:read", { ownerId: user.id });
   const mayReadProgress = user !== null && can(user, "progress:read", { ownerId: user.id });
-  const [bookmarked, lab, lastAttempt] = await Promise.all([
+  const mayUseConnection = user !== null && can(user, "connection:read", { ownerId: user.id });
+  const [bookmarked, lab, lastAttempt, saved] = await Promise.all([
     mayBookmark ? isBookmarked(user.id, lesson.id) : Promise.resolve(false),
     getLabView(lesson.id),
     mayReadProgress ? findLastAttempt(user.id, lesson.id) : Promise.resolve(null),
+    mayUseConnection ? getConnectionSummary(user.id) : Promise.resolve(null),
   ]);
   const signInHref = `/sign-in?next=${encodeURIComponent(`/lessons/${lesson.id}`)}`;
   const outline = lab ? [...lesson.document.outline, { id: "practice-lab", text: "Practice lab", depth: 2 as const }] : lesson.document.outline;
@@ -68,7 +72,8 @@ export default async function LessonPage({ params }: { params: Params }) {
         {lab ? (
           <LabPanel
             lab={lab}
-            contexts={user && can(user, "cluster:list-contexts") ? listLocalContexts() : null}
+            contexts={user && can(user, "cluster:list-contexts") ? localContextsFor(await headers()) : null}
+            savedConnection={saved ? { label: saved.label } : null}
             signInHref={signInHref}
             lastAttempt={lastAttempt}
             instructions={Object.fromEntries(lab.tasks.map((task) => [task.id, <LessonContent key={task.id} blocks={task.instructions} />]))}

@@ -2,27 +2,29 @@ import { z } from "zod";
 import { findLab } from "@/grader";
 import { authorizeRoute } from "@/lib/auth/session";
 import { httpStatusFor, isAppError } from "@/lib/errors/app-error";
-import { refuseUnlessLocal } from "@/lib/http/local-only";
 import { gradeAttempt, type AttemptEvent } from "@/lib/labs/grade-attempt";
+import { gradingTarget, refuseCrossSite, refuseGradeTarget, ZGradeRequestSchema } from "@/lib/labs/grading-target";
 
 export const dynamic = "force-dynamic";
 
-const ZGradeRequestSchema = z.strictObject({ context: z.string().min(1).max(253).optional() });
 const ZLabParamsSchema = z.object({ module: z.string().regex(/^[a-z0-9-]{1,80}$/), lesson: z.string().regex(/^[a-z0-9-]{1,80}$/) });
 
 type Params = { params: Promise<{ module: string; lesson: string }> };
 
-/** POST: grade the signed-in learner's lab against the chosen kubeconfig context; streams NDJSON events as checks finish. */
+/** POST: grade the signed-in learner's lab against a server kubeconfig context or their saved connection; streams NDJSON events as checks finish. */
 export async function POST(request: Request, { params }: Params) {
-  const refusal = refuseUnlessLocal(request.headers);
-  if (refusal) return Response.json({ error: refusal }, { status: 403 });
+  const crossSite = refuseCrossSite(request.headers);
+  if (crossSite) return Response.json({ error: crossSite }, { status: 403 });
   const auth = await authorizeRoute("lab:grade");
   if (auth.denied) return auth.denied;
 
   const ids = ZLabParamsSchema.safeParse(await params);
   if (!ids.success) return Response.json({ error: "Unknown lab." }, { status: 404 });
   const body = ZGradeRequestSchema.safeParse(await request.json().catch(() => null));
-  if (!body.success) return Response.json({ error: "Expected a JSON body like {\"context\": \"kind-cks\"}." }, { status: 400 });
+  if (!body.success) return Response.json({ error: "Expected a JSON body like {\"context\": \"kind-cks\"} or {\"connection\": \"saved\"}." }, { status: 400 });
+  const refusal = refuseGradeTarget(body.data, request.headers);
+  if (refusal) return Response.json({ error: refusal }, { status: 403 });
+  const target = gradingTarget(body.data, auth.user.id);
   let lab;
   try {
     lab = await findLab(`${ids.data.module}/${ids.data.lesson}`);
@@ -48,7 +50,7 @@ export async function POST(request: Request, { params }: Params) {
           open = false;
         }
       };
-      void gradeAttempt({ userId: auth.user.id, lab, context: body.data.context, emit }).then(
+      void gradeAttempt({ userId: auth.user.id, lab, context: target.context, grade: target.grade, emit }).then(
         (outcome) => {
           if (!outcome.ok) started("busy");
         },

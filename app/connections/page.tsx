@@ -1,0 +1,99 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { connection } from "next/server";
+import { can } from "@/lib/auth/policy";
+import { requireUser } from "@/lib/auth/session";
+import { getConnectionSummary } from "@/lib/connections/connection-summary";
+import { localContextsFor } from "@/lib/labs/local-cluster";
+import { deleteConnectionAction, saveConnectionAction, testConnectionAction } from "./actions";
+import { ConnectionManager } from "./ConnectionManager";
+import styles from "./connections.module.css";
+
+export const metadata: Metadata = { title: "Your cluster" };
+
+const LEAST_PRIVILEGE = `kubectl create namespace immutable-lab      # skip if it exists
+kubectl apply -f docs/grader-rbac.yaml     # a cks-grader ServiceAccount and a Role in the lab namespace
+
+CLUSTER=kind-cks
+SERVER=$(kubectl config view --raw -o jsonpath="{.clusters[?(@.name==\\"$CLUSTER\\")].cluster.server}")
+CA=$(kubectl config view --raw -o jsonpath="{.clusters[?(@.name==\\"$CLUSTER\\")].cluster.certificate-authority-data}")
+TOKEN=$(kubectl create token cks-grader -n cks-grader --duration=168h)
+
+OUT=cks-grader.kubeconfig
+kubectl config --kubeconfig=$OUT set-cluster "$CLUSTER" --server="$SERVER"
+kubectl config --kubeconfig=$OUT set "clusters.$CLUSTER.certificate-authority-data" "$CA"
+kubectl config --kubeconfig=$OUT set-credentials cks-grader --token="$TOKEN"
+kubectl config --kubeconfig=$OUT set-context cks-grader --cluster="$CLUSTER" --user=cks-grader --namespace=immutable-lab
+kubectl config --kubeconfig=$OUT use-context cks-grader
+cat $OUT                                    # paste this above`;
+
+/** Where grading connects: the server's kubeconfig (local mode) or the learner's own pasted kubeconfig (classroom mode). */
+export default async function ConnectionsPage() {
+  await connection();
+  const user = await requireUser("/connections");
+  if (!can(user, "connection:read", { ownerId: user.id })) redirect("/not-allowed");
+  const [summary, local] = await Promise.all([getConnectionSummary(user.id), headers().then(localContextsFor)]);
+
+  return (
+    <section className={styles.page} aria-labelledby="connections-title">
+      <h1 id="connections-title">Your cluster</h1>
+      <p className="lead">
+        Check grades a Kubernetes cluster. CKS Lab can reach one in two ways; the lab panel under each lesson lets you choose.
+      </p>
+
+      <section className="lab-panel" aria-labelledby="local-title">
+        <h2 id="local-title">Local mode: this server&apos;s kubeconfig</h2>
+        <p>
+          When CKS Lab runs on your own machine, it grades the clusters in the kubeconfig <code>kubectl</code> uses there (kind clusters first). Nothing to
+          paste.
+        </p>
+        {local.ok ? (
+          local.contexts.length ? (
+            <ul className="context-list" aria-label="Contexts in this server's kubeconfig">
+              {local.contexts.map((c) => (
+                <li key={c.name}>
+                  <code>{c.name}</code> <span className="muted small">{c.server ?? "no server"}</span>
+                  {c.isCurrent ? <span className="badge">current</span> : null}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">This server&apos;s kubeconfig has no contexts yet.</p>
+          )
+        ) : (
+          <p className="banner banner-info" role="status">
+            Local mode is not offered here. {local.message} Use classroom mode below.
+          </p>
+        )}
+      </section>
+
+      <section className="lab-panel" aria-labelledby="classroom-title">
+        <h2 id="classroom-title">Classroom mode: your own cluster</h2>
+        <p>
+          When CKS Lab runs somewhere else (a classroom server), paste your cluster&apos;s kubeconfig here. On your machine, run:
+        </p>
+        <pre className="terminal">kind get kubeconfig --name cks</pre>
+        <p className="small muted">
+          It is stored encrypted, only for your account, and never shown again: not to you, not to instructors. Only inline credentials are accepted (a
+          token or client certificate, as kind prints them): exec and auth-provider plugins and file paths are refused because they would run commands or
+          read files on our server. The cluster must be reachable from this server over https.
+        </p>
+        <ConnectionManager summary={summary} save={saveConnectionAction} test={testConnectionAction} remove={deleteConnectionAction} />
+      </section>
+
+      <section className="lab-panel" aria-labelledby="least-title">
+        <h2 id="least-title">Least privilege: a grader-only account</h2>
+        <p>
+          <code>kind get kubeconfig</code> hands over cluster-admin. To give the grader only what the checks need (read pods and logs, exec in the lab
+          namespace, dry-run pod creation), create its ServiceAccount from <code>docs/grader-rbac.yaml</code> in the CKS Lab repository and paste the
+          kubeconfig these commands write. The full walkthrough is <code>docs/grader-access.md</code>.
+        </p>
+        <details>
+          <summary>Show the commands</summary>
+          <pre className="terminal">{LEAST_PRIVILEGE}</pre>
+        </details>
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,161 @@
+// A pasted kubeconfig names any host, and our server is the one that connects to it: without these
+// checks a learner could make CKS Lab talk to cloud metadata services or to machines on its own network.
+import { lookup as dnsLookup } from "node:dns/promises";
+import { isIP } from "node:net";
+
+/** What an address is, as far as reaching it from our server is concerned. */
+export type AddressClass = "public" | "private" | "loopback" | "metadata" | "reserved";
+
+/** Resolves a hostname to every address (A and AAAA); replaceable in tests. */
+export type Lookup = (hostname: string) => Promise<string[]>;
+
+/** Whether private and loopback clusters are allowed (CKS_ALLOW_PRIVATE_CLUSTERS=1: a classroom LAN, the tests). */
+export type AddressPolicy = { allowPrivate: boolean };
+
+/** The address the grader may connect to, or why not. `address` is the first resolved one, to pin the connection to. */
+export type HostCheck = { ok: true; hostname: string; address: string } | { ok: false; error: string };
+
+// Names that reach a cloud provider's instance metadata whatever they resolve to on this machine.
+const METADATA_HOSTS = new Set(["metadata.google.internal", "metadata.goog", "metadata"]);
+
+type Range = { bits: number[]; prefix: number; kind: AddressClass };
+
+const V4_RANGES: Array<[string, number, AddressClass]> = [
+  ["169.254.0.0", 16, "metadata"], // link-local: AWS, GCP, Azure and OpenStack metadata live here
+  ["0.0.0.0", 8, "reserved"], // "this network": connecting to 0.0.0.0 reaches the local host
+  ["127.0.0.0", 8, "loopback"],
+  ["10.0.0.0", 8, "private"],
+  ["172.16.0.0", 12, "private"],
+  ["192.168.0.0", 16, "private"],
+  ["100.64.0.0", 10, "private"], // carrier-grade NAT, used inside some clouds
+  ["192.0.0.0", 24, "reserved"],
+  ["198.18.0.0", 15, "private"], // benchmarking networks, routed internally
+  ["224.0.0.0", 4, "reserved"], // multicast
+  ["240.0.0.0", 4, "reserved"], // reserved and broadcast
+];
+
+const V6_RANGES: Array<[string, number, AddressClass]> = [
+  ["fd00:ec2::254", 128, "metadata"], // AWS instance metadata over IPv6
+  ["fe80::", 10, "metadata"], // link-local
+  ["::1", 128, "loopback"],
+  ["::", 96, "reserved"], // unspecified and the deprecated IPv4-compatible form
+  ["fc00::", 7, "private"], // unique local addresses
+  ["ff00::", 8, "reserved"], // multicast
+];
+
+const RANGES_V4: Range[] = V4_RANGES.map(([base, prefix, kind]) => ({ bits: v4Bits(base), prefix, kind }));
+const RANGES_V6: Range[] = V6_RANGES.map(([base, prefix, kind]) => ({ bits: v6Bits(base)!, prefix, kind }));
+
+/** Classifies one IP address (v4 or v6, IPv4-mapped and NAT64 forms by the IPv4 address inside). */
+export function classifyAddress(address: string): AddressClass {
+  const bare = address.replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+  const family = isIP(bare);
+  if (family === 4) return match(v4Bits(bare), RANGES_V4);
+  if (family !== 6) return "reserved";
+  const bits = v6Bits(bare);
+  if (!bits) return "reserved";
+  // ::ffff:a.b.c.d (mapped) and 64:ff9b::a.b.c.d (NAT64) reach the IPv4 address they carry.
+  const embedded = embeddedV4(bits);
+  if (embedded) return match(embedded, RANGES_V4);
+  return match(bits, RANGES_V6);
+}
+
+/** Why an address class is refused under `policy`, or null when the grader may connect. */
+export function refusalFor(kind: AddressClass, policy: AddressPolicy): string | null {
+  switch (kind) {
+    case "public":
+      return null;
+    case "metadata":
+      return "is a link-local or cloud metadata address, which is never allowed";
+    case "reserved":
+      return "is not a routable unicast address";
+    case "loopback":
+    case "private":
+      return policy.allowPrivate ? null : `is a ${kind === "loopback" ? "loopback" : "private network"} address, and this instance only connects to public clusters (an administrator can set CKS_ALLOW_PRIVATE_CLUSTERS=1)`;
+  }
+}
+
+/** The system resolver, all addresses (both families), as the HTTP client would see them. */
+export const systemLookup: Lookup = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+
+/**
+ * Checks the host of a cluster's server URL: metadata names and addresses always refused; private and loopback
+ * ones unless allowed. A hostname is resolved and EVERY address checked, since the client may pick any of them.
+ */
+export async function checkClusterHost(serverUrl: string, policy: AddressPolicy, lookup: Lookup = systemLookup): Promise<HostCheck> {
+  let url: URL;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    return { ok: false, error: "The cluster's server is not a URL." };
+  }
+  const hostname = url.hostname.replace(/^\[|\]$/g, "").toLowerCase().replace(/\.$/, "");
+  if (METADATA_HOSTS.has(hostname) || hostname.endsWith(".metadata.google.internal")) {
+    return { ok: false, error: `The cluster's server ${hostname} is a cloud metadata service, which is never allowed.` };
+  }
+  let addresses: string[];
+  if (isIP(hostname)) addresses = [hostname];
+  else {
+    try {
+      addresses = await lookup(hostname);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return { ok: false, error: `The cluster's server ${hostname} could not be resolved${code ? ` (${code})` : ""}: check the name, or use the address kind printed.` };
+    }
+    if (addresses.length === 0) return { ok: false, error: `The cluster's server ${hostname} resolves to no address.` };
+  }
+  for (const address of addresses) {
+    const refusal = refusalFor(classifyAddress(address), policy);
+    if (refusal) {
+      const via = address === hostname ? "" : ` (${hostname} resolves to it)`;
+      return { ok: false, error: `The cluster's server address ${address}${via} ${refusal}.` };
+    }
+  }
+  return { ok: true, hostname, address: addresses[0]! };
+}
+
+function match(bits: number[], ranges: Range[]): AddressClass {
+  for (const range of ranges) {
+    if (prefixEquals(bits, range.bits, range.prefix)) return range.kind;
+  }
+  return "public";
+}
+
+function prefixEquals(a: number[], b: number[], prefix: number): boolean {
+  for (let i = 0; i < prefix; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function toBits(bytes: number[]): number[] {
+  return bytes.flatMap((byte) => Array.from({ length: 8 }, (_, i) => (byte >> (7 - i)) & 1));
+}
+
+function v4Bits(address: string): number[] {
+  return toBits(address.split(".").map(Number));
+}
+
+// 16 bytes as bits, or null; handles "::" compression and a trailing dotted IPv4 part.
+function v6Bits(address: string): number[] | null {
+  let text = address.toLowerCase();
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted[1]!.split(".").map(Number) as [number, number, number, number];
+    text = `${text.slice(0, -dotted[1]!.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail, ...rest] = text.split("::");
+  if (rest.length) return null;
+  const left = head ? head.split(":") : [];
+  const right = tail !== undefined && tail !== "" ? tail.split(":") : [];
+  const missing = 8 - left.length - right.length;
+  if (tail === undefined ? missing !== 0 : missing < 1) return null;
+  const groups = [...left, ...Array<string>(tail === undefined ? 0 : missing).fill("0"), ...right].map((g) => Number.parseInt(g, 16));
+  if (groups.length !== 8 || groups.some((g) => Number.isNaN(g) || g < 0 || g > 0xffff)) return null;
+  return toBits(groups.flatMap((g) => [g >> 8, g & 0xff]));
+}
+
+function embeddedV4(bits: number[]): number[] | null {
+  const mapped = v6Bits("::ffff:0:0")!;
+  const nat64 = v6Bits("64:ff9b::")!;
+  if (prefixEquals(bits, mapped, 96) || prefixEquals(bits, nat64, 96)) return bits.slice(96);
+  return null;
+}

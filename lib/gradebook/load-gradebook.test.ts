@@ -1,0 +1,81 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { prepareDatabase } from "@/lib/db/prepare-database";
+import { loadGradebook, loadItemAnalysis } from "./load-gradebook";
+import { listOverrides, overrideGrade } from "./override-grade";
+
+const LAB = "runtime-security/immutable-containers";
+const at = (minute: number) => new Date(Date.UTC(2026, 10, 26, 9, minute));
+
+beforeAll(async () => {
+  process.env.DATABASE_URL = `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "cks-gradebook-")), "test.db")}`;
+  await prepareDatabase(process.env.DATABASE_URL);
+  const users = [
+    { id: "s-ada", name: "Ada", email: "ada@example.test", role: "student" },
+    { id: "s-bob", name: "Bob", email: "bob@example.test", role: "student" },
+    { id: "s-cy", name: "Cy", email: "cy@example.test", role: "student" },
+    { id: "g-gus", name: "Gus", email: "gus@example.test", role: "grader" },
+  ];
+  for (const user of users) await db().user.create({ data: user });
+  const attempt = async (userId: string, minute: number, score: number, checks: Array<[string, string, string]>) =>
+    db().attempt.create({
+      data: {
+        userId,
+        labId: LAB,
+        contentVersion: "v1",
+        status: score === 31 ? "passed" : "failed",
+        score,
+        maxScore: 31,
+        startedAt: at(minute),
+        finishedAt: at(minute),
+        checks: {
+          create: checks.map(([checkId, status, message]) => ({ checkId, taskId: "t", title: checkId, status, outcome: status === "pass" ? "passed" : "failed", points: 2, awarded: status === "pass" ? 2 : 0, message, hint: "h", lessonHref: "/l", evidence: "[]", durationMs: 1 })),
+        },
+      },
+    });
+  // Ada failed, then passed: her latest attempt is what item analysis counts.
+  await attempt("s-ada", 1, 4, [["running", "fail", "CrashLoopBackOff"], ["ro", "pass", ""]]);
+  await attempt("s-ada", 2, 31, [["running", "pass", ""], ["ro", "pass", ""]]);
+  // Bob never passes a check.
+  await attempt("s-bob", 3, 0, [["running", "fail", "CrashLoopBackOff"], ["ro", "fail", "readOnlyRootFilesystem not set"]]);
+  // Cy never pressed Check.
+});
+
+describe("gradebook queries on seeded data", () => {
+  it("lists every student (not staff) with best scores, including one with no attempts", async () => {
+    const { labs, rows } = await loadGradebook();
+    expect(labs.map((l) => [l.id, l.maxScore])).toEqual([[LAB, 31]]);
+    expect(rows.map((r) => [r.student.email, r.cells[0]!.bestAutoScore, r.cells[0]!.status])).toEqual([
+      ["ada@example.test", 31, "passed"],
+      ["bob@example.test", 0, "in-progress"],
+      ["cy@example.test", null, "not-started"],
+    ]);
+  });
+
+  it("analyses each student's latest attempt: a check nobody passes tops the list", async () => {
+    const items = await loadItemAnalysis();
+    expect(items.map((i) => [i.checkId, i.attempted, i.failingNow])).toEqual([
+      ["ro", 2, 1],
+      ["running", 2, 1],
+    ]);
+    expect(items.find((i) => i.checkId === "running")?.topFailures).toEqual([{ message: "CrashLoopBackOff", count: 1 }]);
+  });
+
+  it("records a manual grade with before and after, and refuses out-of-range scores and non-students", async () => {
+    expect(await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: LAB, score: 32, comment: "x" })).toEqual({ ok: false, error: "The score must be a whole number from 0 to 31; found 32." });
+    expect(await overrideGrade({ graderId: "g-gus", studentId: "g-gus", labId: LAB, score: 3, comment: "x" })).toMatchObject({ ok: false, error: "That student does not exist." });
+    expect(await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: "nope/nope", score: 3, comment: "x" })).toMatchObject({ ok: false });
+    expect(await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: LAB, score: 12, comment: "partial credit" })).toEqual({ ok: true, score: 12, previousScore: 0 });
+    expect(await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: LAB, score: 15, comment: "re-read" })).toEqual({ ok: true, score: 15, previousScore: 12 });
+    const trail = await listOverrides("s-bob");
+    expect(trail.map((o) => [o.previousScore, o.score, o.comment, o.grader.name])).toEqual([
+      [12, 15, "re-read", "Gus"],
+      [0, 12, "partial credit", "Gus"],
+    ]);
+    const bob = (await loadGradebook()).rows.find((r) => r.student.id === "s-bob")!;
+    expect(bob.cells[0]).toMatchObject({ manualScore: 15, finalScore: 15, bestAutoScore: 0 });
+  });
+});

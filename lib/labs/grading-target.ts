@@ -1,0 +1,53 @@
+// Which cluster a press of Check grades, and who may ask for it. Local mode uses the SERVER's kubeconfig,
+// so only the person at this machine may trigger it; a saved connection is the learner's own cluster,
+// reachable from anywhere, but still never from another site's page.
+import { z } from "zod";
+import { connectCluster, type TLab } from "@/grader";
+import { connectionForGrading } from "@/lib/connections/connection-for-grading";
+import { refuseUnlessLocal } from "@/lib/http/local-only";
+import { gradeAgainstLocalContext, gradeConnected, type LocalGradeEvent } from "./local-cluster";
+
+/** The grade route's body: a context of the server's kubeconfig (local mode) or the learner's saved connection. */
+export const ZGradeRequestSchema = z.union([
+  z.strictObject({ connection: z.literal("saved") }),
+  z.strictObject({ context: z.string().min(1).max(253).optional() }),
+]);
+export type TGradeRequest = z.infer<typeof ZGradeRequestSchema>;
+
+type HeaderBag = { get(name: string): string | null };
+
+/** Refusals every grade request gets before anything else: cross-site pages may never start grading. */
+export function refuseCrossSite(headers: HeaderBag): string | null {
+  // With remote access allowed, refuseUnlessLocal checks only Origin and Sec-Fetch-Site.
+  return refuseUnlessLocal(headers, true);
+}
+
+/** Null when this request may grade the chosen target; otherwise why not (local mode is for this machine only). */
+export function refuseGradeTarget(request: TGradeRequest, headers: HeaderBag): string | null {
+  return "connection" in request ? refuseCrossSite(headers) : refuseUnlessLocal(headers);
+}
+
+/** What gradeAttempt needs for the chosen target: the label stored with the attempt, and how to grade. */
+export function gradingTarget(
+  request: TGradeRequest,
+  userId: string,
+): { context: string | undefined; grade: (lab: TLab, context: string | undefined, emit: (event: LocalGradeEvent) => void) => Promise<void> } {
+  if (!("connection" in request)) return { context: request.context, grade: gradeAgainstLocalContext };
+  return {
+    context: "saved connection",
+    grade: async (lab, _context, emit) => {
+      const saved = await connectionForGrading(userId);
+      if (!saved.ok) {
+        emit({ type: "no-cluster", message: saved.message });
+        return;
+      }
+      const connected = connectCluster({ kubeconfigYaml: saved.kubeconfigYaml });
+      if (!connected.ok) {
+        emit({ type: "no-cluster", message: connected.failure.message });
+        return;
+      }
+      // The learner sees the server they pasted, not the address it was pinned to.
+      await gradeConnected(lab, { cluster: connected.cluster, context: `${saved.label} (${saved.context})`, server: saved.server }, emit);
+    },
+  };
+}
