@@ -27,7 +27,7 @@ type Summary = {
 
 type RunState =
   | { phase: "idle" }
-  | { phase: "running"; total: number; context: string }
+  | { phase: "running"; total: number; context: string; queued?: number }
   | { phase: "done"; summary: Summary }
   | { phase: "failed"; message: string };
 
@@ -97,6 +97,8 @@ export function LabPanel({
       let finished = false;
       for await (const event of readEvents(response.body)) {
         if (event.type === "result") setResults((r) => ({ ...r, [event.result.checkId]: event.result }));
+        else if (event.type === "queued") setRun((current) => (current.phase === "running" ? { ...current, queued: event.position } : current));
+        else if (event.type === "start") setRun((current) => (current.phase === "running" ? { ...current, queued: undefined } : current));
         else if (event.type === "report") {
           finished = true;
           setResults(Object.fromEntries(event.report.results.map((r) => [r.checkId, r])));
@@ -169,7 +171,9 @@ export function LabPanel({
           <div className="progress" role="progressbar" aria-label="Checks finished" aria-valuemin={0} aria-valuemax={totalChecks} aria-valuenow={done}>
             <div className="progress-bar" style={{ width: `${Math.max(4, (done / totalChecks) * 100)}%` }} />
             <span>
-              Checking {run.context || "your cluster"}: {done} of {totalChecks} checks done
+              {run.queued
+                ? `The grader is busy with other learners; you are number ${run.queued} in the queue…`
+                : `Checking ${run.context || "your cluster"}: ${done} of ${totalChecks} checks done`}
             </span>
           </div>
         ) : null}

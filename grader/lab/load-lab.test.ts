@@ -177,3 +177,20 @@ describe("loadAllLabs / findLab", () => {
     }
   });
 });
+
+describe("loadLab cache", () => {
+  it("reuses a parsed lab until the file changes, then reads the new content and version", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "cks-lab-cache-"));
+    const file = path.join(dir, "m", "l", "lab.yaml");
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, VALID);
+    const first = await loadLab(file);
+    expect(await loadLab(file)).toBe(first);
+    await writeFile(file, VALID.replace("title: Demo", "title: Demo, edited"));
+    const { utimes } = await import("node:fs/promises");
+    await utimes(file, new Date(), new Date(Date.now() + 5000));
+    const edited = await loadLab(file);
+    expect(edited.title).toBe("Demo, edited");
+    expect(edited.contentVersion).not.toBe(first.contentVersion);
+  });
+});

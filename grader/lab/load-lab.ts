@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile, readdir } from "node:fs/promises";
+import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
@@ -11,16 +11,26 @@ export function defaultLessonsDir(): string {
   return path.join(process.cwd(), "lessons");
 }
 
+// Parsing and validating a lab costs tens of milliseconds, paid on every Check before this cache;
+// keyed by modification time and size, an edited file is read again (and gets its new content version).
+const parsed = new Map<string, { mtimeMs: number; size: number; lab: TLab }>();
+
 /** Loads and validates one lab file; throws AppError LAB_INVALID with file, line and field per problem. */
 export async function loadLab(file: string): Promise<TLab> {
   const absolute = path.resolve(file);
   let bytes: Buffer;
+  let info: { mtimeMs: number; size: number };
   try {
+    info = await stat(absolute);
+    const hit = parsed.get(absolute);
+    if (hit && hit.mtimeMs === info.mtimeMs && hit.size === info.size) return hit.lab;
     bytes = await readFile(absolute);
   } catch (cause) {
     throw new AppError("LAB_UNREADABLE", `${absolute}: cannot read lab file (${(cause as NodeJS.ErrnoException).code ?? "error"})`);
   }
-  return parseLab(bytes, absolute);
+  const lab = parseLab(bytes, absolute);
+  parsed.set(absolute, { mtimeMs: info.mtimeMs, size: info.size, lab });
+  return lab;
 }
 
 /** Validates lab file bytes that were read from `file` (exported for tests of the error locations). */

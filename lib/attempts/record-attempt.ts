@@ -23,7 +23,7 @@ export async function recordCheckResult(attemptId: string, result: CheckResult):
   });
 }
 
-/** Closes a running attempt with the grader's report (every result stored again, in case one was missed). */
+/** Closes a running attempt with the grader's report, storing the results it carries (those not streamed before). */
 export async function finishAttempt(attemptId: string, report: GradeReport): Promise<void> {
   for (const result of report.results) await recordCheckResult(attemptId, result);
   await db().attempt.update({

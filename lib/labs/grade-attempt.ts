@@ -1,10 +1,15 @@
 import type { TLab } from "@/grader";
 import { failAttempt, finishAttempt, recordCheckResult } from "@/lib/attempts/record-attempt";
 import { startAttempt } from "@/lib/attempts/start-attempt";
+import { gradingSlots, type GradingSlots } from "./grading-slots";
 import { gradeAgainstLocalContext, type LocalGradeEvent } from "./local-cluster";
 
 /** What the grade route streams: the grader's events plus the attempt they are stored under. */
-export type AttemptEvent = LocalGradeEvent | { type: "attempt"; attemptId: string } | { type: "internal-error"; message: string };
+export type AttemptEvent =
+  | LocalGradeEvent
+  | { type: "attempt"; attemptId: string }
+  | { type: "queued"; position: number }
+  | { type: "internal-error"; message: string };
 
 type Grade = (lab: TLab, context: string | undefined, emit: (event: LocalGradeEvent) => void) => Promise<void>;
 
@@ -19,6 +24,7 @@ export async function gradeAttempt(input: {
   context: string | undefined;
   emit: (event: AttemptEvent) => void;
   grade?: Grade;
+  slots?: GradingSlots;
 }): Promise<{ ok: true; attemptId: string } | { ok: false; reason: "already-running" }> {
   const { lab, emit } = input;
   const maxScore = lab.tasks.reduce((sum, task) => sum + task.points, 0);
@@ -33,18 +39,28 @@ export async function gradeAttempt(input: {
     writes = writes.then(write);
   };
   let closed = false;
+  const stored = new Set<string>();
+  const grade = input.grade ?? gradeAgainstLocalContext;
+  const onEvent = (event: LocalGradeEvent) => {
+    if (event.type === "result") {
+      stored.add(event.result.checkId);
+      persist(() => recordCheckResult(attemptId, event.result));
+    } else if (event.type === "report") {
+      closed = true;
+      // Results already streamed are stored; only those the stream missed are written again.
+      const missed = event.report.results.filter((r) => !stored.has(r.checkId));
+      persist(() => finishAttempt(attemptId, { ...event.report, results: missed }));
+    } else if (event.type === "no-cluster") {
+      closed = true;
+      persist(() => failAttempt(attemptId, "error", event.message));
+    }
+    emit(event);
+  };
   try {
-    await (input.grade ?? gradeAgainstLocalContext)(lab, input.context, (event) => {
-      if (event.type === "result") persist(() => recordCheckResult(attemptId, event.result));
-      else if (event.type === "report") {
-        closed = true;
-        persist(() => finishAttempt(attemptId, event.report));
-      } else if (event.type === "no-cluster") {
-        closed = true;
-        persist(() => failAttempt(attemptId, "error", event.message));
-      }
-      emit(event);
-    });
+    await (input.slots ?? gradingSlots).run(
+      () => grade(lab, input.context, onEvent),
+      (position) => emit({ type: "queued", position }),
+    );
     await writes;
     if (!closed) await failAttempt(attemptId, "error", "The grader ended without a report.");
   } catch (error) {
