@@ -1,10 +1,7 @@
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { CheckResult, GradeReport } from "@/grader";
 import { db } from "@/lib/db/client";
-import { prepareDatabase } from "@/lib/db/prepare-database";
+import { createTestUser, useTestDatabase } from "@/lib/db/test-database";
 import { findLastAttempt, listAttempts } from "./find-attempts";
 import { labProgressFor } from "./lab-progress";
 import { failAttempt, finishAttempt, interruptRunningAttempts, recordCheckResult } from "./record-attempt";
@@ -12,19 +9,8 @@ import { startAttempt, STALE_RUNNING_MS } from "./start-attempt";
 
 const LAB = "runtime-security/immutable-containers";
 
-beforeAll(async () => {
-  // A database of its own: the client singleton reads DATABASE_URL on first use.
-  process.env.DATABASE_URL = `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "cks-attempts-")), "test.db")}`;
-  await prepareDatabase(process.env.DATABASE_URL);
-});
-
-let counter = 0;
-async function newUser(): Promise<string> {
-  counter += 1;
-  const id = `user-${counter}-${Math.random().toString(36).slice(2, 8)}`;
-  await db().user.create({ data: { id, name: `Learner ${counter}`, email: `${id}@example.test`, role: "student" } });
-  return id;
-}
+beforeAll(() => useTestDatabase("attempts"));
+const newUser = () => createTestUser();
 
 function result(checkId: string, status: CheckResult["status"], awarded: number): CheckResult {
   return {

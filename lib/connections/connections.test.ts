@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
-import os from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { db } from "@/lib/db/client";
-import { prepareDatabase } from "@/lib/db/prepare-database";
+import { createTestUser, useTestDatabase } from "@/lib/db/test-database";
 import type { Lookup } from "./check-cluster-address";
 import { connectionForGrading } from "./connection-for-grading";
 import { getConnectionSummary } from "./connection-summary";
@@ -31,19 +30,8 @@ function withServer(server: string, user?: Record<string, unknown>): string {
   return stringify(config);
 }
 
-beforeAll(async () => {
-  // A database of its own: the client singleton reads DATABASE_URL on first use.
-  process.env.DATABASE_URL = `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "cks-connections-")), "test.db")}`;
-  await prepareDatabase(process.env.DATABASE_URL);
-});
-
-let counter = 0;
-async function newUser(): Promise<string> {
-  counter += 1;
-  const id = `user-${counter}-${Math.random().toString(36).slice(2, 8)}`;
-  await db().user.create({ data: { id, name: `Learner ${counter}`, email: `${id}@example.test`, role: "student" } });
-  return id;
-}
+beforeAll(() => useTestDatabase("connections"));
+const newUser = () => createTestUser();
 
 describe("saved cluster connections", () => {
   it("saves a kind kubeconfig sealed, shows a summary without secrets, and opens it again for the grader", async () => {

@@ -1,9 +1,6 @@
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { prepareDatabase } from "@/lib/db/prepare-database";
+import { useTestDatabase } from "@/lib/db/test-database";
 import { loadGradebook, loadItemAnalysis } from "./load-gradebook";
 import { listOverrides, overrideGrade } from "./override-grade";
 
@@ -11,8 +8,7 @@ const LAB = "runtime-security/immutable-containers";
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 26, 9, minute));
 
 beforeAll(async () => {
-  process.env.DATABASE_URL = `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "cks-gradebook-")), "test.db")}`;
-  await prepareDatabase(process.env.DATABASE_URL);
+  await useTestDatabase("gradebook");
   const users = [
     { id: "s-ada", name: "Ada", email: "ada@example.test", role: "student" },
     { id: "s-bob", name: "Bob", email: "bob@example.test", role: "student" },

@@ -1,27 +1,18 @@
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findLab, type CheckResult, type GradeReport, type TLab } from "@/grader";
 import { listAttempts } from "@/lib/attempts/find-attempts";
-import { db } from "@/lib/db/client";
-import { prepareDatabase } from "@/lib/db/prepare-database";
+import { createTestUser, useTestDatabase } from "@/lib/db/test-database";
 import { gradeAttempt, type AttemptEvent } from "./grade-attempt";
 import type { LocalGradeEvent } from "./local-cluster";
 
 let lab: TLab;
 
 beforeAll(async () => {
-  process.env.DATABASE_URL = `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "cks-grade-attempt-")), "test.db")}`;
-  await prepareDatabase(process.env.DATABASE_URL);
+  await useTestDatabase("grade-attempt");
   lab = (await findLab("runtime-security/immutable-containers"))!;
 });
 
-async function learner(): Promise<string> {
-  const id = `u-${Math.random().toString(36).slice(2, 10)}`;
-  await db().user.create({ data: { id, name: "L", email: `${id}@example.test`, role: "student" } });
-  return id;
-}
+const learner = () => createTestUser();
 
 const check = (checkId: string, awarded: number): CheckResult =>
   ({ checkId, taskId: "observe-failure", type: "field", title: checkId, status: awarded ? "pass" : "fail", outcome: awarded ? "passed" : "failed", points: 2, awarded, message: "m", observed: "o", hint: "h", lessonAnchor: "#a", lessonHref: "/l#a", evidence: [], durationMs: 1 }) as CheckResult;
