@@ -3,6 +3,7 @@ export { loadAllLabs, loadLab, findLab } from "./lab/load-lab";
 export { ZLabIdSchema, type TLab, type TTask, type TCheck, type TCheckType, type TManifest, type TMutant } from "./lab/schema";
 export { gradeLab, ZGradeTimeoutsSchema, type GradeLabOptions, type TGradeTimeouts } from "./grade-lab";
 export { checkConnection, type ConnectionStatus } from "./check-connection";
+export { verifyLab, phasesOf, type PhaseOutcome, type VerifyLabResult } from "./verify/verify-lab";
 export { checkPermissions, graderPermissions, type Perm, type PermissionReport } from "./check-permissions";
 export {
   connectCluster,

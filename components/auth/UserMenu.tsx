@@ -20,6 +20,7 @@ export function UserMenu({ user }: { user: { name: string; role: Role } | null }
       <Link href="/dashboard">Progress</Link>
       <Link href="/connections">Cluster</Link>
       {user.role === "grader" || user.role === "instructor" ? <Link href="/grading">Grading</Link> : null}
+      {user.role === "instructor" ? <Link href="/authoring">Authoring</Link> : null}
       {user.role === "instructor" ? <Link href="/admin">Admin</Link> : null}
       <Link href="/account" className="user-name" aria-label={`Your account: ${user.name}, ${ROLE_LABEL[user.role]}`}>
         <span className="user-name-text">{user.name}</span> <span className="badge">{ROLE_LABEL[user.role]}</span>

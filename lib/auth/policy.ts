@@ -14,6 +14,8 @@ export const ACTIONS = [
   "attempt:read",
   "gradebook:read",
   "grade:override",
+  "authoring:view",
+  "lab:self-test",
   "connection:read",
   "connection:write",
   "account:view",
@@ -50,6 +52,9 @@ const RULES: Record<Exclude<Action, "lesson:read">, Rule> = {
   "bookmark:write": own,
   "progress:read": ownOrStaff,
   "attempt:read": ownOrStaff,
+  // Self-tests create and delete objects (policies included) in the chosen cluster: instructors only.
+  "authoring:view": (user) => user.role === "instructor",
+  "lab:self-test": (user) => user.role === "instructor",
   "gradebook:read": (user) => user.role === "grader" || user.role === "instructor",
   // A grader never grades their own work; the target must be someone else's.
   "grade:override": (user, resource) => resource !== undefined && !own(user, resource) && (user.role === "grader" || user.role === "instructor"),

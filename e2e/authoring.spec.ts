@@ -1,0 +1,31 @@
+import { expect, test } from "./support/accounts";
+import { kubectl } from "./support/test-cluster";
+
+const LAB = "runtime-security/immutable-containers";
+
+test("an instructor self-tests the lab against the test cluster and watches every phase pass", async ({ instructorPage }) => {
+  test.setTimeout(240_000);
+  // A self-test refuses to run while the lab's cluster-wide policy already exists (it would make the empty phase pass).
+  await kubectl(["delete", "validatingadmissionpolicybinding,validatingadmissionpolicy", "--all", "--ignore-not-found"]);
+  await instructorPage.goto("/authoring");
+  const lab = instructorPage.locator(`li.grading-lab[data-lab="${LAB}"]`);
+  await expect(lab.getByText(/^version [0-9a-f]{12}$/)).toBeVisible();
+  await lab.getByRole("button", { name: "Run self-test" }).click();
+  await expect(lab.getByRole("button", { name: "Self-testing…" })).toBeVisible();
+  const phases = lab.getByRole("list", { name: "Self-test phases" }).locator(":scope > li");
+  await expect(lab.locator(".self-test")).toHaveAttribute("data-run-state", "passed", { timeout: 200_000 });
+  expect(await phases.count()).toBeGreaterThanOrEqual(10);
+  await expect(lab.locator('li[data-phase="empty"]')).toContainText("0/31");
+  await expect(lab.locator('li[data-phase="solution"]')).toContainText("31/31");
+  await expect(lab.locator('li[data-status="fail"]')).toHaveCount(0);
+  await instructorPage.reload();
+  await expect(lab.getByTestId("last-self-test")).toContainText("passed");
+});
+
+test("a student can neither open Authoring nor start a self-test", async ({ page, student }) => {
+  expect(student.id).not.toBe("");
+  await page.goto("/authoring");
+  await expect(page).toHaveURL(/\/not-allowed/);
+  const response = await page.request.post(`/api/authoring/${LAB}/self-test`, { data: {} });
+  expect(response.status()).toBe(403);
+});
