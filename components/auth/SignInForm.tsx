@@ -1,34 +1,12 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useId, useState } from "react";
-import { firstIssue, ZSignInSchema } from "@/lib/auth/schemas";
-import { useHydrated } from "../use-hydrated";
+import { ZSignInSchema } from "@/lib/auth/schemas";
 import { Field } from "./Field";
-import { postAuth } from "./post-auth";
+import { useAuthForm } from "./use-auth-form";
 
 /** Email + password sign-in; validates with the server's schema first, then asks better-auth. */
 export function SignInForm({ next }: { next: string }) {
-  const router = useRouter();
-  const hydrated = useHydrated();
-  const id = useId();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-
-  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setError(null);
-    const parsed = ZSignInSchema.safeParse(Object.fromEntries(new FormData(event.currentTarget)));
-    if (!parsed.success) return setError(firstIssue(parsed.error));
-    setPending(true);
-    const result = await postAuth("/sign-in/email", parsed.data);
-    if (!result.ok) {
-      setPending(false);
-      return setError(result.message);
-    }
-    router.replace(next);
-    router.refresh();
-  }
+  const { id, hydrated, error, pending, onSubmit } = useAuthForm(ZSignInSchema, "/sign-in/email", next);
 
   return (
     <form className="auth-form" method="post" onSubmit={onSubmit} noValidate>

@@ -1,34 +1,12 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useId, useState } from "react";
-import { firstIssue, ZSignUpSchema } from "@/lib/auth/schemas";
-import { useHydrated } from "../use-hydrated";
+import { ZSignUpSchema } from "@/lib/auth/schemas";
 import { Field } from "./Field";
-import { postAuth } from "./post-auth";
+import { useAuthForm } from "./use-auth-form";
 
 /** Creates an account (also the first-run instructor account); the server applies the sign-up mode. */
 export function SignUpForm({ needsInviteCode, submitLabel, next }: { needsInviteCode: boolean; submitLabel: string; next: string }) {
-  const router = useRouter();
-  const hydrated = useHydrated();
-  const id = useId();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-
-  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setError(null);
-    const parsed = ZSignUpSchema.safeParse(Object.fromEntries(new FormData(event.currentTarget)));
-    if (!parsed.success) return setError(firstIssue(parsed.error));
-    setPending(true);
-    const result = await postAuth("/sign-up/email", parsed.data);
-    if (!result.ok) {
-      setPending(false);
-      return setError(result.message);
-    }
-    router.replace(next);
-    router.refresh();
-  }
+  const { id, hydrated, error, pending, onSubmit } = useAuthForm(ZSignUpSchema, "/sign-up/email", next);
 
   const errorId = `${id}-error`;
   return (
