@@ -3,6 +3,7 @@
 import { useId, useState } from "react";
 import type { PhaseSummary, SelfTestEvent } from "@/lib/authoring/self-test";
 import type { LocalContexts } from "@/lib/labs/local-cluster";
+import { readNdjson } from "../read-ndjson";
 import { useHydrated } from "../use-hydrated";
 
 type Run = { state: "idle" } | { state: "running"; expected: string[] } | { state: "done"; status: string; problem: string | null; expected: string[] };
@@ -31,25 +32,12 @@ export function SelfTestRunner({ labId, contexts, savedConnection }: { labId: st
         setRun({ state: "done", status: "error", problem: error?.error ?? `The server answered ${response.status}.`, expected });
         return;
       }
-      const reader = response.body.getReader();
-      const decoder = new TextDecoder();
-      let buffer = "";
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let newline: number;
-        while ((newline = buffer.indexOf("\n")) >= 0) {
-          const line = buffer.slice(0, newline).trim();
-          buffer = buffer.slice(newline + 1);
-          if (!line) continue;
-          const event = JSON.parse(line) as SelfTestEvent;
-          if (event.type === "started") {
-            expected = event.phases;
-            setRun({ state: "running", expected });
-          } else if (event.type === "phase") setPhases((p) => [...p, event.phase]);
-          else setRun({ state: "done", status: event.status, problem: event.problem, expected });
-        }
+      for await (const event of readNdjson<SelfTestEvent>(response.body)) {
+        if (event.type === "started") {
+          expected = event.phases;
+          setRun({ state: "running", expected });
+        } else if (event.type === "phase") setPhases((p) => [...p, event.phase]);
+        else setRun({ state: "done", status: event.status, problem: event.problem, expected });
       }
     } catch {
       setRun({ state: "done", status: "error", problem: "Could not reach the CKS Lab server.", expected });

@@ -7,6 +7,7 @@ import type { StoredAttempt } from "@/lib/attempts/find-attempts";
 import type { AttemptEvent } from "@/lib/labs/grade-attempt";
 import type { LabView } from "@/lib/labs/lab-view";
 import type { LocalContexts } from "@/lib/labs/local-cluster";
+import { readNdjson } from "../read-ndjson";
 import { useHydrated } from "../use-hydrated";
 import { EvidenceView } from "./EvidenceView";
 
@@ -95,7 +96,7 @@ export function LabPanel({
         return;
       }
       let finished = false;
-      for await (const event of readEvents(response.body)) {
+      for await (const event of readNdjson<AttemptEvent>(response.body)) {
         if (event.type === "result") setResults((r) => ({ ...r, [event.result.checkId]: event.result }));
         else if (event.type === "queued") setRun((current) => (current.phase === "running" ? { ...current, queued: event.position } : current));
         else if (event.type === "start") setRun((current) => (current.phase === "running" ? { ...current, queued: undefined } : current));
@@ -294,21 +295,4 @@ function NoCluster({ message }: { message: string }) {
       </p>
     </div>
   );
-}
-
-async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<AttemptEvent> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let newline: number;
-    while ((newline = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, newline).trim();
-      buffer = buffer.slice(newline + 1);
-      if (line) yield JSON.parse(line) as AttemptEvent;
-    }
-  }
 }
