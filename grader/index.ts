@@ -1,6 +1,6 @@
 // The grader's public API: what the web app, the CLIs and the tests call.
-export { loadAllLabs, loadLab, findLab } from "./lab/load-lab";
-export { ZLabIdSchema, type TLab, type TTask, type TCheck, type TCheckType, type TManifest, type TMutant } from "./lab/schema";
+export { loadAllLabs, loadLab, findLab, findLabFiles } from "./lab/load-lab";
+export { ZLabIdSchema, labMaxScore, type TLab, type TTask, type TCheck, type TCheckType, type TManifest, type TMutant } from "./lab/schema";
 export { gradeLab, ZGradeTimeoutsSchema, type GradeLabOptions, type TGradeTimeouts } from "./grade-lab";
 export { checkConnection, type ConnectionStatus } from "./check-connection";
 export { verifyLab, phasesOf, type PhaseOutcome, type VerifyLabResult } from "./verify/verify-lab";

@@ -19,7 +19,7 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { startTestCluster } from "@/e2e/cluster/index";
-import { connectCluster, findLab, gradeLab, type ClusterPort, type GradeReport, type TLab } from "@/grader";
+import { connectCluster, findLab, gradeLab, labMaxScore, type ClusterPort, type GradeReport, type TLab } from "@/grader";
 import type { KubeObject } from "@/grader/port";
 import { createAuth } from "@/lib/auth/server";
 import { db } from "@/lib/db/client";
@@ -83,7 +83,7 @@ async function main(): Promise<number> {
   const lab = await findLab(LAB_ID);
   if (!lab) throw new Error(`lab ${LAB_ID} not found`);
   const checkCount = lab.tasks.reduce((n, task) => n + task.checks.length, 0);
-  const maxScore = lab.tasks.reduce((sum, task) => sum + task.points, 0);
+  const maxScore = labMaxScore(lab);
 
   // Own database file, sign-in secret and connection key: nothing under data/ is read or written.
   const workDir = mkdtempSync(path.join(tmpdir(), "cks-load-"));

@@ -59,18 +59,26 @@ export function parseLab(bytes: Buffer | string, file: string): TLab {
   };
 }
 
-/** Loads every `<module>/<lesson>/lab.yaml` under lessonsDir, sorted by id; any invalid file throws. */
-export async function loadAllLabs(lessonsDir: string = defaultLessonsDir()): Promise<TLab[]> {
-  const modules = await readdir(lessonsDir, { withFileTypes: true }).catch(() => []);
+/**
+ * Every `<module>/<lesson>/lab.yaml` under lessonsDir, sorted; hidden folders are skipped, as the
+ * course loader skips them, so labs:check, labs:verify and the app see the same labs.
+ */
+export async function findLabFiles(lessonsDir: string = defaultLessonsDir()): Promise<string[]> {
+  const folders = async (dir: string) =>
+    (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((entry) => entry.isDirectory() && !entry.name.startsWith(".")).map((entry) => entry.name);
   const files: string[] = [];
-  for (const mod of modules.filter((entry) => entry.isDirectory())) {
-    const lessons = await readdir(path.join(lessonsDir, mod.name), { withFileTypes: true });
-    for (const lesson of lessons.filter((entry) => entry.isDirectory())) {
-      const candidate = path.join(lessonsDir, mod.name, lesson.name, "lab.yaml");
-      if (await readFile(candidate).then(() => true, () => false)) files.push(candidate);
+  for (const mod of await folders(lessonsDir)) {
+    for (const lesson of await folders(path.join(lessonsDir, mod))) {
+      const candidate = path.join(lessonsDir, mod, lesson, "lab.yaml");
+      if (await stat(candidate).then((info) => info.isFile(), () => false)) files.push(candidate);
     }
   }
-  const labs = await Promise.all(files.map((file) => loadLab(file)));
+  return files.sort();
+}
+
+/** Loads every lab under lessonsDir, sorted by id; any invalid file throws. */
+export async function loadAllLabs(lessonsDir: string = defaultLessonsDir()): Promise<TLab[]> {
+  const labs = await Promise.all((await findLabFiles(lessonsDir)).map((file) => loadLab(file)));
   return labs.sort((a, b) => a.id.localeCompare(b.id));
 }
 

@@ -268,3 +268,8 @@ export type TLab = TLabFile & {
 
 /** Lab ids are "<module>/<lesson>"; validated before they ever touch the file system. */
 export const ZLabIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9-]*$/, "lab id must look like module/lesson");
+
+/** The most a lab can score: the sum of its tasks' points (each task's points equal its checks'). */
+export function labMaxScore(lab: Pick<TLabFile, "tasks">): number {
+  return lab.tasks.reduce((sum, task) => sum + task.points, 0);
+}

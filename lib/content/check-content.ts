@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { loadLab, type TLab } from "@/grader";
+import { findLabFiles, loadLab, type TLab } from "@/grader";
 import { isAppError } from "@/lib/errors/app-error";
 import { loadCourse, type Course } from "./load-course";
 import type { Block } from "./markdown";
@@ -32,7 +32,7 @@ export async function checkContent(lessonsDir: string, displayRoot: string = pat
   }
 
   const labs: TLab[] = [];
-  for (const file of labFiles(lessonsDir)) {
+  for (const file of await findLabFiles(lessonsDir)) {
     try {
       labs.push(await loadLab(file));
     } catch (error) {
@@ -67,12 +67,4 @@ function anchorProblems(lab: TLab, course: Course, displayRoot: string): string[
 
 function headingIds(blocks: Block[]): string[] {
   return blocks.flatMap((b) => (b.type === "heading" ? [b.id] : b.type === "callout" || b.type === "quote" ? headingIds(b.children) : []));
-}
-
-function labFiles(lessonsDir: string): string[] {
-  const dirs = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((n) => !n.startsWith(".") && statSync(path.join(dir, n)).isDirectory()) : []);
-  return dirs(lessonsDir)
-    .flatMap((m) => dirs(path.join(lessonsDir, m)).map((l) => path.join(lessonsDir, m, l, "lab.yaml")))
-    .filter((file) => existsSync(file))
-    .sort();
 }

@@ -1,4 +1,4 @@
-import { loadAllLabs } from "@/grader";
+import { labMaxScore, loadAllLabs } from "@/grader";
 import { getCourse } from "@/lib/content/course";
 import { db } from "@/lib/db/client";
 import { analyseItems, buildGradebook, type GradebookLab, type GradebookRow, type ItemStat } from "./build-gradebook";
@@ -12,7 +12,7 @@ export async function gradebookLabs(): Promise<GradebookLab[]> {
       id: lab.id,
       title: course.lessons.get(lab.id)?.title ?? lab.title,
       moduleId: lab.id.split("/")[0]!,
-      maxScore: lab.tasks.reduce((sum, task) => sum + task.points, 0),
+      maxScore: labMaxScore(lab),
     }))
     .sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
 }

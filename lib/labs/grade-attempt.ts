@@ -1,4 +1,4 @@
-import type { TLab } from "@/grader";
+import { labMaxScore, type TLab } from "@/grader";
 import { failAttempt, finishAttempt, recordCheckResult } from "@/lib/attempts/record-attempt";
 import { startAttempt } from "@/lib/attempts/start-attempt";
 import { gradingSlots, type GradingSlots } from "./grading-slots";
@@ -27,7 +27,7 @@ export async function gradeAttempt(input: {
   slots?: GradingSlots;
 }): Promise<{ ok: true; attemptId: string } | { ok: false; reason: "already-running" }> {
   const { lab, emit } = input;
-  const maxScore = lab.tasks.reduce((sum, task) => sum + task.points, 0);
+  const maxScore = labMaxScore(lab);
   const started = await startAttempt({ userId: input.userId, labId: lab.id, contentVersion: lab.contentVersion, maxScore, context: input.context ?? null });
   if (!started.ok) return { ok: false, reason: "already-running" };
   const { attemptId } = started;
