@@ -3,14 +3,39 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 const noFramework = [
-  { group: ["next", "next/*", "react", "react-dom", "react/*"], message: "grader/ and lib/ must not depend on Next.js or React." },
-  { group: ["@/app/*", "@/components/*", "**/app/*", "**/components/*"], message: "Imports point inward: app -> lib/grader, never back." },
-  { group: ["@/e2e/*", "**/e2e/*"], message: "Test infrastructure (e2e/) is for tests and scripts/, never for grader/ or lib/." },
+  {
+    group: ["next", "next/*", "react", "react-dom", "react/*"],
+    message: "grader/ and lib/ must not depend on Next.js or React.",
+  },
+  {
+    group: ["@/app/*", "@/components/*", "**/app/*", "**/components/*"],
+    message: "Imports point inward: app -> lib/grader, never back.",
+  },
+  {
+    group: ["@/e2e/*", "**/e2e/*"],
+    message: "Test infrastructure (e2e/) is for tests and scripts/, never for grader/ or lib/.",
+  },
 ];
-const noClientNode = [{ name: "@kubernetes/client-node", message: "Only the grader's cluster adapter (grader/cluster/) imports client-node." }];
+const noClientNode = [
+  {
+    name: "@kubernetes/client-node",
+    message: "Only the grader's cluster adapter (grader/cluster/) imports client-node.",
+  },
+];
 
 export default tseslint.config(
-  { ignores: [".next/**", "node_modules/**", "lib/db/generated/**", "data/**", "test-results/**", ".test-reports/**", "playwright-report/**", "next-env.d.ts"] },
+  {
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      "lib/db/generated/**",
+      "data/**",
+      "test-results/**",
+      ".test-reports/**",
+      "playwright-report/**",
+      "next-env.d.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -20,14 +20,27 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: chromium,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
     },
   },
   projects: [
     // The e2e database is fresh per run and its first account becomes instructor: this project
     // creates it through /setup before anything else can sign up (e2e/support/accounts.ts).
     { name: "first-run", testMatch: "first-run.spec.ts", use: { ...devices["Desktop Chrome"], channel: undefined } },
-    { name: "desktop", testIgnore: "first-run.spec.ts", dependencies: ["first-run"], use: { ...devices["Desktop Chrome"], channel: undefined } },
+    {
+      name: "desktop",
+      testIgnore: "first-run.spec.ts",
+      dependencies: ["first-run"],
+      use: { ...devices["Desktop Chrome"], channel: undefined },
+    },
   ],
   webServer: {
     command: `npx tsx e2e/serve.ts ${port}`,

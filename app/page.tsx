@@ -20,15 +20,16 @@ export default async function HomePage() {
         <p className="eyebrow">Certified Kubernetes Security Specialist</p>
         <h1>Learn it, break it, fix it, get it checked.</h1>
         <p className="lead">
-          Short lessons on each CKS domain, and practice labs you run on your own{" "}
-          <strong>kind</strong> cluster. Press Check and see which steps pass, with the evidence.
+          Short lessons on each CKS domain, and practice labs you run on your own <strong>kind</strong> cluster. Press
+          Check and see which steps pass, with the evidence.
         </p>
       </section>
 
       <section id="course" aria-labelledby="course-title" className="course">
         <h2 id="course-title">Course map</h2>
         <p className="muted">
-          {course.modules.length} modules, one per exam domain · {lessonCount} {lessonCount === 1 ? "lesson" : "lessons"} so far
+          {course.modules.length} modules, one per exam domain · {lessonCount}{" "}
+          {lessonCount === 1 ? "lesson" : "lessons"} so far
         </p>
         <ol className="modules">
           {course.modules.map((module, index) => (

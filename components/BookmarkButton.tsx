@@ -3,10 +3,21 @@
 import { useState, useTransition } from "react";
 import { useHydrated } from "./use-hydrated";
 
-type SaveBookmark = (input: { lessonId: string; bookmarked: boolean }) => Promise<{ ok: true; bookmarked: boolean } | { ok: false; error: string }>;
+type SaveBookmark = (input: {
+  lessonId: string;
+  bookmarked: boolean;
+}) => Promise<{ ok: true; bookmarked: boolean } | { ok: false; error: string }>;
 
 /** Saves a lesson for later; shows progress and keeps the old state if saving fails. */
-export function BookmarkButton({ lessonId, initial, save }: { lessonId: string; initial: boolean; save: SaveBookmark }) {
+export function BookmarkButton({
+  lessonId,
+  initial,
+  save,
+}: {
+  lessonId: string;
+  initial: boolean;
+  save: SaveBookmark;
+}) {
   const [bookmarked, setBookmarked] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -23,7 +34,13 @@ export function BookmarkButton({ lessonId, initial, save }: { lessonId: string; 
 
   return (
     <span className="bookmark">
-      <button type="button" className="button button-small button-secondary" aria-pressed={bookmarked} onClick={onClick} disabled={pending || !hydrated}>
+      <button
+        type="button"
+        className="button button-small button-secondary"
+        aria-pressed={bookmarked}
+        onClick={onClick}
+        disabled={pending || !hydrated}
+      >
         {pending ? "Saving…" : bookmarked ? "★ Bookmarked" : "☆ Bookmark"}
       </button>
       {error ? (

@@ -53,13 +53,21 @@ test("anonymous visitors read lessons but are asked to sign in to grade or bookm
   await expect(page.getByRole("button", { name: "Check" })).toBeVisible();
 });
 
-test("a student is kept out of /admin, the admin API and the admin server actions", async ({ page, student, instructorPage, baseURL }) => {
+test("a student is kept out of /admin, the admin API and the admin server actions", async ({
+  page,
+  student,
+  instructorPage,
+  baseURL,
+}) => {
   await page.goto("/admin");
   await expect(page).toHaveURL(/\/not-allowed$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your role does not open that page");
 
   const origin = ORIGIN_OF(baseURL);
-  const setRole = await page.request.post("/api/auth/admin/set-role", { data: { userId: student.id, role: "instructor" }, headers: origin });
+  const setRole = await page.request.post("/api/auth/admin/set-role", {
+    data: { userId: student.id, role: "instructor" },
+    headers: origin,
+  });
   expect(setRole.status()).toBe(403);
   const list = await page.request.get("/api/auth/admin/list-users");
   expect(list.status()).toBe(403);
@@ -79,16 +87,30 @@ test("a student is kept out of /admin, the admin API and the admin server action
   expect(forged).toContain(student.id);
   const replay = await page.request.post("/admin", {
     data: forged,
-    headers: { ...origin, "next-action": actionRequest.headers()["next-action"]!, "content-type": actionRequest.headers()["content-type"] ?? "text/plain;charset=UTF-8", accept: "text/x-component" },
+    headers: {
+      ...origin,
+      "next-action": actionRequest.headers()["next-action"]!,
+      "content-type": actionRequest.headers()["content-type"] ?? "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+    },
   });
   expect(await replay.text()).toContain("Only instructors can change other people");
   expect(await currentRole(page.request)).toBe("student");
 
-  const settings = await page.request.post("/api/auth/admin/set-role", { data: { userId: bystander.id, role: "student" }, headers: origin });
+  const settings = await page.request.post("/api/auth/admin/set-role", {
+    data: { userId: bystander.id, role: "student" },
+    headers: origin,
+  });
   expect(settings.status()).toBe(403);
 });
 
-test("an instructor changes a role, which applies to the live session, and sets the sign-up mode", async ({ page, student, instructorPage, browser, baseURL }) => {
+test("an instructor changes a role, which applies to the live session, and sets the sign-up mode", async ({
+  page,
+  student,
+  instructorPage,
+  browser,
+  baseURL,
+}) => {
   await instructorPage.goto("/admin");
   const people = instructorPage.getByRole("table");
   await expect(people.getByRole("columnheader")).toHaveText(["Name", "Email", "Role"]);
@@ -136,10 +158,17 @@ test("an instructor changes a role, which applies to the live session, and sets 
   }
 });
 
-test("sign out everywhere ends the account's sessions in every browser", async ({ page, student, browser, baseURL }) => {
+test("sign out everywhere ends the account's sessions in every browser", async ({
+  page,
+  student,
+  browser,
+  baseURL,
+}) => {
   const laptop = await browser.newContext({ baseURL });
   try {
-    const signIn = await laptop.request.post("/api/auth/sign-in/email", { data: { email: student.email, password: student.password } });
+    const signIn = await laptop.request.post("/api/auth/sign-in/email", {
+      data: { email: student.email, password: student.password },
+    });
     expect(signIn.status()).toBe(200);
     expect(await currentRole(laptop.request)).toBe("student");
 
@@ -162,11 +191,15 @@ test("bad sign-ins from one address get 429 once the limit is reached", async ({
     const victim = newAccountDetails();
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const response = await client.post("/api/auth/sign-in/email", { data: { email: victim.email, password: `guess-${i}-wrong` } });
+      const response = await client.post("/api/auth/sign-in/email", {
+        data: { email: victim.email, password: `guess-${i}-wrong` },
+      });
       statuses.push(response.status());
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    const limited = await client.post("/api/auth/sign-in/email", { data: { email: victim.email, password: "one-more-guess" } });
+    const limited = await client.post("/api/auth/sign-in/email", {
+      data: { email: victim.email, password: "one-more-guess" },
+    });
     expect(limited.status()).toBe(429);
     expect(Number(limited.headers()["x-retry-after"])).toBeGreaterThan(0);
   } finally {
@@ -174,7 +207,10 @@ test("bad sign-ins from one address get 429 once the limit is reached", async ({
   }
 });
 
-test("screenshots of the account pages (light, dark and phone) are saved with the run", async ({ browser, instructorPage }, testInfo) => {
+test("screenshots of the account pages (light, dark and phone) are saved with the run", async ({
+  browser,
+  instructorPage,
+}, testInfo) => {
   const variants = [
     { suffix: "light", options: { viewport: { width: 1280, height: 900 }, colorScheme: "light" as const } },
     { suffix: "dark", options: { viewport: { width: 1280, height: 900 }, colorScheme: "dark" as const } },
@@ -183,7 +219,11 @@ test("screenshots of the account pages (light, dark and phone) are saved with th
   const state = await instructorPage.context().storageState();
   for (const { suffix, options } of variants) {
     const anonymous = await browser.newContext({ ...options, baseURL: testInfo.project.use.baseURL });
-    const signedIn = await browser.newContext({ ...options, baseURL: testInfo.project.use.baseURL, storageState: state });
+    const signedIn = await browser.newContext({
+      ...options,
+      baseURL: testInfo.project.use.baseURL,
+      storageState: state,
+    });
     for (const [name, context, url] of [
       ["sign-in", anonymous, "/sign-in"],
       ["sign-up", anonymous, "/sign-up"],

@@ -3,10 +3,17 @@ import { kubectl } from "./support/test-cluster";
 
 const LAB = "runtime-security/immutable-containers";
 
-test("an instructor self-tests the lab against the test cluster and watches every phase pass", async ({ instructorPage }) => {
+test("an instructor self-tests the lab against the test cluster and watches every phase pass", async ({
+  instructorPage,
+}) => {
   test.setTimeout(240_000);
   // A self-test refuses to run while the lab's cluster-wide policy already exists (it would make the empty phase pass).
-  await kubectl(["delete", "validatingadmissionpolicybinding,validatingadmissionpolicy", "--all", "--ignore-not-found"]);
+  await kubectl([
+    "delete",
+    "validatingadmissionpolicybinding,validatingadmissionpolicy",
+    "--all",
+    "--ignore-not-found",
+  ]);
   await instructorPage.goto("/authoring");
   const lab = instructorPage.locator(`li.grading-lab[data-lab="${LAB}"]`);
   await expect(lab.getByText(/^version [0-9a-f]{12}$/)).toBeVisible();

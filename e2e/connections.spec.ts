@@ -26,7 +26,11 @@ users:
       args: [eks, get-token, --cluster-name, cks]
 `;
 
-test("a student connects their own cluster, tests it and grades through it; another student sees none of it", async ({ page, student, browser }, testInfo) => {
+test("a student connects their own cluster, tests it and grades through it; another student sees none of it", async ({
+  page,
+  student,
+  browser,
+}, testInfo) => {
   test.setTimeout(120_000);
   expect(student.id).not.toBe("");
   await page.goto("/");
@@ -40,7 +44,9 @@ test("a student connects their own cluster, tests it and grades through it; anot
   // An exec plugin is refused, with the reason, and nothing is saved.
   await kubeconfig.fill(EXEC_KUBECONFIG);
   await save.click();
-  await expect(page.getByRole("alert").filter({ hasText: "exec credential plugin" })).toContainText("exec credential plugin: it would run a command on our server");
+  await expect(page.getByRole("alert").filter({ hasText: "exec credential plugin" })).toContainText(
+    "exec credential plugin: it would run a command on our server",
+  );
   await expect(page.getByTestId("saved-connection")).toHaveCount(0);
 
   // The test cluster's kubeconfig (https on 127.0.0.1, allowed by CKS_ALLOW_PRIVATE_CLUSTERS in e2e/serve.ts).
@@ -90,7 +96,9 @@ test("a student connects their own cluster, tests it and grades through it; anot
   await expect(cluster.locator("option:checked")).toHaveText("Your saved connection (test cluster)");
   await panel.check();
   await expect(panel.score).toContainText(/^\d+ \/ 31 points/);
-  await expect(panel.root.locator('.check[data-status="pass"], .check[data-status="fail"], .check[data-status="error"]')).toHaveCount(20);
+  await expect(
+    panel.root.locator('.check[data-status="pass"], .check[data-status="fail"], .check[data-status="error"]'),
+  ).toHaveCount(20);
 
   // Another student: no saved connection on the page, in the panel or through the API.
   const other = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
@@ -108,7 +116,10 @@ test("a student connects their own cluster, tests it and grades through it; anot
   await other.close();
 
   // Another site's page cannot start grading with it.
-  const crossSite = await page.request.post(GRADE_URL, { data: { connection: "saved" }, headers: { origin: "https://evil.example" } });
+  const crossSite = await page.request.post(GRADE_URL, {
+    data: { connection: "saved" },
+    headers: { origin: "https://evil.example" },
+  });
   expect(crossSite.status()).toBe(403);
 
   // Delete: gone from the page and from the panel.

@@ -4,7 +4,10 @@ import { expect, test } from "@playwright/test";
 import { INSTRUCTOR_STATE, currentRole, newAccountDetails } from "./support/accounts";
 import { AuthForms } from "./pages/auth-forms";
 
-test("first run: /setup explains the instructor account, creates it, then disappears", async ({ page, browser }, testInfo) => {
+test("first run: /setup explains the instructor account, creates it, then disappears", async ({
+  page,
+  browser,
+}, testInfo) => {
   // Before anyone exists, sign-in and sign-up lead to the set-up page.
   await page.goto("/sign-up");
   await expect(page).toHaveURL(/\/setup$/);

@@ -3,7 +3,11 @@ import { expect, test } from "./support/accounts";
 const GRADE_URL = "/api/labs/runtime-security/immutable-containers/grade";
 const LAB = "runtime-security/immutable-containers";
 
-test("a grader reviews a student's attempt, overrides it with a reason, sees 'needs review' after a new attempt, and exports CSV", async ({ page, student, instructorPage }, testInfo) => {
+test("a grader reviews a student's attempt, overrides it with a reason, sees 'needs review' after a new attempt, and exports CSV", async ({
+  page,
+  student,
+  instructorPage,
+}, testInfo) => {
   test.setTimeout(120_000);
   // The student presses Check (through the API, as the panel does).
   const first = await page.request.post(GRADE_URL, { data: {} });
@@ -32,13 +36,17 @@ test("a grader reviews a student's attempt, overrides it with a reason, sees 'ne
   await expect(lab.getByRole("status")).toContainText(/Saved: \d+ → 25\./);
   await instructorPage.reload();
   await expect(lab.getByTestId("final-score")).toHaveText("25");
-  await expect(instructorPage.getByRole("region", { name: "Manual grade history" })).toContainText("the binding selector only missed a label");
+  await expect(instructorPage.getByRole("region", { name: "Manual grade history" })).toContainText(
+    "the binding selector only missed a label",
+  );
 
   // Bad input is refused, by the browser (above the maximum) and by the server (a blank reason),
   // with a specific message, and stores nothing.
   await lab.getByLabel("Manual score").fill("40");
   await lab.getByLabel("Reason").fill("too generous");
-  expect(await lab.getByLabel("Manual score").evaluate((input: HTMLInputElement) => input.validity.rangeOverflow)).toBe(true);
+  expect(await lab.getByLabel("Manual score").evaluate((input: HTMLInputElement) => input.validity.rangeOverflow)).toBe(
+    true,
+  );
   await lab.getByRole("button", { name: "Save manual grade" }).click();
   await lab.getByLabel("Manual score").fill("20");
   await lab.getByLabel("Reason").fill("   ");
@@ -52,7 +60,10 @@ test("a grader reviews a student's attempt, overrides it with a reason, sees 'ne
   await instructorPage.reload();
   await expect(lab.getByTestId("cell-status")).toHaveText("Needs review");
   await expect(lab.getByTestId("final-score")).toHaveText("25");
-  for (const [name, url] of [["grading-student", instructorPage.url()], ["grading-overview", "/grading"]] as const) {
+  for (const [name, url] of [
+    ["grading-student", instructorPage.url()],
+    ["grading-overview", "/grading"],
+  ] as const) {
     await instructorPage.goto(url);
     const shot = testInfo.outputPath(`${name}.png`);
     await instructorPage.screenshot({ path: shot, fullPage: true });

@@ -23,20 +23,32 @@ spec:
 `;
 
 type LabFile = { solution: { namespaceLabels: Record<string, string>; manifests: Array<Record<string, unknown>> } };
-const lab = parse(readFileSync(path.resolve("lessons/runtime-security/immutable-containers/lab.yaml"), "utf8")) as LabFile;
+const lab = parse(
+  readFileSync(path.resolve("lessons/runtime-security/immutable-containers/lab.yaml"), "utf8"),
+) as LabFile;
 
 test.beforeAll(async () => {
   await kubectl(["delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=true"]);
-  await kubectl(["delete", "validatingadmissionpolicybinding,validatingadmissionpolicy", "--all", "--ignore-not-found"]).catch(() => undefined);
+  await kubectl([
+    "delete",
+    "validatingadmissionpolicybinding,validatingadmissionpolicy",
+    "--all",
+    "--ignore-not-found",
+  ]).catch(() => undefined);
 });
 
-test("a signed-in learner works through the lab: nothing scores zero, then task 1, then everything passes", async ({ page, student }, testInfo) => {
+test("a signed-in learner works through the lab: nothing scores zero, then task 1, then everything passes", async ({
+  page,
+  student,
+}, testInfo) => {
   test.setTimeout(240_000);
   expect(student.id).not.toBe("");
   const lesson = new LessonPage(page);
   await lesson.goto(`${IMMUTABILITY_LESSON}#practice-lab`);
   const panel = new LabPanel(page);
-  await expect(panel.root.getByRole("heading", { name: "Lock down nginx with a read-only root filesystem" })).toBeVisible();
+  await expect(
+    panel.root.getByRole("heading", { name: "Lock down nginx with a read-only root filesystem" }),
+  ).toBeVisible();
 
   // An empty cluster earns nothing, and the panel says why.
   await panel.check();
@@ -51,7 +63,10 @@ test("a signed-in learner works through the lab: nothing scores zero, then task 
     await panel.check();
     await expect(crashCheck).toHaveAttribute("data-status", "pass", { timeout: 1_000 });
   }).toPass({ timeout: 60_000, intervals: [2_000] });
-  await expect(panel.checkRow("The log of nginx-broken shows the Read-only file system error")).toHaveAttribute("data-status", "pass");
+  await expect(panel.checkRow("The log of nginx-broken shows the Read-only file system error")).toHaveAttribute(
+    "data-status",
+    "pass",
+  );
   await expect(panel.score).toContainText(/^6 \/ 31 points/);
 
   // A failing check explains itself: message, evidence from the cluster, a hint on demand.
@@ -97,7 +112,11 @@ test("a signed-in learner works through the lab: nothing scores zero, then task 
   await testInfo.attach("dashboard", { path: shot, contentType: "image/png" });
 });
 
-test("a learner's attempts are theirs: another student sees neither them nor their API", async ({ page, student, browser }, testInfo) => {
+test("a learner's attempts are theirs: another student sees neither them nor their API", async ({
+  page,
+  student,
+  browser,
+}, testInfo) => {
   expect(student.id).not.toBe("");
   await page.goto(`${IMMUTABILITY_LESSON}#practice-lab`);
   const panel = new LabPanel(page);
@@ -139,7 +158,17 @@ test("a double click or a second tab starts one grading run, not two", async ({ 
     while (!(await reader.read()).done) {
       // Drain the first run so its attempt finishes before the test ends.
     }
-    return { first: first.status, firstEvent: JSON.parse(firstChunk.split("\n")[0]!).type as string, second: second.status, error: secondBody.error ?? "" };
+    return {
+      first: first.status,
+      firstEvent: JSON.parse(firstChunk.split("\n")[0]!).type as string,
+      second: second.status,
+      error: secondBody.error ?? "",
+    };
   });
-  expect(outcome).toMatchObject({ first: 200, firstEvent: "attempt", second: 409, error: expect.stringMatching(/already running/) });
+  expect(outcome).toMatchObject({
+    first: 200,
+    firstEvent: "attempt",
+    second: 409,
+    error: expect.stringMatching(/already running/),
+  });
 });

@@ -5,7 +5,9 @@ test("home shows the course map with the runtime security module and its lesson"
   await page.goto("/");
   const modules = page.locator("ol.modules > li");
   await expect(modules).toHaveCount(6);
-  await expect(modules.first().getByRole("heading", { level: 3 })).toHaveText("Monitoring, Logging and Runtime Security");
+  await expect(modules.first().getByRole("heading", { level: 3 })).toHaveText(
+    "Monitoring, Logging and Runtime Security",
+  );
   const card = page.getByRole("link", { name: /Ensure Immutability of Containers at Runtime/ });
   await expect(card).toBeVisible();
   await card.click();
@@ -54,7 +56,9 @@ test("Copy puts the exact manifest on the clipboard, by mouse and by keyboard", 
   await other.getByRole("button").focus();
   await page.keyboard.press("Enter");
   await expect(other.getByRole("button")).toHaveText("Copied");
-  expect((await page.evaluate(() => navigator.clipboard.readText())).trim()).toBe((await other.locator("pre").innerText()).trim());
+  expect((await page.evaluate(() => navigator.clipboard.readText())).trim()).toBe(
+    (await other.locator("pre").innerText()).trim(),
+  );
 });
 
 test("an unknown lesson is a real 404 page with a way back", async ({ page }) => {
@@ -65,7 +69,12 @@ test("an unknown lesson is a real 404 page with a way back", async ({ page }) =>
   await expect(page.getByRole("heading", { name: "Course map" })).toBeVisible();
 });
 
-test("a bookmark is stored for the signed-in student and shows on their course map after a reload", async ({ page, student, browser, baseURL }) => {
+test("a bookmark is stored for the signed-in student and shows on their course map after a reload", async ({
+  page,
+  student,
+  browser,
+  baseURL,
+}) => {
   expect(student.email).toContain("@");
   const lesson = new LessonPage(page);
   await lesson.goto();
@@ -84,7 +93,9 @@ test("a bookmark is stored for the signed-in student and shows on their course m
   await signUpViaApi(other.request);
   const otherPage = await other.newPage();
   await otherPage.goto("/");
-  await expect(otherPage.getByRole("link", { name: /Ensure Immutability of Containers at Runtime/ }).getByText("Bookmarked")).toHaveCount(0);
+  await expect(
+    otherPage.getByRole("link", { name: /Ensure Immutability of Containers at Runtime/ }).getByText("Bookmarked"),
+  ).toHaveCount(0);
   await other.close();
 
   await lesson.goto();
@@ -105,7 +116,9 @@ test("screenshots of the lesson page (light, dark, phone) are saved with the run
     const page = await context.newPage();
     await new LessonPage(page).goto();
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    expect(background, `${name} background`).toBe(options.colorScheme === "dark" ? "rgb(15, 20, 32)" : "rgb(247, 248, 251)");
+    expect(background, `${name} background`).toBe(
+      options.colorScheme === "dark" ? "rgb(15, 20, 32)" : "rgb(247, 248, 251)",
+    );
     const path = testInfo.outputPath(`${name}.png`);
     await page.screenshot({ path, fullPage: false });
     await testInfo.attach(name, { path, contentType: "image/png" });

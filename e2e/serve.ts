@@ -29,7 +29,10 @@ const env = {
   // public instance would refuse as a loopback address.
   CKS_ALLOW_PRIVATE_CLUSTERS: "1",
 };
-for (const args of [["tsx", "scripts/prepare.ts"], ["next", "build"]]) {
+for (const args of [
+  ["tsx", "scripts/prepare.ts"],
+  ["next", "build"],
+]) {
   const step = spawnSync("npx", args, { cwd: root, env, stdio: "inherit" });
   if (step.status !== 0) {
     await cluster.stop();
@@ -37,7 +40,11 @@ for (const args of [["tsx", "scripts/prepare.ts"], ["next", "build"]]) {
   }
 }
 
-const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port, "-H", "127.0.0.1"], { cwd: root, env, stdio: "inherit" });
+const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port, "-H", "127.0.0.1"], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
 let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;

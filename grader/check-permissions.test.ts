@@ -16,8 +16,20 @@ describe("checkPermissions", () => {
     expect(report).toMatchObject({ ok: true, namespace, server: cluster.server, missing: [] });
     if (report.ok) expect(report.granted).toHaveLength(graderPermissions(namespace).length);
     // One SelfSubjectAccessReview per permission, asked with the attributes RBAC sees (no `why`).
-    expect(cluster.calls.map((c) => c.args)).toContainEqual({ verb: "create", group: "", resource: "pods", subresource: "exec", namespace });
-    expect(cluster.calls.map((c) => c.args)).toContainEqual({ verb: "get", group: "", resource: "namespaces", namespace, name: namespace });
+    expect(cluster.calls.map((c) => c.args)).toContainEqual({
+      verb: "create",
+      group: "",
+      resource: "pods",
+      subresource: "exec",
+      namespace,
+    });
+    expect(cluster.calls.map((c) => c.args)).toContainEqual({
+      verb: "get",
+      group: "",
+      resource: "namespaces",
+      namespace,
+      name: namespace,
+    });
   });
 
   it("lists what a restricted user lacks, with why the grader needs it", async () => {
@@ -30,7 +42,8 @@ describe("checkPermissions", () => {
     const report = await checkPermissions(cluster, namespace);
     expect(report.ok).toBe(true);
     if (!report.ok) return;
-    const label = (p: Perm) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.subresource ? `/${p.subresource}` : ""}`;
+    const label = (p: Perm) =>
+      `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.subresource ? `/${p.subresource}` : ""}`;
     expect(report.granted.map(label)).toEqual(["get pods", "get pods/log"]);
     expect(report.missing.map(label)).toEqual([
       "create pods/exec",
@@ -60,7 +73,9 @@ describe("checkPermissions", () => {
   });
 
   it("refuses a namespace that is not a DNS label", async () => {
-    await expect(checkPermissions(new FakeCluster(), "Bad_Namespace")).rejects.toMatchObject({ code: "INVALID_ARGUMENT" });
+    await expect(checkPermissions(new FakeCluster(), "Bad_Namespace")).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+    });
   });
 });
 
@@ -85,8 +100,14 @@ function loadManifests(): Manifest[] {
 
 // Just enough of the RBAC authorizer to evaluate this one file for the grader's ServiceAccount.
 function rbacAllows(manifests: Manifest[], request: Omit<Perm, "why">): boolean {
-  const isGrader = (b: Manifest) => (b.subjects ?? []).some((s) => s.kind === "ServiceAccount" && s.name === "cks-grader" && s.namespace === "cks-grader");
-  const role = (kind: string, name: string, ns?: string) => manifests.find((m) => m.kind === kind && m.metadata.name === name && (kind === "ClusterRole" || m.metadata.namespace === ns));
+  const isGrader = (b: Manifest) =>
+    (b.subjects ?? []).some(
+      (s) => s.kind === "ServiceAccount" && s.name === "cks-grader" && s.namespace === "cks-grader",
+    );
+  const role = (kind: string, name: string, ns?: string) =>
+    manifests.find(
+      (m) => m.kind === kind && m.metadata.name === name && (kind === "ClusterRole" || m.metadata.namespace === ns),
+    );
   const rules: Rule[] = [];
   for (const binding of manifests.filter(isGrader)) {
     if (binding.kind === "ClusterRoleBinding") rules.push(...(role("ClusterRole", binding.roleRef!.name)?.rules ?? []));
@@ -97,7 +118,11 @@ function rbacAllows(manifests: Manifest[], request: Omit<Perm, "why">): boolean 
   const resource = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
   const has = (list: string[] | undefined, value: string) => (list ?? []).includes(value) || (list ?? []).includes("*");
   return rules.some(
-    (r) => has(r.apiGroups, request.group) && has(r.resources, resource) && has(r.verbs, request.verb) && (!r.resourceNames?.length || (request.name !== undefined && r.resourceNames.includes(request.name))),
+    (r) =>
+      has(r.apiGroups, request.group) &&
+      has(r.resources, resource) &&
+      has(r.verbs, request.verb) &&
+      (!r.resourceNames?.length || (request.name !== undefined && r.resourceNames.includes(request.name))),
   );
 }
 
@@ -106,9 +131,20 @@ describe("docs/grader-rbac.yaml", () => {
     const manifests = loadManifests();
     expect(manifests.length).toBeGreaterThan(0);
     for (const manifest of manifests) {
-      expect(manifest).toMatchObject({ apiVersion: expect.stringMatching(/^(v1|rbac\.authorization\.k8s\.io\/v1)$/), kind: expect.any(String), metadata: { name: expect.any(String) } });
+      expect(manifest).toMatchObject({
+        apiVersion: expect.stringMatching(/^(v1|rbac\.authorization\.k8s\.io\/v1)$/),
+        kind: expect.any(String),
+        metadata: { name: expect.any(String) },
+      });
     }
-    expect(manifests.map((m) => m.kind).sort()).toEqual(["ClusterRole", "ClusterRoleBinding", "Namespace", "Role", "RoleBinding", "ServiceAccount"]);
+    expect(manifests.map((m) => m.kind).sort()).toEqual([
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "Namespace",
+      "Role",
+      "RoleBinding",
+      "ServiceAccount",
+    ]);
   });
 
   it("grants the ServiceAccount every permission the probe asks for, in every lab's namespace", async () => {
@@ -117,7 +153,11 @@ describe("docs/grader-rbac.yaml", () => {
     expect(labs.length).toBeGreaterThan(0);
     for (const lab of labs) {
       for (const perm of graderPermissions(lab.namespace)) {
-        expect({ perm: `${perm.verb} ${perm.resource}${perm.subresource ? `/${perm.subresource}` : ""}`, namespace: lab.namespace, allowed: rbacAllows(manifests, perm) }).toMatchObject({ allowed: true });
+        expect({
+          perm: `${perm.verb} ${perm.resource}${perm.subresource ? `/${perm.subresource}` : ""}`,
+          namespace: lab.namespace,
+          allowed: rbacAllows(manifests, perm),
+        }).toMatchObject({ allowed: true });
       }
     }
   });
@@ -126,12 +166,24 @@ describe("docs/grader-rbac.yaml", () => {
     ["list pods", { verb: "list", group: "", resource: "pods", namespace }],
     ["delete pods", { verb: "delete", group: "", resource: "pods", namespace }],
     ["read secrets", { verb: "get", group: "", resource: "secrets", namespace }],
-    ["exec in kube-system", { verb: "create", group: "", resource: "pods", subresource: "exec", namespace: "kube-system" }],
+    [
+      "exec in kube-system",
+      { verb: "create", group: "", resource: "pods", subresource: "exec", namespace: "kube-system" },
+    ],
     ["read pods in kube-system", { verb: "get", group: "", resource: "pods", namespace: "kube-system" }],
     ["list namespaces", { verb: "list", group: "", resource: "namespaces" }],
-    ["read another namespace object", { verb: "get", group: "", resource: "namespaces", namespace: "kube-system", name: "kube-system" }],
-    ["create policies", { verb: "create", group: "admissionregistration.k8s.io", resource: "validatingadmissionpolicies" }],
-    ["create role bindings", { verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings", namespace }],
+    [
+      "read another namespace object",
+      { verb: "get", group: "", resource: "namespaces", namespace: "kube-system", name: "kube-system" },
+    ],
+    [
+      "create policies",
+      { verb: "create", group: "admissionregistration.k8s.io", resource: "validatingadmissionpolicies" },
+    ],
+    [
+      "create role bindings",
+      { verb: "create", group: "rbac.authorization.k8s.io", resource: "rolebindings", namespace },
+    ],
   ])("does not let the grader %s", (_name, request) => {
     expect(rbacAllows(loadManifests(), request)).toBe(false);
   });

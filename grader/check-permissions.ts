@@ -4,7 +4,15 @@ import type { ClusterPort } from "./port";
 import type { CheckOutcome } from "./report";
 
 /** One permission the grader needs; `group` is "" for the core API. `why` names the check kinds that use it. */
-export type Perm = { verb: string; group: string; resource: string; subresource?: string; namespace?: string; name?: string; why: string };
+export type Perm = {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+  why: string;
+};
 
 export type PermissionReport =
   | { ok: true; server: string; namespace: string; granted: Perm[]; missing: Perm[] }
@@ -19,8 +27,21 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  */
 export function graderPermissions(namespace: string): Perm[] {
   return [
-    { verb: "get", group: "", resource: "pods", namespace, why: "podCondition, field, exec and logs checks read the pod's spec and status" },
-    { verb: "get", group: "", resource: "pods", subresource: "log", namespace, why: "logs checks read the container's current and previous log" },
+    {
+      verb: "get",
+      group: "",
+      resource: "pods",
+      namespace,
+      why: "podCondition, field, exec and logs checks read the pod's spec and status",
+    },
+    {
+      verb: "get",
+      group: "",
+      resource: "pods",
+      subresource: "log",
+      namespace,
+      why: "logs checks read the container's current and previous log",
+    },
     {
       verb: "create",
       group: "",
@@ -37,7 +58,14 @@ export function graderPermissions(namespace: string): Perm[] {
       why: "dryRunRejected checks submit a pod with server-side dry-run; RBAC cannot grant a dry-run-only create",
     },
     // GET /api/v1/namespaces/<ns> is authorised with that namespace and name, which is how we ask.
-    { verb: "get", group: "", resource: "namespaces", namespace, name: namespace, why: "tells a missing lab namespace from a missing pod" },
+    {
+      verb: "get",
+      group: "",
+      resource: "namespaces",
+      namespace,
+      name: namespace,
+      why: "tells a missing lab namespace from a missing pod",
+    },
     {
       verb: "get",
       group: "admissionregistration.k8s.io",
@@ -56,7 +84,10 @@ export function graderPermissions(namespace: string): Perm[] {
 /** Asks the API server (SelfSubjectAccessReview) which of the grader's permissions these credentials have in `namespace`. */
 export async function checkPermissions(cluster: ClusterPort, namespace: string): Promise<PermissionReport> {
   if (!DNS_LABEL.test(namespace) || namespace.length > 63) {
-    throw new AppError("INVALID_ARGUMENT", `checkPermissions: namespace must be a DNS label, got ${JSON.stringify(namespace.slice(0, 70))}`);
+    throw new AppError(
+      "INVALID_ARGUMENT",
+      `checkPermissions: namespace must be a DNS label, got ${JSON.stringify(namespace.slice(0, 70))}`,
+    );
   }
   const { server } = cluster;
   const perms = graderPermissions(namespace);

@@ -10,10 +10,24 @@ import { labWith } from "./testing/lab-builder";
 
 const NS = "immutable-lab";
 const podChecks = [
-  { id: "ro", type: "field", pod: "nginx", container: "nginx", path: "securityContext.readOnlyRootFilesystem", equals: true },
+  {
+    id: "ro",
+    type: "field",
+    pod: "nginx",
+    container: "nginx",
+    path: "securityContext.readOnlyRootFilesystem",
+    equals: true,
+  },
   { id: "run", type: "field", pod: "nginx", container: "nginx", emptyDirMountAt: "/var/run" },
   { id: "ready", type: "podCondition", pod: "nginx", container: "nginx", expect: { ready: true } },
-  { id: "write", type: "exec", pod: "nginx", container: "nginx", command: ["touch", "/{{probeFile}}"], expect: { exit: "nonzero" } },
+  {
+    id: "write",
+    type: "exec",
+    pod: "nginx",
+    container: "nginx",
+    command: ["touch", "/{{probeFile}}"],
+    expect: { exit: "nonzero" },
+  },
 ];
 
 describe("gradeLab", () => {
@@ -23,7 +37,14 @@ describe("gradeLab", () => {
     const report = await gradeLab({ lab: labWith(podChecks), cluster, onResult: (r) => streamed.push(r) });
     expect(cluster.count("readPod")).toBe(1);
     expect(streamed.map((r) => r.checkId).sort()).toEqual(["ready", "ro", "run", "write"]);
-    expect(report).toMatchObject({ status: "passed", score: 4, maxScore: 4, counts: { pass: 4, fail: 0, error: 0 }, problem: null, namespace: NS });
+    expect(report).toMatchObject({
+      status: "passed",
+      score: 4,
+      maxScore: 4,
+      counts: { pass: 4, fail: 0, error: 0 },
+      problem: null,
+      namespace: NS,
+    });
     expect(report.results.map((r) => r.checkId)).toEqual(["ro", "run", "ready", "write"]);
     expect(report.tasks).toEqual([{ taskId: "task", title: "Task", score: 4, maxScore: 4 }]);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
@@ -38,20 +59,26 @@ describe("gradeLab", () => {
   it("scores 0 with a namespace-missing problem when the namespace does not exist", async () => {
     const report = await gradeLab({ lab: labWith(podChecks), cluster: new FakeCluster() });
     expect(report.score).toBe(0);
-    expect(report.problem).toEqual({ outcome: "namespace-missing", message: `Namespace ${NS} does not exist: kubectl create namespace ${NS}` });
+    expect(report.problem).toEqual({
+      outcome: "namespace-missing",
+      message: `Namespace ${NS} does not exist: kubectl create namespace ${NS}`,
+    });
     expect(new Set(report.results.map((r) => r.outcome))).toEqual(new Set(["namespace-missing"]));
   });
 
   it("turns an unreachable cluster into errors on every check and one problem, never a pass", async () => {
     const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
     const down = { kind: "unreachable" as const, message: "connect ECONNREFUSED 127.0.0.1:6443" };
-    for (const method of ["readNamespace", "readPod", "exec", "readObject", "readLogs", "create"] as const) cluster.failures[method] = down;
+    for (const method of ["readNamespace", "readPod", "exec", "readObject", "readLogs", "create"] as const)
+      cluster.failures[method] = down;
     const report = await gradeLab({ lab: labWith(podChecks), cluster });
     expect(report.status).toBe("error");
     expect(report.score).toBe(0);
     expect(report.counts).toEqual({ pass: 0, fail: 0, error: 4 });
     expect(report.problem?.outcome).toBe("cluster-unreachable");
-    expect(report.results[0]?.message).toBe("Cannot reach the cluster at https://127.0.0.1:6443: is it running? (kind create cluster --name cks)");
+    expect(report.results[0]?.message).toBe(
+      "Cannot reach the cluster at https://127.0.0.1:6443: is it running? (kind create cluster --name cks)",
+    );
   });
 
   it("reports 401 as unauthorized", async () => {
@@ -62,14 +89,22 @@ describe("gradeLab", () => {
     cluster.failures.exec = denied;
     const report = await gradeLab({ lab: labWith(podChecks), cluster });
     expect(report.problem?.outcome).toBe("unauthorized");
-    expect(report.results[0]).toMatchObject({ status: "error", outcome: "unauthorized", message: expect.stringContaining("(401) of context kind-cks") });
+    expect(report.results[0]).toMatchObject({
+      status: "error",
+      outcome: "unauthorized",
+      message: expect.stringContaining("(401) of context kind-cks"),
+    });
   });
 
   it("ends a hung check with a timeout and the run keeps its other results", async () => {
     const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
     cluster.failures.exec = "hang";
     const report = await gradeLab({ lab: labWith(podChecks), cluster, timeouts: { checkMs: 50, runMs: 1000 } });
-    expect(report.results.find((r) => r.checkId === "write")).toMatchObject({ status: "error", outcome: "timeout", awarded: 0 });
+    expect(report.results.find((r) => r.checkId === "write")).toMatchObject({
+      status: "error",
+      outcome: "timeout",
+      awarded: 0,
+    });
     expect(report.score).toBe(3);
   });
 
@@ -78,7 +113,10 @@ describe("gradeLab", () => {
     const silent = { kind: "timeout" as const, message: "no answer within 10000 ms" };
     for (const method of ["readNamespace", "readPod", "exec"] as const) cluster.failures[method] = silent;
     const report = await gradeLab({ lab: labWith(podChecks), cluster });
-    expect(report.problem).toEqual({ outcome: "cluster-unreachable", message: "The cluster at https://127.0.0.1:6443 did not answer in time: is it running and reachable from here?" });
+    expect(report.problem).toEqual({
+      outcome: "cluster-unreachable",
+      message: "The cluster at https://127.0.0.1:6443 did not answer in time: is it running and reachable from here?",
+    });
     expect(report.results.map((r) => r.status)).toEqual(["error", "error", "error", "error"]);
   });
 
@@ -87,7 +125,12 @@ describe("gradeLab", () => {
     cluster.failures.readPod = "hang";
     const streamed: string[] = [];
     const started = performance.now();
-    const report = await gradeLab({ lab: labWith(podChecks), cluster, timeouts: { checkMs: 5000, runMs: 80 }, onResult: (r) => streamed.push(r.checkId) });
+    const report = await gradeLab({
+      lab: labWith(podChecks),
+      cluster,
+      timeouts: { checkMs: 5000, runMs: 80 },
+      onResult: (r) => streamed.push(r.checkId),
+    });
     expect(performance.now() - started).toBeLessThan(1000);
     expect(report.results.map((r) => r.outcome)).toEqual(["run-timeout", "run-timeout", "run-timeout", "run-timeout"]);
     expect(streamed).toHaveLength(4);
@@ -96,11 +139,31 @@ describe("gradeLab", () => {
   it("does not count a check whose required check failed", async () => {
     const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
     const lab = labWith([
-      { id: "privileged-variant", type: "field", pod: "nginx-privileged", container: "nginx", path: "securityContext.privileged", equals: true },
-      { id: "final", type: "field", pod: "nginx", container: "nginx", path: "securityContext.privileged", absentOrFalse: true, requires: ["privileged-variant"] },
+      {
+        id: "privileged-variant",
+        type: "field",
+        pod: "nginx-privileged",
+        container: "nginx",
+        path: "securityContext.privileged",
+        equals: true,
+      },
+      {
+        id: "final",
+        type: "field",
+        pod: "nginx",
+        container: "nginx",
+        path: "securityContext.privileged",
+        absentOrFalse: true,
+        requires: ["privileged-variant"],
+      },
     ]);
     const report = await gradeLab({ lab, cluster });
-    expect(report.results[1]).toMatchObject({ status: "fail", outcome: "requires-unmet", awarded: 0, message: 'This counts once "privileged-variant" passes; do that step first.' });
+    expect(report.results[1]).toMatchObject({
+      status: "fail",
+      outcome: "requires-unmet",
+      awarded: 0,
+      message: 'This counts once "privileged-variant" passes; do that step first.',
+    });
     cluster.addPod(NS, podFixture("nginx-privileged-running"));
     expect((await gradeLab({ lab, cluster })).score).toBe(2);
   });
@@ -110,19 +173,40 @@ describe("gradeLab", () => {
     cluster.failures.readNamespace = "hang";
     cluster.failures.readPod = { kind: "unreachable", message: "connect ECONNREFUSED 127.0.0.1:6443" };
     const report = await gradeLab({ lab: labWith(podChecks), cluster, timeouts: { checkMs: 200, runMs: 400 } });
-    expect(report.problem).toMatchObject({ outcome: "cluster-unreachable", message: expect.stringContaining("Cannot reach the cluster") });
+    expect(report.problem).toMatchObject({
+      outcome: "cluster-unreachable",
+      message: expect.stringContaining("Cannot reach the cluster"),
+    });
   });
 
   it("reports an error, not 'do that step first', when the prerequisite could not be checked", async () => {
-    const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running")).addPod(NS, podFixture("nginx-privileged-running"));
+    const cluster = new FakeCluster(NS)
+      .addPod(NS, podFixture("nginx-running"))
+      .addPod(NS, podFixture("nginx-privileged-running"));
     cluster.failures.readObject = { kind: "timeout", message: "no answer" };
     const lab = labWith([
-      { id: "policy", type: "objectExists", object: { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicy", name: "p" } },
-      { id: "ro", type: "field", pod: "nginx", container: "nginx", path: "securityContext.readOnlyRootFilesystem", equals: true, requires: ["policy"] },
+      {
+        id: "policy",
+        type: "objectExists",
+        object: { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicy", name: "p" },
+      },
+      {
+        id: "ro",
+        type: "field",
+        pod: "nginx",
+        container: "nginx",
+        path: "securityContext.readOnlyRootFilesystem",
+        equals: true,
+        requires: ["policy"],
+      },
     ]);
     const report = await gradeLab({ lab, cluster });
     expect(report.results[0]).toMatchObject({ status: "error", outcome: "timeout" });
-    expect(report.results[1]).toMatchObject({ status: "error", outcome: "timeout", observed: expect.stringMatching(/^policy: /) });
+    expect(report.results[1]).toMatchObject({
+      status: "error",
+      outcome: "timeout",
+      observed: expect.stringMatching(/^policy: /),
+    });
   });
 
   it("turns a port that rejects (against its contract) into error results, not a crash", async () => {
@@ -138,7 +222,13 @@ describe("gradeLab", () => {
 
   it("survives a throwing onResult listener", async () => {
     const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
-    const report = await gradeLab({ lab: labWith(podChecks), cluster, onResult: () => { throw new Error("stream closed"); } });
+    const report = await gradeLab({
+      lab: labWith(podChecks),
+      cluster,
+      onResult: () => {
+        throw new Error("stream closed");
+      },
+    });
     expect(report.score).toBe(4);
   });
 
@@ -167,7 +257,10 @@ describe("fillTemplate", () => {
 // The immutability lab against in-memory clusters shaped like its solution, its mutants and nothing.
 describe("immutability lab over a fake cluster", () => {
   async function lab(): Promise<TLab> {
-    const found = await findLab("runtime-security/immutable-containers", path.join(import.meta.dirname, "..", "lessons"));
+    const found = await findLab(
+      "runtime-security/immutable-containers",
+      path.join(import.meta.dirname, "..", "lessons"),
+    );
     if (!found) throw new Error("lab missing");
     return found;
   }
@@ -180,22 +273,51 @@ describe("immutability lab over a fake cluster", () => {
         cluster.addObject(manifest);
         continue;
       }
-      const spec = manifest.spec as { containers: { securityContext?: { readOnlyRootFilesystem?: boolean }; volumeMounts?: { mountPath: string }[] }[] };
+      const spec = manifest.spec as {
+        containers: {
+          securityContext?: { readOnlyRootFilesystem?: boolean };
+          volumeMounts?: { mountPath: string }[];
+        }[];
+      };
       const container = spec.containers[0]!;
       const mounts = (container.volumeMounts ?? []).map((m) => m.mountPath);
-      const crashes = container.securityContext?.readOnlyRootFilesystem === true && !(mounts.includes("/var/cache/nginx") && mounts.includes("/var/run"));
+      const crashes =
+        container.securityContext?.readOnlyRootFilesystem === true &&
+        !(mounts.includes("/var/cache/nginx") && mounts.includes("/var/run"));
       const status = (crashes ? podFixture("nginx-broken-crashloop") : podFixture("nginx-running")).status;
-      cluster.addPod(NS, { ...manifest, status } as never, crashes ? { current: "", previous: 'nginx: [emerg] mkdir() "/var/cache/nginx/client_temp" failed (30: Read-only file system)\n' } : { current: "start worker processes\n" });
+      cluster.addPod(
+        NS,
+        { ...manifest, status } as never,
+        crashes
+          ? {
+              current: "",
+              previous: 'nginx: [emerg] mkdir() "/var/cache/nginx/client_temp" failed (30: Read-only file system)\n',
+            }
+          : { current: "start worker processes\n" },
+      );
     }
     cluster.admission = (object) => {
       const policy = manifests.find((m) => m.kind === "ValidatingAdmissionPolicy");
-      const binding = manifests.find((m) => m.kind === "ValidatingAdmissionPolicyBinding") as { spec?: { validationActions?: string[]; matchResources?: { namespaceSelector?: { matchLabels?: Record<string, string> } } } } | undefined;
+      const binding = manifests.find((m) => m.kind === "ValidatingAdmissionPolicyBinding") as
+        | {
+            spec?: {
+              validationActions?: string[];
+              matchResources?: { namespaceSelector?: { matchLabels?: Record<string, string> } };
+            };
+          }
+        | undefined;
       if (!policy || !binding || !binding.spec?.validationActions?.includes("Deny")) return null;
       const selector = binding.spec.matchResources?.namespaceSelector?.matchLabels ?? {};
       if (!Object.entries(selector).every(([k, v]) => namespaceLabels[k] === v)) return null;
-      const containers = (object.spec as { containers: { securityContext?: { readOnlyRootFilesystem?: boolean } }[] }).containers;
+      const containers = (object.spec as { containers: { securityContext?: { readOnlyRootFilesystem?: boolean } }[] })
+        .containers;
       if (containers.every((c) => c.securityContext?.readOnlyRootFilesystem === true)) return null;
-      return { kind: "rejected", code: 422, reason: "Invalid", message: `ValidatingAdmissionPolicy 'require-readonly-rootfs' with binding 'require-readonly-rootfs-binding' denied request` };
+      return {
+        kind: "rejected",
+        code: 422,
+        reason: "Invalid",
+        message: `ValidatingAdmissionPolicy 'require-readonly-rootfs' with binding 'require-readonly-rootfs-binding' denied request`,
+      };
     };
     return cluster;
   }
@@ -218,8 +340,14 @@ describe("immutability lab over a fake cluster", () => {
   it("fails exactly the checks each mutant declares", async () => {
     const l = await lab();
     for (const mutant of l.mutants) {
-      const report = await gradeLab({ lab: l, cluster: clusterFrom(mutant.manifests, mutant.namespaceLabels ?? l.solution.namespaceLabels) });
-      const failed = report.results.filter((r) => r.status !== "pass").map((r) => r.checkId).sort();
+      const report = await gradeLab({
+        lab: l,
+        cluster: clusterFrom(mutant.manifests, mutant.namespaceLabels ?? l.solution.namespaceLabels),
+      });
+      const failed = report.results
+        .filter((r) => r.status !== "pass")
+        .map((r) => r.checkId)
+        .sort();
       expect({ mutant: mutant.id, failed }).toEqual({ mutant: mutant.id, failed: [...mutant.mustFail].sort() });
     }
   });

@@ -47,7 +47,10 @@ const MESSAGE_LIMIT = 199;
 export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
   const parsed = ZGradeOptionsSchema.safeParse({ namespace: options.namespace, timeouts: options.timeouts });
   if (!parsed.success) {
-    throw new AppError("INVALID_ARGUMENT", `gradeLab: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw new AppError(
+      "INVALID_ARGUMENT",
+      `gradeLab: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   }
   const { lab, cluster, onResult } = options;
   const namespace = parsed.data.namespace ?? lab.namespace;
@@ -103,7 +106,10 @@ export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
       evidence: [],
     }));
     // Required checks come earlier in the file (the schema enforces it), so their promises exist already.
-    const verdict = withRequirements(own, (check.requires ?? []).map((id) => ({ id, title: titles.get(id) ?? id, verdict: verdicts.get(id) })));
+    const verdict = withRequirements(
+      own,
+      (check.requires ?? []).map((id) => ({ id, title: titles.get(id) ?? id, verdict: verdicts.get(id) })),
+    );
     verdicts.set(check.id, verdict);
     emit(toResult(lab, task.id, check, await verdict, performance.now() - started));
   });
@@ -131,7 +137,11 @@ export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
   // Every check waited for the namespace read, so it has normally settled; after a run timeout it may
   // still hang, and then the checks' own outcomes say whether the cluster was the problem.
   const problem =
-    (await withTimeout(namespaceRead.then((read) => runProblem(read, namespace, cluster)), 1, () => null)) ?? problemFromResults(ordered);
+    (await withTimeout(
+      namespaceRead.then((read) => runProblem(read, namespace, cluster)),
+      1,
+      () => null,
+    )) ?? problemFromResults(ordered);
 
   return {
     labId: lab.id,
@@ -146,7 +156,12 @@ export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
     problem,
     tasks: lab.tasks.map((task) => {
       const own = ordered.filter((r) => r.taskId === task.id);
-      return { taskId: task.id, title: task.title, score: own.reduce((s, r) => s + r.awarded, 0), maxScore: task.points };
+      return {
+        taskId: task.id,
+        title: task.title,
+        score: own.reduce((s, r) => s + r.awarded, 0),
+        maxScore: task.points,
+      };
     }),
     results: ordered,
     startedAt: startedAt.toISOString(),
@@ -173,11 +188,20 @@ async function evaluate(check: TCheck, ctx: CheckContext): Promise<Verdict> {
   } catch (error) {
     // A bug in a check must surface as an error result for that check, never as a crash or a pass.
     const text = error instanceof Error ? error.message : String(error);
-    return { status: "error", outcome: "unexpected", observed: "internal error", message: `Grader error: ${text}`.slice(0, MESSAGE_LIMIT), evidence: [] };
+    return {
+      status: "error",
+      outcome: "unexpected",
+      observed: "internal error",
+      message: `Grader error: ${text}`.slice(0, MESSAGE_LIMIT),
+      evidence: [],
+    };
   }
 }
 
-async function withRequirements(own: Promise<Verdict>, required: { id: string; title: string; verdict: Promise<Verdict> | undefined }[]): Promise<Verdict> {
+async function withRequirements(
+  own: Promise<Verdict>,
+  required: { id: string; title: string; verdict: Promise<Verdict> | undefined }[],
+): Promise<Verdict> {
   const verdict = await own;
   if (verdict.status !== "pass") return verdict;
   for (const requirement of required) {
@@ -201,14 +225,23 @@ async function withRequirements(own: Promise<Verdict>, required: { id: string; t
 
 // The port promises never to reject; a port that does anyway must still yield a result, not a crash.
 function settle<T>(call: Promise<CallResult<T>>): Promise<CallResult<T>> {
-  return call.catch((error: unknown) => ({ ok: false, failure: { kind: "unexpected", message: error instanceof Error ? error.message : String(error) } }));
+  return call.catch((error: unknown) => ({
+    ok: false,
+    failure: { kind: "unexpected", message: error instanceof Error ? error.message : String(error) },
+  }));
 }
 
 function validatePod(read: CallResult<KubeObject>): CallResult<TPod> {
   if (!read.ok) return read;
   const pod = ZPodSchema.safeParse(read.value);
   if (pod.success) return { ok: true, value: pod.data };
-  return { ok: false, failure: { kind: "unexpected", message: `pod object has an unexpected shape: ${pod.error.issues[0]?.message ?? ""}` } };
+  return {
+    ok: false,
+    failure: {
+      kind: "unexpected",
+      message: `pod object has an unexpected shape: ${pod.error.issues[0]?.message ?? ""}`,
+    },
+  };
 }
 
 function toResult(lab: TLab, taskId: string, check: TCheck, verdict: Verdict, durationMs: number): CheckResult {
@@ -253,7 +286,10 @@ function runProblem(read: CallResult<KubeObject>, namespace: string, cluster: Cl
   const kind = read.failure.kind;
   if (kind === "not-found") return { outcome: "namespace-missing", message: namespaceMissingMessage(namespace) };
   if (kind === "timeout") {
-    return { outcome: "cluster-unreachable", message: `The cluster at ${cluster.server} did not answer in time: is it running and reachable from here?` };
+    return {
+      outcome: "cluster-unreachable",
+      message: `The cluster at ${cluster.server} did not answer in time: is it running and reachable from here?`,
+    };
   }
   if (kind === "unreachable" || kind === "unauthorized") {
     const verdict = failureVerdict(read.failure, "get namespace", cluster);

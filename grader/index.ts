@@ -1,6 +1,15 @@
 // The grader's public API: what the web app, the CLIs and the tests call.
 export { loadAllLabs, loadLab, findLab, findLabFiles } from "./lab/load-lab";
-export { ZLabIdSchema, labMaxScore, type TLab, type TTask, type TCheck, type TCheckType, type TManifest, type TMutant } from "./lab/schema";
+export {
+  ZLabIdSchema,
+  labMaxScore,
+  type TLab,
+  type TTask,
+  type TCheck,
+  type TCheckType,
+  type TManifest,
+  type TMutant,
+} from "./lab/schema";
 export { gradeLab, ZGradeTimeoutsSchema, type GradeLabOptions, type TGradeTimeouts } from "./grade-lab";
 export { checkConnection, type ConnectionStatus } from "./check-connection";
 export { verifyLab, phasesOf, type PhaseOutcome, type VerifyLabResult } from "./verify/verify-lab";
@@ -18,13 +27,5 @@ export {
   type TKubeconfigSource,
 } from "./cluster/connect-cluster";
 export type { ClusterPort, ClusterFailure, CallResult, AccessRequest, AccessDecision } from "./port";
-export type {
-  GradeReport,
-  CheckResult,
-  CheckStatus,
-  CheckOutcome,
-  Evidence,
-  TaskScore,
-  RunProblem,
-} from "./report";
+export type { GradeReport, CheckResult, CheckStatus, CheckOutcome, Evidence, TaskScore, RunProblem } from "./report";
 export { AppError, isAppError, type AppErrorCode, type ContentIssue } from "@/lib/errors/app-error";

@@ -21,7 +21,12 @@ export type ClusterFailureKind = ClusterFailure["kind"];
 export type CallResult<T> = { ok: true; value: T } | { ok: false; failure: ClusterFailure };
 
 /** Any object as the API server returns it. */
-export type KubeObject = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; [k: string]: unknown }; [k: string]: unknown };
+export type KubeObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; [k: string]: unknown };
+  [k: string]: unknown;
+};
 
 /** Names an object; namespace is ignored by the adapter for cluster-scoped kinds. */
 export type ObjectRef = { apiVersion: string; kind: string; name: string; namespace?: string };
@@ -30,7 +35,14 @@ export type ObjectRef = { apiVersion: string; kind: string; name: string; namesp
 export type ExecOutput = { exitCode: number; stdout: string; stderr: string };
 
 /** One SelfSubjectAccessReview question: may the current credentials do `verb` on this resource? */
-export type AccessRequest = { verb: string; group: string; resource: string; subresource?: string; namespace?: string; name?: string };
+export type AccessRequest = {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+};
 
 /** The API server's answer; `reason` is its explanation (RBAC names the binding) when it gives one. */
 export type AccessDecision = { allowed: boolean; reason: string | null };
@@ -46,7 +58,13 @@ export interface ClusterPort {
   readPod(namespace: string, name: string): Promise<CallResult<KubeObject>>;
   readObject(ref: ObjectRef): Promise<CallResult<KubeObject>>;
   readLogs(args: { namespace: string; pod: string; container: string; previous: boolean }): Promise<CallResult<string>>;
-  exec(args: { namespace: string; pod: string; container: string; command: string[]; timeoutMs: number }): Promise<CallResult<ExecOutput>>;
+  exec(args: {
+    namespace: string;
+    pod: string;
+    container: string;
+    command: string[];
+    timeoutMs: number;
+  }): Promise<CallResult<ExecOutput>>;
   /** Creates `manifest` in `namespace` (for namespaced kinds); `dryRun` asks for server-side dry-run. */
   create(manifest: KubeObject, options: { namespace: string; dryRun?: boolean }): Promise<CallResult<KubeObject>>;
   delete(ref: ObjectRef): Promise<CallResult<null>>;
@@ -57,7 +75,9 @@ export interface ClusterPort {
 const ZContainerStateSchema = z.looseObject({
   waiting: z.looseObject({ reason: z.string().optional(), message: z.string().optional() }).optional(),
   running: z.looseObject({ startedAt: z.string().optional() }).optional(),
-  terminated: z.looseObject({ reason: z.string().optional(), exitCode: z.number().optional(), message: z.string().optional() }).optional(),
+  terminated: z
+    .looseObject({ reason: z.string().optional(), exitCode: z.number().optional(), message: z.string().optional() })
+    .optional(),
 });
 
 /** The parts of a Pod the checks read; validated so that odd API responses become results, not crashes. */

@@ -62,7 +62,13 @@ export type ExecEvidence = {
   cleanup: { argv: string[]; exitCode: number | null; note?: string } | null;
 };
 
-export type LogsEvidence = { type: "logs"; pod: string; container: string; source: "current" | "previous" | null; excerpt: string };
+export type LogsEvidence = {
+  type: "logs";
+  pod: string;
+  container: string;
+  source: "current" | "previous" | null;
+  excerpt: string;
+};
 
 export type DryRunEvidence = {
   type: "dryRun";

@@ -29,13 +29,22 @@ async function main(): Promise<number> {
   const namespace = `cks-bench-${randomBytes(3).toString("hex")}`;
   const cleanup: KubeObject[] = [];
   try {
-    must(await cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: lab.solution.namespaceLabels } }, { namespace }));
+    must(
+      await cluster.create(
+        { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: lab.solution.namespaceLabels } },
+        { namespace },
+      ),
+    );
     for (const manifest of lab.solution.manifests) {
-      const created = must(await cluster.create(renamespace(manifest, lab.namespace, namespace) as KubeObject, { namespace }));
+      const created = must(
+        await cluster.create(renamespace(manifest, lab.namespace, namespace) as KubeObject, { namespace }),
+      );
       if (!created.metadata?.namespace) cleanup.push(manifest);
     }
     const settled = await waitForFullMarks(cluster, namespace);
-    console.log(`cluster ready: ${connection.server}; solution applied in ${namespace}; full marks after ${settled} ms\n`);
+    console.log(
+      `cluster ready: ${connection.server}; solution applied in ${namespace}; full marks after ${settled} ms\n`,
+    );
 
     const kubectl = kubectlPath();
     const script = writeScript(namespace);
@@ -65,20 +74,37 @@ async function main(): Promise<number> {
       kubectlTimes.push(performance.now() - t1);
       scriptPassed = stdout.trim().split("\n").at(-1) ?? "";
     }
-    if (last?.status !== "passed") throw new Error(`grader did not pass: ${last?.results.filter((r) => r.status !== "pass").map((r) => r.message).join("; ")}`);
+    if (last?.status !== "passed")
+      throw new Error(
+        `grader did not pass: ${last?.results
+          .filter((r) => r.status !== "pass")
+          .map((r) => r.message)
+          .join("; ")}`,
+      );
     if (scriptPassed !== "passed 20/20") throw new Error(`kubectl script did not pass: ${scriptPassed}`);
 
     const g = median(graderTimes);
     const k = median(kubectlTimes);
     console.log(`checks per run:         ${last.results.length} (grader) / 20 (kubectl script), both all passing`);
-    console.log(`grader (client-node):   median ${g.toFixed(0)} ms  [${graderTimes.map((t) => t.toFixed(0)).join(", ")}]`);
-    console.log(`kubectl bash script:    median ${k.toFixed(0)} ms  [${kubectlTimes.map((t) => t.toFixed(0)).join(", ")}]`);
+    console.log(
+      `grader (client-node):   median ${g.toFixed(0)} ms  [${graderTimes.map((t) => t.toFixed(0)).join(", ")}]`,
+    );
+    console.log(
+      `kubectl bash script:    median ${k.toFixed(0)} ms  [${kubectlTimes.map((t) => t.toFixed(0)).join(", ")}]`,
+    );
     console.log(`speed-up:               ${(k / g).toFixed(1)}x  (target >= 5x)`);
     console.log(`slowest single probe:   ${slowest.id} ${slowest.ms} ms, in a run of ${slowest.runMs.toFixed(0)} ms`);
-    console.log(`run / slowest probe:    ${(slowest.runMs / Math.max(1, slowest.ms)).toFixed(2)}; worst over ${RUNS} runs ${worstRatio.toFixed(2)}  (target <= 1.5)`);
+    console.log(
+      `run / slowest probe:    ${(slowest.runMs / Math.max(1, slowest.ms)).toFixed(2)}; worst over ${RUNS} runs ${worstRatio.toFixed(2)}  (target <= 1.5)`,
+    );
     return 0;
   } finally {
-    for (const manifest of cleanup.reverse()) await cluster.delete({ apiVersion: manifest.apiVersion ?? "", kind: manifest.kind ?? "", name: manifest.metadata?.name ?? "" });
+    for (const manifest of cleanup.reverse())
+      await cluster.delete({
+        apiVersion: manifest.apiVersion ?? "",
+        kind: manifest.kind ?? "",
+        name: manifest.metadata?.name ?? "",
+      });
     await cluster.delete({ apiVersion: "v1", kind: "Namespace", name: namespace });
     await testCluster.stop();
   }
@@ -90,7 +116,13 @@ async function waitForFullMarks(cluster: ClusterPort, namespace: string): Promis
   for (;;) {
     const report = await gradeLab({ lab: lab!, cluster, namespace });
     if (report.status === "passed") return Math.round(performance.now() - started);
-    if (performance.now() - started > 90_000) throw new Error(`solution never reached full marks: ${report.results.filter((r) => r.status !== "pass").map((r) => r.message).join("; ")}`);
+    if (performance.now() - started > 90_000)
+      throw new Error(
+        `solution never reached full marks: ${report.results
+          .filter((r) => r.status !== "pass")
+          .map((r) => r.message)
+          .join("; ")}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
@@ -113,28 +145,71 @@ function writeScript(namespace: string): string {
   const c = `{.spec.containers[?(@.name=="nginx")]`;
   const checks: [string, string][] = [
     ["broken-read-only", `[ "$(${jp("nginx-broken", `${c}.securityContext.readOnlyRootFilesystem}`)})" = true ]`],
-    ["broken-crashes", `${jp("nginx-broken", "{.status.containerStatuses[0].state.waiting.reason} {.status.containerStatuses[0].state.terminated.reason} {.status.containerStatuses[0].lastState.terminated.reason}")} | grep -Eq 'Error|CrashLoopBackOff'`],
-    ["broken-log-explains", `{ "$KUBECTL" -n ${namespace} logs nginx-broken -c nginx; "$KUBECTL" -n ${namespace} logs nginx-broken -c nginx --previous; } 2>/dev/null | grep -q '(30: Read-only file system)'`],
+    [
+      "broken-crashes",
+      `${jp("nginx-broken", "{.status.containerStatuses[0].state.waiting.reason} {.status.containerStatuses[0].state.terminated.reason} {.status.containerStatuses[0].lastState.terminated.reason}")} | grep -Eq 'Error|CrashLoopBackOff'`,
+    ],
+    [
+      "broken-log-explains",
+      `{ "$KUBECTL" -n ${namespace} logs nginx-broken -c nginx; "$KUBECTL" -n ${namespace} logs nginx-broken -c nginx --previous; } 2>/dev/null | grep -q '(30: Read-only file system)'`,
+    ],
     ["fixed-read-only", `[ "$(${jp("nginx", `${c}.securityContext.readOnlyRootFilesystem}`)})" = true ]`],
     ["fixed-cache-emptydir", emptyDir(jp, "/var/cache/nginx")],
     ["fixed-run-emptydir", emptyDir(jp, "/var/run")],
-    ["fixed-running", `[ "$(${jp("nginx", "{.status.phase} {.status.containerStatuses[0].ready}")})" = "Running true" ]`],
-    ["fixed-root-write-fails", `out=$("$KUBECTL" -n ${namespace} exec nginx -c nginx -- touch /probe-$$ 2>&1); [ $? -ne 0 ] && echo "$out" | grep -q 'Read-only file system'`],
-    ["fixed-cache-write-works", `"$KUBECTL" -n ${namespace} exec nginx -c nginx -- sh -c 'touch "$1" && rm "$1"' probe /var/cache/nginx/probe-$$`],
+    [
+      "fixed-running",
+      `[ "$(${jp("nginx", "{.status.phase} {.status.containerStatuses[0].ready}")})" = "Running true" ]`,
+    ],
+    [
+      "fixed-root-write-fails",
+      `out=$("$KUBECTL" -n ${namespace} exec nginx -c nginx -- touch /probe-$$ 2>&1); [ $? -ne 0 ] && echo "$out" | grep -q 'Read-only file system'`,
+    ],
+    [
+      "fixed-cache-write-works",
+      `"$KUBECTL" -n ${namespace} exec nginx -c nginx -- sh -c 'touch "$1" && rm "$1"' probe /var/cache/nginx/probe-$$`,
+    ],
     ["privileged-variant", `[ "$(${jp("nginx-privileged", `${c}.securityContext.privileged}`)})" = true ]`],
-    ["privileged-still-read-only", `[ "$(${jp("nginx-privileged", `${c}.securityContext.readOnlyRootFilesystem}`)})" = true ]`],
-    ["privileged-apt-fails", `out=$("$KUBECTL" -n ${namespace} exec nginx-privileged -c nginx -- apt update 2>&1); [ $? -ne 0 ] && echo "$out" | grep -q 'Read-only file system'`],
-    ["final-not-privileged", `"$KUBECTL" -n ${namespace} get pod nginx >/dev/null && [ "$(${jp("nginx", `${c}.securityContext.privileged}`)})" != true ]`],
+    [
+      "privileged-still-read-only",
+      `[ "$(${jp("nginx-privileged", `${c}.securityContext.readOnlyRootFilesystem}`)})" = true ]`,
+    ],
+    [
+      "privileged-apt-fails",
+      `out=$("$KUBECTL" -n ${namespace} exec nginx-privileged -c nginx -- apt update 2>&1); [ $? -ne 0 ] && echo "$out" | grep -q 'Read-only file system'`,
+    ],
+    [
+      "final-not-privileged",
+      `"$KUBECTL" -n ${namespace} get pod nginx >/dev/null && [ "$(${jp("nginx", `${c}.securityContext.privileged}`)})" != true ]`,
+    ],
     ["policy-exists", `"$KUBECTL" get validatingadmissionpolicy require-readonly-rootfs >/dev/null`],
-    ["policy-checks-readonly", `"$KUBECTL" get validatingadmissionpolicy require-readonly-rootfs -o jsonpath='{.spec.validations[*].expression}' | grep -q readOnlyRootFilesystem`],
-    ["policy-matches-pods", `"$KUBECTL" get validatingadmissionpolicy require-readonly-rootfs -o jsonpath='{.spec.matchConstraints.resourceRules[*].resources[*]}' | grep -qw pods`],
+    [
+      "policy-checks-readonly",
+      `"$KUBECTL" get validatingadmissionpolicy require-readonly-rootfs -o jsonpath='{.spec.validations[*].expression}' | grep -q readOnlyRootFilesystem`,
+    ],
+    [
+      "policy-matches-pods",
+      `"$KUBECTL" get validatingadmissionpolicy require-readonly-rootfs -o jsonpath='{.spec.matchConstraints.resourceRules[*].resources[*]}' | grep -qw pods`,
+    ],
     ["binding-exists", `"$KUBECTL" get validatingadmissionpolicybinding require-readonly-rootfs-binding >/dev/null`],
-    ["binding-targets-policy", `[ "$("$KUBECTL" get validatingadmissionpolicybinding require-readonly-rootfs-binding -o jsonpath='{.spec.policyName}')" = require-readonly-rootfs ]`],
-    ["binding-denies", `"$KUBECTL" get validatingadmissionpolicybinding require-readonly-rootfs-binding -o jsonpath='{.spec.validationActions[*]}' | grep -qw Deny`],
-    ["writable-pod-rejected", `out=$("$KUBECTL" -n ${namespace} run cks-dry-run-writable-root --image=nginx --dry-run=server 2>&1); [ $? -ne 0 ] && echo "$out" | grep -q require-readonly-rootfs`],
+    [
+      "binding-targets-policy",
+      `[ "$("$KUBECTL" get validatingadmissionpolicybinding require-readonly-rootfs-binding -o jsonpath='{.spec.policyName}')" = require-readonly-rootfs ]`,
+    ],
+    [
+      "binding-denies",
+      `"$KUBECTL" get validatingadmissionpolicybinding require-readonly-rootfs-binding -o jsonpath='{.spec.validationActions[*]}' | grep -qw Deny`,
+    ],
+    [
+      "writable-pod-rejected",
+      `out=$("$KUBECTL" -n ${namespace} run cks-dry-run-writable-root --image=nginx --dry-run=server 2>&1); [ $? -ne 0 ] && echo "$out" | grep -q require-readonly-rootfs`,
+    ],
   ];
-  const body = checks.map(([id, test]) => `if ( ${test} ) >/dev/null 2>&1; then pass=$((pass+1)); else echo "FAIL ${id}"; fi`).join("\n");
-  writeFileSync(file, `#!/usr/bin/env bash\nset -u\npass=0\n${body}\necho "passed $pass/${checks.length}"\n`, { mode: 0o755 });
+  const body = checks
+    .map(([id, test]) => `if ( ${test} ) >/dev/null 2>&1; then pass=$((pass+1)); else echo "FAIL ${id}"; fi`)
+    .join("\n");
+  writeFileSync(file, `#!/usr/bin/env bash\nset -u\npass=0\n${body}\necho "passed $pass/${checks.length}"\n`, {
+    mode: 0o755,
+  });
   return file;
 }
 

@@ -19,7 +19,15 @@ import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { startTestCluster } from "@/e2e/cluster/index";
-import { connectCluster, findLab, gradeLab, labMaxScore, type ClusterPort, type GradeReport, type TLab } from "@/grader";
+import {
+  connectCluster,
+  findLab,
+  gradeLab,
+  labMaxScore,
+  type ClusterPort,
+  type GradeReport,
+  type TLab,
+} from "@/grader";
 import type { KubeObject } from "@/grader/port";
 import { createAuth } from "@/lib/auth/server";
 import { db } from "@/lib/db/client";
@@ -101,7 +109,9 @@ async function main(): Promise<number> {
   const cluster = connection.cluster;
   await applySolution(lab, cluster);
   const settledMs = await waitForFullMarks(lab, cluster);
-  console.log(`cluster: ${testCluster.kind} at ${connection.server}; solution in ${lab.namespace} at full marks after ${settledMs} ms`);
+  console.log(
+    `cluster: ${testCluster.kind} at ${connection.server}; solution in ${lab.namespace} at full marks after ${settledMs} ms`,
+  );
 
   // 2. The app, like e2e/serve.ts does it.
   const port = await freePort();
@@ -114,7 +124,14 @@ async function main(): Promise<number> {
     PORT: String(port),
   };
   const log = path.join(workDir, "app.log");
-  await runStep("prepare", process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/prepare.ts"], env, log, 120_000);
+  await runStep(
+    "prepare",
+    process.execPath,
+    [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/prepare.ts"],
+    env,
+    log,
+    120_000,
+  );
   await ensureBuild(env, log);
   const appPid = await startApp(env, port, log);
   console.log(`app: ${baseUrl} (log ${log} while running)`);
@@ -179,10 +196,16 @@ async function main(): Promise<number> {
   const errors = [...baseline, ...load].filter((a) => !a.ok).length;
   console.log("");
   console.log(`lab:                     ${LAB_ID} (${checkCount} checks, ${maxScore} points)`);
-  console.log(`single learner (N=${BASELINE_RUNS}):   p50 ${ms(percentile(single, 50))}  [${single.map((t) => t.toFixed(0)).join(", ")}] ms`);
-  console.log(`load (${LEARNERS} at once):      p50 ${ms(percentile(loaded, 50))}  p95 ${ms(percentile(loaded, 95))}  max ${ms(Math.max(...loaded))}  min ${ms(Math.min(...loaded))}`);
+  console.log(
+    `single learner (N=${BASELINE_RUNS}):   p50 ${ms(percentile(single, 50))}  [${single.map((t) => t.toFixed(0)).join(", ")}] ms`,
+  );
+  console.log(
+    `load (${LEARNERS} at once):      p50 ${ms(percentile(loaded, 50))}  p95 ${ms(percentile(loaded, 95))}  max ${ms(Math.max(...loaded))}  min ${ms(Math.min(...loaded))}`,
+  );
   console.log(`load p50 / single p50:   ${(percentile(loaded, 50) / Math.max(1, percentile(single, 50))).toFixed(1)}x`);
-  console.log(`load phase wall time:    ${ms(loadWallMs)}  (${(LEARNERS / (loadWallMs / 1000)).toFixed(1)} attempts/s)`);
+  console.log(
+    `load phase wall time:    ${ms(loadWallMs)}  (${(LEARNERS / (loadWallMs / 1000)).toFixed(1)} attempts/s)`,
+  );
   console.log("  where the load-phase time went (p50 / max):");
   console.log(`    POST -> response headers (sign-in check + attempt opened):   ${spread(headers)}`);
   console.log(`    POST -> attempt row startedAt (stored timestamp):            ${spread(toRow)}`);
@@ -192,21 +215,35 @@ async function main(): Promise<number> {
   console.log(`  slowest checks under load (p50 of their durationMs): ${slowest}`);
   const seconds = loadWallMs / 1000;
   const cores = (a: number, b: number) => `${(b - a).toFixed(1)} s CPU = ${((b - a) / seconds).toFixed(2)} cores`;
-  console.log(`  CPU during the load phase: app (next-server) ${cores(cpuBefore.app, cpuAfter.app)}; this process (test API server, client) + reaped children (runc/podman exec) ${cores(cpuBefore.self, cpuAfter.self)}`);
-  const machine = (cpuAfter.machineBusy - cpuBefore.machineBusy) / Math.max(1, cpuAfter.machineTotal - cpuBefore.machineTotal);
-  const iowait = (cpuAfter.machineIowait - cpuBefore.machineIowait) / Math.max(1, cpuAfter.machineTotal - cpuBefore.machineTotal);
+  console.log(
+    `  CPU during the load phase: app (next-server) ${cores(cpuBefore.app, cpuAfter.app)}; this process (test API server, client) + reaped children (runc/podman exec) ${cores(cpuBefore.self, cpuAfter.self)}`,
+  );
+  const machine =
+    (cpuAfter.machineBusy - cpuBefore.machineBusy) / Math.max(1, cpuAfter.machineTotal - cpuBefore.machineTotal);
+  const iowait =
+    (cpuAfter.machineIowait - cpuBefore.machineIowait) / Math.max(1, cpuAfter.machineTotal - cpuBefore.machineTotal);
   const perAttempt = (before: { app: number; self: number }, after: { app: number; self: number }, n: number) =>
     `app ${ms(((after.app - before.app) / n) * 1000)}, cluster side ${ms(((after.self - before.self) / n) * 1000)}`;
-  console.log(`  CPU per attempt: single learner ${perAttempt(cpuBaseline, cpuBaselineAfter, BASELINE_RUNS)}; under load ${perAttempt(cpuBefore, cpuAfter, LEARNERS)}`);
-  console.log(`  machine: ${(machine * 100).toFixed(0)}% busy, ${(iowait * 100).toFixed(1)}% iowait, 1-min load average ${loadAfter.toFixed(2)} after the phase (2 cores)`);
-  console.log(`  this process's event-loop delay (test API server + client): p50 ${ms(ownLoop.percentile(50) / 1e6)}, p99 ${ms(ownLoop.percentile(99) / 1e6)}, max ${ms(ownLoop.max / 1e6)}`);
-  console.log(`  a cheap request (GET /api/auth/ok): ${ms(idleProbe)} idle; during the load phase p50 ${ms(percentile(probes.latencies, 50))}, max ${ms(Math.max(0, ...probes.latencies))} (${probes.latencies.length} probes)`);
+  console.log(
+    `  CPU per attempt: single learner ${perAttempt(cpuBaseline, cpuBaselineAfter, BASELINE_RUNS)}; under load ${perAttempt(cpuBefore, cpuAfter, LEARNERS)}`,
+  );
+  console.log(
+    `  machine: ${(machine * 100).toFixed(0)}% busy, ${(iowait * 100).toFixed(1)}% iowait, 1-min load average ${loadAfter.toFixed(2)} after the phase (2 cores)`,
+  );
+  console.log(
+    `  this process's event-loop delay (test API server + client): p50 ${ms(ownLoop.percentile(50) / 1e6)}, p99 ${ms(ownLoop.percentile(99) / 1e6)}, max ${ms(ownLoop.max / 1e6)}`,
+  );
+  console.log(
+    `  a cheap request (GET /api/auth/ok): ${ms(idleProbe)} idle; during the load phase p50 ${ms(percentile(probes.latencies, 50))}, max ${ms(Math.max(0, ...probes.latencies))} (${probes.latencies.length} probes)`,
+  );
   console.log(`attempts stored:         ${stored} (1 warm-up + ${BASELINE_RUNS} single + ${LEARNERS} load)`);
   console.log(`errors:                  ${errors} HTTP/stream, ${problems.length} deviation(s) in total`);
   console.log(`total wall time:         ${ms(performance.now() - wallStart)}`);
   for (const problem of problems.slice(0, 30)) console.error(`  - ${problem}`);
   if (problems.length > 30) console.error(`  ... and ${problems.length - 30} more`);
-  console.log(problems.length === 0 ? "\nOK: every attempt stored exactly once, passed at full marks, no errors" : "\nFAILED");
+  console.log(
+    problems.length === 0 ? "\nOK: every attempt stored exactly once, passed at full marks, no errors" : "\nFAILED",
+  );
   return problems.length === 0 ? 0 : 1;
 }
 
@@ -215,15 +252,29 @@ async function main(): Promise<number> {
 
 async function applySolution(lab: TLab, cluster: ClusterPort): Promise<void> {
   const namespace = lab.namespace;
-  const created = await cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: lab.solution.namespaceLabels } }, { namespace });
-  if (!created.ok) throw new Error(`creating namespace ${namespace}: ${created.failure.kind}: ${created.failure.message}`);
-  cleanups.push({ what: `namespace ${namespace}`, run: async () => void (await cluster.delete({ apiVersion: "v1", kind: "Namespace", name: namespace })) });
+  const created = await cluster.create(
+    { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: lab.solution.namespaceLabels } },
+    { namespace },
+  );
+  if (!created.ok)
+    throw new Error(`creating namespace ${namespace}: ${created.failure.kind}: ${created.failure.message}`);
+  cleanups.push({
+    what: `namespace ${namespace}`,
+    run: async () => void (await cluster.delete({ apiVersion: "v1", kind: "Namespace", name: namespace })),
+  });
   for (const manifest of lab.solution.manifests as unknown as KubeObject[]) {
     const result = await cluster.create(manifest, { namespace });
-    if (!result.ok) throw new Error(`creating ${manifest.kind} ${manifest.metadata?.name}: ${result.failure.kind}: ${result.failure.message}`);
+    if (!result.ok)
+      throw new Error(
+        `creating ${manifest.kind} ${manifest.metadata?.name}: ${result.failure.kind}: ${result.failure.message}`,
+      );
     // Cluster-scoped objects (the policy and its binding) outlive the namespace: delete them too.
     if (!result.value.metadata?.namespace) {
-      const ref = { apiVersion: manifest.apiVersion ?? "", kind: manifest.kind ?? "", name: manifest.metadata?.name ?? "" };
+      const ref = {
+        apiVersion: manifest.apiVersion ?? "",
+        kind: manifest.kind ?? "",
+        name: manifest.metadata?.name ?? "",
+      };
       cleanups.push({ what: `${ref.kind} ${ref.name}`, run: async () => void (await cluster.delete(ref)) });
     }
   }
@@ -235,7 +286,12 @@ async function waitForFullMarks(lab: TLab, cluster: ClusterPort): Promise<number
     const report = await gradeLab({ lab, cluster });
     if (report.status === "passed" && report.score === report.maxScore) return Math.round(performance.now() - started);
     if (performance.now() - started > 120_000) {
-      throw new Error(`the reference solution never reached full marks: ${report.results.filter((r) => r.status !== "pass").map((r) => `${r.checkId}: ${r.message}`).join("; ")}`);
+      throw new Error(
+        `the reference solution never reached full marks: ${report.results
+          .filter((r) => r.status !== "pass")
+          .map((r) => `${r.checkId}: ${r.message}`)
+          .join("; ")}`,
+      );
     }
     await sleep(500);
   }
@@ -260,7 +316,14 @@ async function ensureBuild(env: NodeJS.ProcessEnv, log: string): Promise<void> {
     }
     console.log(`build: running next build (${stale})`);
     try {
-      await runStep("next build", process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], env, log, 600_000);
+      await runStep(
+        "next build",
+        process.execPath,
+        [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"],
+        env,
+        log,
+        600_000,
+      );
       return;
     } catch (error) {
       if (!message(error).includes("Another next build process is already running")) throw error;
@@ -277,7 +340,18 @@ function buildIsStale(): string | null {
   const buildId = path.join(ROOT, ".next", "BUILD_ID");
   if (!existsSync(buildId)) return "no .next/BUILD_ID";
   const built = statSync(buildId).mtimeMs;
-  const sources = ["app", "components", "lib", "grader", "lessons", "prisma", "next.config.ts", "package.json", "package-lock.json", "tsconfig.json"];
+  const sources = [
+    "app",
+    "components",
+    "lib",
+    "grader",
+    "lessons",
+    "prisma",
+    "next.config.ts",
+    "package.json",
+    "package-lock.json",
+    "tsconfig.json",
+  ];
   for (const source of sources) {
     const newer = newestFile(path.join(ROOT, source), built);
     if (newer) return `${path.relative(ROOT, newer)} is newer than .next/BUILD_ID`;
@@ -298,7 +372,14 @@ function newestFile(target: string, than: number): string | null {
 }
 
 /** Runs one set-up command with output appended to `log`; throws with the log's tail when it fails or hangs. */
-async function runStep(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, log: string, timeoutMs: number): Promise<void> {
+async function runStep(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  log: string,
+  timeoutMs: number,
+): Promise<void> {
   if (interrupted) throw new Error("interrupted");
   const started = performance.now();
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -321,11 +402,15 @@ async function runStep(name: string, command: string, args: string[], env: NodeJ
 /** `next start` on 127.0.0.1 (node directly, so its PID is the server's), ready when `/` answers. */
 async function startApp(env: NodeJS.ProcessEnv, port: number, log: string): Promise<number> {
   if (interrupted) throw new Error("interrupted");
-  const server: ChildProcess = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const server: ChildProcess = spawn(
+    process.execPath,
+    [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const out = createWriteStream(log, { flags: "a" });
   server.stdout?.pipe(out);
   server.stderr?.pipe(out);
@@ -368,7 +453,11 @@ async function freePort(): Promise<number> {
 
 async function signUp(auth: ReturnType<typeof createAuth>, name: string): Promise<Learner> {
   const response = await auth.api.signUpEmail({
-    body: { name, email: `${name}-${randomBytes(3).toString("hex")}@load.test`, password: randomBytes(18).toString("base64url") },
+    body: {
+      name,
+      email: `${name}-${randomBytes(3).toString("hex")}@load.test`,
+      password: randomBytes(18).toString("base64url"),
+    },
     asResponse: true,
   });
   if (!response.ok) throw new Error(`sign-up of ${name} failed: HTTP ${response.status} ${await response.text()}`);
@@ -382,15 +471,29 @@ async function signUp(auth: ReturnType<typeof createAuth>, name: string): Promis
 }
 
 async function expectSignedIn(baseUrl: string, learner: Learner): Promise<void> {
-  const response = await fetch(`${baseUrl}/api/auth/get-session`, { headers: { cookie: learner.cookie }, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${baseUrl}/api/auth/get-session`, {
+    headers: { cookie: learner.cookie },
+    signal: AbortSignal.timeout(10_000),
+  });
   const body = (await response.json().catch(() => null)) as { user?: { id?: string } } | null;
-  if (!response.ok || body?.user?.id !== learner.userId) throw new Error(`the app does not accept ${learner.name}'s session cookie (HTTP ${response.status})`);
+  if (!response.ok || body?.user?.id !== learner.userId)
+    throw new Error(`the app does not accept ${learner.name}'s session cookie (HTTP ${response.status})`);
 }
 
 /** One press of Check: POST, then read the NDJSON stream to its end. Never throws; failures are data. */
 async function grade(baseUrl: string, learner: Learner): Promise<Attempt> {
   const t0 = performance.now();
-  const attempt: Attempt = { learner: learner.name, ok: false, error: null, attemptId: null, report: null, sentAt: Date.now(), headersMs: 0, reportMs: 0, totalMs: 0 };
+  const attempt: Attempt = {
+    learner: learner.name,
+    ok: false,
+    error: null,
+    attemptId: null,
+    report: null,
+    sentAt: Date.now(),
+    headersMs: 0,
+    reportMs: 0,
+    totalMs: 0,
+  };
   try {
     const response = await fetch(`${baseUrl}/api/labs/${LAB_ID}/grade`, {
       method: "POST",
@@ -413,7 +516,8 @@ async function grade(baseUrl: string, learner: Learner): Promise<Attempt> {
       else if (event.type === "report" && event.report) {
         attempt.report = event.report;
         attempt.reportMs = performance.now() - t0;
-      } else if (event.type === "no-cluster" || event.type === "internal-error") problems.push(`${event.type}: ${event.message}`);
+      } else if (event.type === "no-cluster" || event.type === "internal-error")
+        problems.push(`${event.type}: ${event.message}`);
     };
     const reader = response.body.getReader();
     for (;;) {
@@ -463,7 +567,8 @@ async function probeLoop(baseUrl: string, probes: { stop: boolean; latencies: nu
 /** CPU seconds so far: the app server, this process with its reaped children, and the whole machine (in ticks). */
 function cpuCounters(appPid: number) {
   const ticks = 100; // USER_HZ on Linux
-  const fields = (pid: number | "self") => readFileSync(`/proc/${pid}/stat`, "utf8").split(")").pop()!.trim().split(" ").map(Number);
+  const fields = (pid: number | "self") =>
+    readFileSync(`/proc/${pid}/stat`, "utf8").split(")").pop()!.trim().split(" ").map(Number);
   // After the ")" that ends the command name: field 14 utime is at index 11, then stime, cutime, cstime.
   const app = fields(appPid);
   const self = fields("self");
@@ -495,7 +600,17 @@ async function verifyDatabase(
   const breakdown: Breakdown[] = [];
   const rows = await db().attempt.findMany({
     where: { userId: { in: learners.map((l) => l.userId) }, startedAt: { gte: since } },
-    select: { id: true, userId: true, labId: true, status: true, score: true, maxScore: true, startedAt: true, finishedAt: true, _count: { select: { checks: true } } },
+    select: {
+      id: true,
+      userId: true,
+      labId: true,
+      status: true,
+      score: true,
+      maxScore: true,
+      startedAt: true,
+      finishedAt: true,
+      _count: { select: { checks: true } },
+    },
   });
   for (const [index, learner] of learners.entries()) {
     const own = rows.filter((row) => row.userId === learner.userId);
@@ -504,11 +619,16 @@ async function verifyDatabase(
       continue;
     }
     const row = own[0]!;
-    if (row.id !== load[index]!.attemptId) problems.push(`${learner.name}: stored attempt ${row.id} is not the streamed one (${load[index]!.attemptId})`);
+    if (row.id !== load[index]!.attemptId)
+      problems.push(`${learner.name}: stored attempt ${row.id} is not the streamed one (${load[index]!.attemptId})`);
     if (row.labId !== LAB_ID) problems.push(`${learner.name}: attempt is for ${row.labId}`);
     if (row.status !== "passed") problems.push(`${learner.name}: attempt status ${row.status}`);
-    if (row.score !== expected.maxScore || row.maxScore !== expected.maxScore) problems.push(`${learner.name}: score ${row.score}/${row.maxScore}, expected ${expected.maxScore}/${expected.maxScore}`);
-    if (row._count.checks !== expected.checkCount) problems.push(`${learner.name}: ${row._count.checks} AttemptCheck rows, expected ${expected.checkCount}`);
+    if (row.score !== expected.maxScore || row.maxScore !== expected.maxScore)
+      problems.push(
+        `${learner.name}: score ${row.score}/${row.maxScore}, expected ${expected.maxScore}/${expected.maxScore}`,
+      );
+    if (row._count.checks !== expected.checkCount)
+      problems.push(`${learner.name}: ${row._count.checks} AttemptCheck rows, expected ${expected.checkCount}`);
     const client = load[index]!;
     if (row.finishedAt) {
       breakdown.push({
@@ -529,7 +649,8 @@ async function verifyDatabase(
 function slowestChecks(attempts: Attempt[]): string {
   const byCheck = new Map<string, number[]>();
   for (const attempt of attempts) {
-    for (const result of attempt.report?.results ?? []) byCheck.set(result.checkId, [...(byCheck.get(result.checkId) ?? []), result.durationMs]);
+    for (const result of attempt.report?.results ?? [])
+      byCheck.set(result.checkId, [...(byCheck.get(result.checkId) ?? []), result.durationMs]);
   }
   return [...byCheck.entries()]
     .map(([id, times]) => ({ id, p50: percentile(times, 50) }))
@@ -555,7 +676,8 @@ function ms(value: number): string {
 
 function positiveInt(raw: string | undefined, fallback: number): number {
   const value = Number(raw ?? fallback);
-  if (!Number.isInteger(value) || value < 1 || value > 500) throw new Error(`expected a whole number from 1 to 500, got ${raw}`);
+  if (!Number.isInteger(value) || value < 1 || value > 500)
+    throw new Error(`expected a whole number from 1 to 500, got ${raw}`);
   return value;
 }
 
@@ -589,7 +711,10 @@ main()
     return 1;
   })
   .then(async (code) => {
-    if (process.env.DATABASE_URL?.includes("cks-load-")) await db().$disconnect().catch(() => undefined);
+    if (process.env.DATABASE_URL?.includes("cks-load-"))
+      await db()
+        .$disconnect()
+        .catch(() => undefined);
     await cleanUp();
     process.exit(code);
   });

@@ -17,7 +17,10 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
-const worker = spawn(process.execPath, ["--import", "tsx", "scripts/load-grade-run.ts"], { cwd: root, stdio: "inherit" });
+const worker = spawn(process.execPath, ["--import", "tsx", "scripts/load-grade-run.ts"], {
+  cwd: root,
+  stdio: "inherit",
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     worker.kill(signal);

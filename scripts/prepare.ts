@@ -14,19 +14,27 @@ await runCli(async () => {
   const content = await checkContent(path.resolve("lessons"));
   if (content.problems.length) {
     for (const problem of content.problems) console.error(problem);
-    throw new Error(`${content.problems.length} problem(s) in lessons/; fix them (npm run labs:check lists them again)`);
+    throw new Error(
+      `${content.problems.length} problem(s) in lessons/; fix them (npm run labs:check lists them again)`,
+    );
   }
   console.log(`content: ${content.lessons} lesson(s) and ${content.labs} lab(s) are valid`);
   const db = await prepareDatabase();
-  console.log(`database: ${path.relative(process.cwd(), db.file) || db.file} ${db.applied.length ? `migrated (${db.applied.join(", ")})` : "up to date"}`);
+  console.log(
+    `database: ${path.relative(process.cwd(), db.file) || db.file} ${db.applied.length ? `migrated (${db.applied.join(", ")})` : "up to date"}`,
+  );
   // No grading run survives a restart: attempts still marked running were interrupted, not lost.
   const interrupted = await interruptRunningAttempts();
   if (interrupted) console.log(`attempts: ${interrupted} interrupted by the restart`);
   // Only where the secret came from is printed, never the secret.
   const secret = ensureAuthSecret();
   console.log(`accounts: served at ${resolveBaseUrl()}`);
-  console.log(`sign-in secret: ${secret === "env" ? "from BETTER_AUTH_SECRET" : secret === "created" ? "created data/auth-secret" : "data/auth-secret"}`);
+  console.log(
+    `sign-in secret: ${secret === "env" ? "from BETTER_AUTH_SECRET" : secret === "created" ? "created data/auth-secret" : "data/auth-secret"}`,
+  );
   // Seals learners' saved kubeconfigs; like the secret, only its source is printed.
   const key = ensureConnectionKey();
-  console.log(`connection key: ${key === "env" ? "from CKS_CONNECTION_KEY" : key === "created" ? "created data/connection-key" : "data/connection-key"}`);
+  console.log(
+    `connection key: ${key === "env" ? "from CKS_CONNECTION_KEY" : key === "created" ? "created data/connection-key" : "data/connection-key"}`,
+  );
 });

@@ -2,8 +2,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 
-const ZVitestReport = z.object({ numPassedTests: z.number(), numFailedTests: z.number(), numPendingTests: z.number(), numTodoTests: z.number() });
-const ZPlaywrightReport = z.object({ stats: z.object({ expected: z.number(), unexpected: z.number(), flaky: z.number(), skipped: z.number() }) });
+const ZVitestReport = z.object({
+  numPassedTests: z.number(),
+  numFailedTests: z.number(),
+  numPendingTests: z.number(),
+  numTodoTests: z.number(),
+});
+const ZPlaywrightReport = z.object({
+  stats: z.object({ expected: z.number(), unexpected: z.number(), flaky: z.number(), skipped: z.number() }),
+});
 
 type Counts = { passed: number; failed: number; skipped: number };
 
@@ -15,9 +22,19 @@ function read<T>(file: string, schema: z.ZodType<T>): T | null {
 
 const rows: Array<[string, Counts | null]> = [];
 const vitest = read(".test-reports/vitest.json", ZVitestReport);
-rows.push(["vitest", vitest && { passed: vitest.numPassedTests, failed: vitest.numFailedTests, skipped: vitest.numPendingTests + vitest.numTodoTests }]);
+rows.push([
+  "vitest",
+  vitest && {
+    passed: vitest.numPassedTests,
+    failed: vitest.numFailedTests,
+    skipped: vitest.numPendingTests + vitest.numTodoTests,
+  },
+]);
 const pw = read(".test-reports/playwright.json", ZPlaywrightReport);
-rows.push(["playwright", pw && { passed: pw.stats.expected, failed: pw.stats.unexpected + pw.stats.flaky, skipped: pw.stats.skipped }]);
+rows.push([
+  "playwright",
+  pw && { passed: pw.stats.expected, failed: pw.stats.unexpected + pw.stats.flaky, skipped: pw.stats.skipped },
+]);
 
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 for (const [name, counts] of rows) {

@@ -31,7 +31,10 @@ async function main(): Promise<number> {
     kubeconfigPath = testCluster.kubeconfigPath;
   }
   try {
-    const connection = connectCluster({ ...(kubeconfigPath ? { kubeconfigPath } : {}), ...(args.context ? { context: args.context } : {}) });
+    const connection = connectCluster({
+      ...(kubeconfigPath ? { kubeconfigPath } : {}),
+      ...(args.context ? { context: args.context } : {}),
+    });
     if (!connection.ok) {
       console.error(connection.failure.message);
       return 2;
@@ -49,10 +52,18 @@ async function main(): Promise<number> {
     }
     const failed = results.filter((r) => !r.ok);
     if (args.json) {
-      console.log(JSON.stringify(results.map((r) => ({ ...r, phases: r.phases.map((p) => ({ ...p, report: undefined })) })), null, 2));
+      console.log(
+        JSON.stringify(
+          results.map((r) => ({ ...r, phases: r.phases.map((p) => ({ ...p, report: undefined })) })),
+          null,
+          2,
+        ),
+      );
     } else {
       const summary = `${results.length - failed.length}/${results.length} labs verified`;
-      log(`\n${failed.length === 0 ? c.green(summary) : c.red(`${summary}; deviations in ${failed.map((r) => r.labId).join(", ")}`)}`);
+      log(
+        `\n${failed.length === 0 ? c.green(summary) : c.red(`${summary}; deviations in ${failed.map((r) => r.labId).join(", ")}`)}`,
+      );
     }
     return failed.length === 0 ? 0 : 1;
   } finally {

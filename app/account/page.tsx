@@ -32,7 +32,9 @@ export default async function AccountPage() {
         <SignOutButton className="button button-secondary" />
         <SignOutButton everywhere className="button" />
       </div>
-      <p className="field-hint">Sign out everywhere ends every session of this account, on all devices, including this one.</p>
+      <p className="field-hint">
+        Sign out everywhere ends every session of this account, on all devices, including this one.
+      </p>
     </section>
   );
 }

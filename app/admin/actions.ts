@@ -15,7 +15,8 @@ export async function changeRole(input: unknown): Promise<AdminActionResult> {
   const user = await getCurrentUser();
   const parsed = ZSetRoleSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: firstIssue(parsed.error) };
-  if (!user || !can(user, "user:set-role", { ownerId: parsed.data.userId })) return { ok: false, error: "Only instructors can change other people's roles." };
+  if (!user || !can(user, "user:set-role", { ownerId: parsed.data.userId }))
+    return { ok: false, error: "Only instructors can change other people's roles." };
   try {
     // The admin plugin checks the role again and our hook keeps at least one instructor.
     await auth().api.setRole({ body: parsed.data, headers: await headers() });
@@ -30,7 +31,8 @@ export async function changeRole(input: unknown): Promise<AdminActionResult> {
 /** Sets who may sign up (instructors only). */
 export async function updateSignUpSettings(input: unknown): Promise<AdminActionResult> {
   const user = await getCurrentUser();
-  if (!user || !can(user, "settings:update")) return { ok: false, error: "Only instructors can change sign-up settings." };
+  if (!user || !can(user, "settings:update"))
+    return { ok: false, error: "Only instructors can change sign-up settings." };
   const parsed = ZSignUpSettingsSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: firstIssue(parsed.error) };
   try {

@@ -27,7 +27,8 @@ export default async function AdminPage() {
       <section aria-labelledby="users-title" className="admin-card">
         <h2 id="users-title">People</h2>
         <p className="muted">
-          {users.length} {users.length === 1 ? "account" : "accounts"}. Students grade their own work; graders will read everyone&apos;s progress; instructors manage roles and sign-up.
+          {users.length} {users.length === 1 ? "account" : "accounts"}. Students grade their own work; graders will read
+          everyone&apos;s progress; instructors manage roles and sign-up.
         </p>
         <div className="table-wrap">
           <table className="people-table">

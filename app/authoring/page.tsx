@@ -26,8 +26,9 @@ export default async function AuthoringPage() {
         <p className="eyebrow">Authoring</p>
         <h1>Labs and their self-tests</h1>
         <p className="lead">
-          A self-test grades each lab three ways in fresh namespaces: nothing applied must score 0, the reference solution full marks, and each known-wrong
-          answer must fail exactly the checks it declares. Run <code>npm run labs:check</code> while editing; see <code>docs/authoring.md</code>.
+          A self-test grades each lab three ways in fresh namespaces: nothing applied must score 0, the reference
+          solution full marks, and each known-wrong answer must fail exactly the checks it declares. Run{" "}
+          <code>npm run labs:check</code> while editing; see <code>docs/authoring.md</code>.
         </p>
       </header>
       <ul className="grading-labs">
@@ -45,7 +46,9 @@ export default async function AuthoringPage() {
             {lab.lastRun ? (
               <p data-testid="last-self-test">
                 Last self-test:{" "}
-                <span className={`status-pill status-${lab.lastRun.status === "passed" ? "passed" : lab.lastRun.status === "running" ? "in-progress" : "error"}`}>
+                <span
+                  className={`status-pill status-${lab.lastRun.status === "passed" ? "passed" : lab.lastRun.status === "running" ? "in-progress" : "error"}`}
+                >
                   {lab.lastRun.status}
                 </span>{" "}
                 on {lab.lastRun.target}, {lab.lastRun.startedAt.slice(0, 16).replace("T", " ")} UTC by {lab.lastRun.by}

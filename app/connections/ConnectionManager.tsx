@@ -41,7 +41,10 @@ export function ConnectionManager({
       setTested(null);
       // The pasted credentials leave the page once stored: nothing shows them again.
       setKubeconfig("");
-      setMessage({ kind: "ok", text: `Saved “${result.summary.label}”. Press Test connection to check that the grader can reach it.` });
+      setMessage({
+        kind: "ok",
+        text: `Saved “${result.summary.label}”. Press Test connection to check that the grader can reach it.`,
+      });
     });
   }
 
@@ -83,10 +86,20 @@ export function ConnectionManager({
               <code>{summary.context}</code>
             </dd>
             <dt>Last tested</dt>
-            <dd>{summary.lastTestedAt ? `${formatTime(summary.lastTestedAt)}${summary.lastVersion ? `, Kubernetes ${summary.lastVersion}` : ""}` : "Not yet"}</dd>
+            <dd>
+              {summary.lastTestedAt
+                ? `${formatTime(summary.lastTestedAt)}${summary.lastVersion ? `, Kubernetes ${summary.lastVersion}` : ""}`
+                : "Not yet"}
+            </dd>
           </dl>
           <div className="account-actions">
-            <button type="button" className="button" onClick={onTest} disabled={busy} aria-describedby={`${id}-test-status`}>
+            <button
+              type="button"
+              className="button"
+              onClick={onTest}
+              disabled={busy}
+              aria-describedby={`${id}-test-status`}
+            >
               {testing ? "Testing…" : "Test connection"}
             </button>
             <button type="button" className="button button-secondary" onClick={onDelete} disabled={busy}>
@@ -108,7 +121,14 @@ export function ConnectionManager({
         <h3>{summary ? "Replace it with another kubeconfig" : "Add your cluster"}</h3>
         <div className="field">
           <label htmlFor={`${id}-label`}>Name</label>
-          <input id={`${id}-label`} value={label} onChange={(e) => setLabel(e.target.value)} maxLength={60} required autoComplete="off" />
+          <input
+            id={`${id}-label`}
+            value={label}
+            onChange={(e) => setLabel(e.target.value)}
+            maxLength={60}
+            required
+            autoComplete="off"
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-kubeconfig`}>Kubeconfig</label>
@@ -120,13 +140,16 @@ export function ConnectionManager({
             rows={10}
             spellCheck={false}
             autoComplete="off"
-            placeholder={"apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority-data: …\n    server: https://…"}
+            placeholder={
+              "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority-data: …\n    server: https://…"
+            }
             aria-describedby={`${id}-kubeconfig-hint`}
             aria-invalid={message?.kind === "error" || undefined}
             required
           />
           <p id={`${id}-kubeconfig-hint`} className="field-hint">
-            The whole output of <code>kind get kubeconfig --name cks</code>: one cluster, one user, one context. Saving replaces any earlier connection.
+            The whole output of <code>kind get kubeconfig --name cks</code>: one cluster, one user, one context. Saving
+            replaces any earlier connection.
           </p>
         </div>
         <button type="submit" className="button" disabled={busy || kubeconfig.trim() === ""}>
@@ -134,7 +157,10 @@ export function ConnectionManager({
         </button>
         <div aria-live="polite">
           {message ? (
-            <p className={message.kind === "ok" ? "form-ok" : "form-error"} role={message.kind === "error" ? "alert" : "status"}>
+            <p
+              className={message.kind === "ok" ? "form-ok" : "form-error"}
+              role={message.kind === "error" ? "alert" : "status"}
+            >
               {message.text}
             </p>
           ) : null}
@@ -163,7 +189,9 @@ function TestResult({ result }: { result: ConnectionTest }) {
             <h4>
               Permissions in <code>{ns.namespace}</code>: {ns.granted.length} granted, {ns.missing.length} missing
             </h4>
-            {ns.missing.length ? <PermList title="Missing (the checks that need these will fail)" perms={ns.missing} kind="missing" /> : null}
+            {ns.missing.length ? (
+              <PermList title="Missing (the checks that need these will fail)" perms={ns.missing} kind="missing" />
+            ) : null}
             <PermList title="Granted" perms={ns.granted} kind="granted" />
           </div>
         ) : (
@@ -186,7 +214,8 @@ function PermList({ title, perms, kind }: { title: string; perms: ShownPerm[]; k
         {perms.map((p) => (
           <li key={`${p.verb} ${p.resource} ${p.namespace ?? ""}`} data-perm={kind}>
             <span aria-hidden="true">{kind === "granted" ? "✓" : "✗"}</span> <code>{`${p.verb} ${p.resource}`}</code>
-            {p.namespace ? null : <span className="muted small"> (cluster-wide)</span>} <span className="muted small">— {p.why}</span>
+            {p.namespace ? null : <span className="muted small"> (cluster-wide)</span>}{" "}
+            <span className="muted small">— {p.why}</span>
           </li>
         ))}
       </ul>

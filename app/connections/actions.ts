@@ -13,7 +13,8 @@ export type SaveConnectionResult = { ok: true; summary: ConnectionSummary } | { 
 /** Validates, seals and stores the signed-in learner's pasted kubeconfig (replacing any earlier one). */
 export async function saveConnectionAction(input: unknown): Promise<SaveConnectionResult> {
   const user = await getCurrentUser();
-  if (!user || !can(user, "connection:write", { ownerId: user.id })) return { ok: false, error: "Sign in to save a cluster connection." };
+  if (!user || !can(user, "connection:write", { ownerId: user.id }))
+    return { ok: false, error: "Sign in to save a cluster connection." };
   const fields = typeof input === "object" && input !== null ? (input as Record<string, unknown>) : {};
   try {
     // zod validation (and every kubeconfig rule) happens in saveConnection, the one place that stores.
@@ -30,7 +31,8 @@ export async function saveConnectionAction(input: unknown): Promise<SaveConnecti
 /** Connects with the saved connection: server version and the grader's permissions in each lab namespace. */
 export async function testConnectionAction(): Promise<ConnectionTest> {
   const user = await getCurrentUser();
-  if (!user || !can(user, "connection:read", { ownerId: user.id })) return { ok: false, message: "Sign in to test your cluster connection." };
+  if (!user || !can(user, "connection:read", { ownerId: user.id }))
+    return { ok: false, message: "Sign in to test your cluster connection." };
   try {
     return await testConnection(user.id);
   } catch (error) {
@@ -42,7 +44,8 @@ export async function testConnectionAction(): Promise<ConnectionTest> {
 /** Deletes the signed-in learner's saved connection. */
 export async function deleteConnectionAction(): Promise<{ ok: true } | { ok: false; error: string }> {
   const user = await getCurrentUser();
-  if (!user || !can(user, "connection:write", { ownerId: user.id })) return { ok: false, error: "Sign in to manage your cluster connection." };
+  if (!user || !can(user, "connection:write", { ownerId: user.id }))
+    return { ok: false, error: "Sign in to manage your cluster connection." };
   try {
     await deleteConnection(user.id);
   } catch {

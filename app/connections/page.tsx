@@ -39,14 +39,15 @@ export default async function ConnectionsPage() {
     <section className={styles.page} aria-labelledby="connections-title">
       <h1 id="connections-title">Your cluster</h1>
       <p className="lead">
-        Check grades a Kubernetes cluster. CKS Lab can reach one in two ways; the lab panel under each lesson lets you choose.
+        Check grades a Kubernetes cluster. CKS Lab can reach one in two ways; the lab panel under each lesson lets you
+        choose.
       </p>
 
       <section className="lab-panel" aria-labelledby="local-title">
         <h2 id="local-title">Local mode: this server&apos;s kubeconfig</h2>
         <p>
-          When CKS Lab runs on your own machine, it grades the clusters in the kubeconfig <code>kubectl</code> uses there (kind clusters first). Nothing to
-          paste.
+          When CKS Lab runs on your own machine, it grades the clusters in the kubeconfig <code>kubectl</code> uses
+          there (kind clusters first). Nothing to paste.
         </p>
         {local.ok ? (
           local.contexts.length ? (
@@ -71,23 +72,31 @@ export default async function ConnectionsPage() {
       <section className="lab-panel" aria-labelledby="classroom-title">
         <h2 id="classroom-title">Classroom mode: your own cluster</h2>
         <p>
-          When CKS Lab runs somewhere else (a classroom server), paste your cluster&apos;s kubeconfig here. On your machine, run:
+          When CKS Lab runs somewhere else (a classroom server), paste your cluster&apos;s kubeconfig here. On your
+          machine, run:
         </p>
         <pre className="terminal">kind get kubeconfig --name cks</pre>
         <p className="small muted">
-          It is stored encrypted, only for your account, and never shown again: not to you, not to instructors. Only inline credentials are accepted (a
-          token or client certificate, as kind prints them): exec and auth-provider plugins and file paths are refused because they would run commands or
-          read files on our server. The cluster must be reachable from this server over https.
+          It is stored encrypted, only for your account, and never shown again: not to you, not to instructors. Only
+          inline credentials are accepted (a token or client certificate, as kind prints them): exec and auth-provider
+          plugins and file paths are refused because they would run commands or read files on our server. The cluster
+          must be reachable from this server over https.
         </p>
-        <ConnectionManager summary={summary} save={saveConnectionAction} test={testConnectionAction} remove={deleteConnectionAction} />
+        <ConnectionManager
+          summary={summary}
+          save={saveConnectionAction}
+          test={testConnectionAction}
+          remove={deleteConnectionAction}
+        />
       </section>
 
       <section className="lab-panel" aria-labelledby="least-title">
         <h2 id="least-title">Least privilege: a grader-only account</h2>
         <p>
-          <code>kind get kubeconfig</code> hands over cluster-admin. To give the grader only what the checks need (read pods and logs, exec in the lab
-          namespace, dry-run pod creation), create its ServiceAccount from <code>docs/grader-rbac.yaml</code> in the CKS Lab repository and paste the
-          kubeconfig these commands write. The full walkthrough is <code>docs/grader-access.md</code>.
+          <code>kind get kubeconfig</code> hands over cluster-admin. To give the grader only what the checks need (read
+          pods and logs, exec in the lab namespace, dry-run pod creation), create its ServiceAccount from{" "}
+          <code>docs/grader-rbac.yaml</code> in the CKS Lab repository and paste the kubeconfig these commands write.
+          The full walkthrough is <code>docs/grader-access.md</code>.
         </p>
         <details>
           <summary>Show the commands</summary>

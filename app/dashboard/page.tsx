@@ -12,17 +12,28 @@ import { getCourse } from "@/lib/content/course";
 
 export const metadata: Metadata = { title: "Your progress" };
 
-const PROGRESS_LABEL: Record<LessonProgress, string> = { "not-started": "Not started", "in-progress": "In progress", done: "Done" };
+const PROGRESS_LABEL: Record<LessonProgress, string> = {
+  "not-started": "Not started",
+  "in-progress": "In progress",
+  done: "Done",
+};
 
 /** A learner's own progress: per module and lesson, best and last lab scores, and every attempt. */
 export default async function DashboardPage() {
   await connection();
   const user = await requireUser("/dashboard");
   if (!can(user, "progress:read", { ownerId: user.id })) redirect("/not-allowed");
-  const [course, labs, progress, attempts] = await Promise.all([getCourse(), loadAllLabs(), labProgressFor(user.id), listAttempts(user.id, { take: 50 })]);
+  const [course, labs, progress, attempts] = await Promise.all([
+    getCourse(),
+    loadAllLabs(),
+    labProgressFor(user.id),
+    listAttempts(user.id, { take: 50 }),
+  ]);
   const titles = Object.fromEntries([...course.lessons.values()].map((l) => [l.id, l.title]));
   // Checks are stored as they finish; show them in the lab's own order.
-  const checkOrder = Object.fromEntries(labs.map((lab) => [lab.id, lab.tasks.flatMap((task) => task.checks.map((check) => check.id))]));
+  const checkOrder = Object.fromEntries(
+    labs.map((lab) => [lab.id, lab.tasks.flatMap((task) => task.checks.map((check) => check.id))]),
+  );
 
   return (
     <div className="dashboard">
@@ -88,7 +99,10 @@ export default async function DashboardPage() {
         {attempts.length === 0 ? (
           <p className="empty-state">
             No attempts yet. Open a lesson, do its lab on your cluster and press <strong>Check</strong>:{" "}
-            <Link href="/lessons/runtime-security/immutable-containers#practice-lab">start with the immutability lab</Link>.
+            <Link href="/lessons/runtime-security/immutable-containers#practice-lab">
+              start with the immutability lab
+            </Link>
+            .
           </p>
         ) : (
           <AttemptHistory attempts={attempts} titles={titles} checkOrder={checkOrder} />

@@ -11,7 +11,12 @@ import { getCourse } from "@/lib/content/course";
 
 export const metadata: Metadata = { title: "Grading" };
 
-const STATUS_LABEL: Record<CellStatus, string> = { "not-started": "Not started", "in-progress": "In progress", passed: "Passed", "needs-review": "Needs review" };
+const STATUS_LABEL: Record<CellStatus, string> = {
+  "not-started": "Not started",
+  "in-progress": "In progress",
+  passed: "Passed",
+  "needs-review": "Needs review",
+};
 const ZFilterSchema = z.object({
   module: z.string().max(80).optional(),
   student: z.string().max(100).optional(),
@@ -19,7 +24,11 @@ const ZFilterSchema = z.object({
 });
 
 /** The class at a glance for graders and instructors: students × labs, item analysis, CSV export. */
-export default async function GradingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function GradingPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await connection();
   const user = await requireUser("/grading");
   if (!can(user, "gradebook:read")) redirect("/not-allowed");
@@ -28,8 +37,15 @@ export default async function GradingPage({ searchParams }: { searchParams: Prom
   const shownLabs = labs.filter((lab) => !filter.module || lab.moduleId === filter.module);
   const needle = filter.student?.trim().toLowerCase();
   const shownRows = rows
-    .filter((row) => !needle || row.student.name.toLowerCase().includes(needle) || row.student.email.toLowerCase().includes(needle))
-    .sort((a, b) => (filter.sort === "progress" ? b.finalTotal / (b.maxTotal || 1) - a.finalTotal / (a.maxTotal || 1) : a.student.name.localeCompare(b.student.name)));
+    .filter(
+      (row) =>
+        !needle || row.student.name.toLowerCase().includes(needle) || row.student.email.toLowerCase().includes(needle),
+    )
+    .sort((a, b) =>
+      filter.sort === "progress"
+        ? b.finalTotal / (b.maxTotal || 1) - a.finalTotal / (a.maxTotal || 1)
+        : a.student.name.localeCompare(b.student.name),
+    );
   const labTitle = new Map(labs.map((l) => [l.id, l.title]));
 
   return (
@@ -37,7 +53,9 @@ export default async function GradingPage({ searchParams }: { searchParams: Prom
       <header>
         <p className="eyebrow">Grading</p>
         <h1>Class overview</h1>
-        <p className="lead">Best automatic score, manual grades and what needs a second look, for every student and lab.</p>
+        <p className="lead">
+          Best automatic score, manual grades and what needs a second look, for every student and lab.
+        </p>
       </header>
 
       <form className="grading-filters" method="get">
@@ -72,7 +90,9 @@ export default async function GradingPage({ searchParams }: { searchParams: Prom
       </form>
 
       {shownRows.length === 0 ? (
-        <p className="empty-state">{rows.length === 0 ? "No students have signed up yet." : "No student matches this filter."}</p>
+        <p className="empty-state">
+          {rows.length === 0 ? "No students have signed up yet." : "No student matches this filter."}
+        </p>
       ) : (
         <div className="table-wrap" role="region" aria-label="Gradebook" tabIndex={0}>
           <table className="gradebook">

@@ -14,7 +14,9 @@ export default async function SetupPage() {
     <section className="auth-page" aria-labelledby="setup-title">
       <p className="eyebrow">First run</p>
       <h1 id="setup-title">Set up CKS Lab</h1>
-      <p className="lead">Nobody has an account here yet. The account you create now becomes the <strong>instructor</strong>.</p>
+      <p className="lead">
+        Nobody has an account here yet. The account you create now becomes the <strong>instructor</strong>.
+      </p>
       <ul className="auth-points">
         <li>Instructors change roles (student, grader, instructor) and decide who may sign up, on the Admin page.</li>
         <li>Everyone after you signs up as a student, while sign-up is open.</li>

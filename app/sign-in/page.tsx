@@ -23,7 +23,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       <p className="muted">Sign in to check your lab work against your cluster and keep your bookmarks.</p>
       <SignInForm next={next} />
       <p className="auth-switch">
-        New here? <Link href={`/sign-up${next === "/" ? "" : `?next=${encodeURIComponent(next)}`}`}>Create an account</Link>
+        New here?{" "}
+        <Link href={`/sign-up${next === "/" ? "" : `?next=${encodeURIComponent(next)}`}`}>Create an account</Link>
       </p>
     </section>
   );

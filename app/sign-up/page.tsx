@@ -38,7 +38,8 @@ export default async function SignUpPage({ searchParams }: { searchParams: Searc
         </>
       )}
       <p className="auth-switch">
-        Already have an account? <Link href={`/sign-in${next === "/" ? "" : `?next=${encodeURIComponent(next)}`}`}>Sign in</Link>
+        Already have an account?{" "}
+        <Link href={`/sign-in${next === "/" ? "" : `?next=${encodeURIComponent(next)}`}`}>Sign in</Link>
       </p>
     </section>
   );

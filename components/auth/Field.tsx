@@ -6,8 +6,15 @@ export function Field({
   invalid,
   errorId,
   ...input
-}: { id: string; label: string; hint?: string; invalid?: boolean; errorId?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
-  const describedBy = [hint ? `${id}-hint` : null, invalid && errorId ? errorId : null].filter(Boolean).join(" ") || undefined;
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  invalid?: boolean;
+  errorId?: string;
+} & React.InputHTMLAttributes<HTMLInputElement>) {
+  const describedBy =
+    [hint ? `${id}-hint` : null, invalid && errorId ? errorId : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>

@@ -7,7 +7,19 @@ import { useHydrated } from "../use-hydrated";
 type ActionResult = { ok: true } | { ok: false; error: string };
 
 /** One user's role on the admin page: a select and a Save button, keeping the old role if saving fails. */
-export function RoleForm({ userId, userName, role, disabled, save }: { userId: string; userName: string; role: Role; disabled?: string; save: (input: { userId: string; role: Role }) => Promise<ActionResult> }) {
+export function RoleForm({
+  userId,
+  userName,
+  role,
+  disabled,
+  save,
+}: {
+  userId: string;
+  userName: string;
+  role: Role;
+  disabled?: string;
+  save: (input: { userId: string; role: Role }) => Promise<ActionResult>;
+}) {
   const id = useId();
   const hydrated = useHydrated();
   const [saved, setSaved] = useState<Role>(role);
@@ -35,18 +47,31 @@ export function RoleForm({ userId, userName, role, disabled, save }: { userId: s
       <label htmlFor={id} className="visually-hidden">
         Role of {userName}
       </label>
-      <select id={id} value={chosen} onChange={(e) => setChosen(e.target.value as Role)} disabled={!!disabled || pending} title={disabled}>
+      <select
+        id={id}
+        value={chosen}
+        onChange={(e) => setChosen(e.target.value as Role)}
+        disabled={!!disabled || pending}
+        title={disabled}
+      >
         {ROLES.map((r) => (
           <option key={r} value={r}>
             {ROLE_LABEL[r]}
           </option>
         ))}
       </select>
-      <button type="submit" className="button button-small button-secondary" disabled={!hydrated || !!disabled || pending || chosen === saved}>
+      <button
+        type="submit"
+        className="button button-small button-secondary"
+        disabled={!hydrated || !!disabled || pending || chosen === saved}
+      >
         {pending ? "Saving…" : "Save"}
       </button>
       {message ? (
-        <span role={message.kind === "error" ? "alert" : "status"} className={message.kind === "error" ? "error-text" : "ok-text"}>
+        <span
+          role={message.kind === "error" ? "alert" : "status"}
+          className={message.kind === "error" ? "error-text" : "ok-text"}
+        >
           {message.text}
         </span>
       ) : null}

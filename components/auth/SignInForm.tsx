@@ -10,8 +10,26 @@ export function SignInForm({ next }: { next: string }) {
 
   return (
     <form className="auth-form" method="post" onSubmit={onSubmit} noValidate>
-      <Field id={`${id}-email`} label="Email" name="email" type="email" autoComplete="email" required invalid={!!error} errorId={`${id}-error`} />
-      <Field id={`${id}-password`} label="Password" name="password" type="password" autoComplete="current-password" required invalid={!!error} errorId={`${id}-error`} />
+      <Field
+        id={`${id}-email`}
+        label="Email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        invalid={!!error}
+        errorId={`${id}-error`}
+      />
+      <Field
+        id={`${id}-password`}
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        invalid={!!error}
+        errorId={`${id}-error`}
+      />
       {error ? (
         <p id={`${id}-error`} role="alert" className="form-error">
           {error}

@@ -6,7 +6,13 @@ import { useHydrated } from "../use-hydrated";
 import { postAuth } from "./post-auth";
 
 /** Signs out this browser, or with `everywhere` revokes every session of the account first. */
-export function SignOutButton({ everywhere = false, className = "button button-small button-secondary" }: { everywhere?: boolean; className?: string }) {
+export function SignOutButton({
+  everywhere = false,
+  className = "button button-small button-secondary",
+}: {
+  everywhere?: boolean;
+  className?: string;
+}) {
   const router = useRouter();
   const hydrated = useHydrated();
   const [pending, setPending] = useState(false);

@@ -13,7 +13,15 @@ const MODES: { value: SignUpMode; label: string; hint: string }[] = [
 ];
 
 /** The admin page's sign-up mode and invite code, validated with the server's schema before saving. */
-export function SignUpSettingsForm({ mode, inviteCode, save }: { mode: SignUpMode; inviteCode: string | null; save: (input: TSignUpSettingsInput) => Promise<ActionResult> }) {
+export function SignUpSettingsForm({
+  mode,
+  inviteCode,
+  save,
+}: {
+  mode: SignUpMode;
+  inviteCode: string | null;
+  save: (input: TSignUpSettingsInput) => Promise<ActionResult>;
+}) {
   const id = useId();
   const hydrated = useHydrated();
   const [chosen, setChosen] = useState<SignUpMode>(mode);
@@ -38,7 +46,15 @@ export function SignUpSettingsForm({ mode, inviteCode, save }: { mode: SignUpMod
         <legend>Who can sign up</legend>
         {MODES.map((m) => (
           <div key={m.value} className="radio">
-            <input type="radio" id={`${id}-${m.value}`} name="mode" value={m.value} checked={chosen === m.value} onChange={() => setChosen(m.value)} aria-describedby={`${id}-${m.value}-hint`} />
+            <input
+              type="radio"
+              id={`${id}-${m.value}`}
+              name="mode"
+              value={m.value}
+              checked={chosen === m.value}
+              onChange={() => setChosen(m.value)}
+              aria-describedby={`${id}-${m.value}-hint`}
+            />
             <label htmlFor={`${id}-${m.value}`}>{m.label}</label>
             <p id={`${id}-${m.value}-hint`} className="field-hint">
               {m.hint}
@@ -49,14 +65,24 @@ export function SignUpSettingsForm({ mode, inviteCode, save }: { mode: SignUpMod
       {chosen === "invite" ? (
         <div className="field">
           <label htmlFor={`${id}-code`}>Invite code</label>
-          <input id={`${id}-code`} name="inviteCode" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" aria-describedby={`${id}-code-hint`} />
+          <input
+            id={`${id}-code`}
+            name="inviteCode"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            autoComplete="off"
+            aria-describedby={`${id}-code-hint`}
+          />
           <p id={`${id}-code-hint`} className="field-hint">
             8 to 64 letters, digits or dashes. Share it with your class.
           </p>
         </div>
       ) : null}
       {message ? (
-        <p role={message.kind === "error" ? "alert" : "status"} className={message.kind === "error" ? "form-error" : "form-ok"}>
+        <p
+          role={message.kind === "error" ? "alert" : "status"}
+          className={message.kind === "error" ? "form-error" : "form-ok"}
+        >
           {message.text}
         </p>
       ) : null}

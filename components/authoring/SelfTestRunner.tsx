@@ -6,14 +6,30 @@ import type { LocalContexts } from "@/lib/labs/local-cluster";
 import { readNdjson } from "../read-ndjson";
 import { useHydrated } from "../use-hydrated";
 
-type Run = { state: "idle" } | { state: "running"; expected: string[] } | { state: "done"; status: string; problem: string | null; expected: string[] };
+type Run =
+  | { state: "idle" }
+  | { state: "running"; expected: string[] }
+  | { state: "done"; status: string; problem: string | null; expected: string[] };
 
 /** Starts a self-test of one lab and shows each phase as it finishes. */
-export function SelfTestRunner({ labId, contexts, savedConnection }: { labId: string; contexts: LocalContexts; savedConnection: string | null }) {
+export function SelfTestRunner({
+  labId,
+  contexts,
+  savedConnection,
+}: {
+  labId: string;
+  contexts: LocalContexts;
+  savedConnection: string | null;
+}) {
   const hydrated = useHydrated();
   const selectId = useId();
   const options = [
-    ...(contexts.ok ? contexts.contexts.map((c) => ({ value: `context:${c.name}`, label: `${c.name}${c.isCurrent ? " (current)" : ""}` })) : []),
+    ...(contexts.ok
+      ? contexts.contexts.map((c) => ({
+          value: `context:${c.name}`,
+          label: `${c.name}${c.isCurrent ? " (current)" : ""}`,
+        }))
+      : []),
     ...(savedConnection ? [{ value: "saved", label: `Your saved connection (${savedConnection})` }] : []),
   ];
   const [target, setTarget] = useState(options[0]?.value ?? "");
@@ -26,10 +42,19 @@ export function SelfTestRunner({ labId, contexts, savedConnection }: { labId: st
     const body = target === "saved" ? { connection: "saved" } : { context: target.replace(/^context:/, "") };
     let expected: string[] = [];
     try {
-      const response = await fetch(`/api/authoring/${labId}/self-test`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const response = await fetch(`/api/authoring/${labId}/self-test`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       if (!response.ok || !response.body) {
         const error = (await response.json().catch(() => null)) as { error?: string } | null;
-        setRun({ state: "done", status: "error", problem: error?.error ?? `The server answered ${response.status}.`, expected });
+        setRun({
+          state: "done",
+          status: "error",
+          problem: error?.error ?? `The server answered ${response.status}.`,
+          expected,
+        });
         return;
       }
       for await (const event of readNdjson<SelfTestEvent>(response.body)) {
@@ -45,7 +70,11 @@ export function SelfTestRunner({ labId, contexts, savedConnection }: { labId: st
   }
 
   if (options.length === 0) {
-    return <p className="muted small">No cluster to test against: add a kubeconfig context on this server, or save a connection on the Cluster page.</p>;
+    return (
+      <p className="muted small">
+        No cluster to test against: add a kubeconfig context on this server, or save a connection on the Cluster page.
+      </p>
+    );
   }
   const expected = run.state === "idle" ? [] : run.expected;
   return (
@@ -58,7 +87,12 @@ export function SelfTestRunner({ labId, contexts, savedConnection }: { labId: st
         }}
       >
         <label htmlFor={selectId}>Cluster</label>
-        <select id={selectId} value={target} onChange={(e) => setTarget(e.target.value)} disabled={run.state === "running"}>
+        <select
+          id={selectId}
+          value={target}
+          onChange={(e) => setTarget(e.target.value)}
+          disabled={run.state === "running"}
+        >
           {options.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
@@ -78,10 +112,20 @@ export function SelfTestRunner({ labId, contexts, savedConnection }: { labId: st
               <li key={name} className={`check check-${state}`} data-phase={name} data-status={state}>
                 <div className="check-line">
                   <span className="check-icon" aria-hidden="true">
-                    {state === "pass" ? "✓" : state === "fail" ? "✗" : state === "running" ? <span className="spinner" /> : "○"}
+                    {state === "pass" ? (
+                      "✓"
+                    ) : state === "fail" ? (
+                      "✗"
+                    ) : state === "running" ? (
+                      <span className="spinner" />
+                    ) : (
+                      "○"
+                    )}
                   </span>
                   <span className="check-title">{name}</span>
-                  <span className="check-status">{phase ? (phase.ok ? "As expected" : "Deviates") : state === "running" ? "Running…" : "Not run"}</span>
+                  <span className="check-status">
+                    {phase ? (phase.ok ? "As expected" : "Deviates") : state === "running" ? "Running…" : "Not run"}
+                  </span>
                   <span className="points">{phase ? `${phase.score}/${phase.maxScore}` : ""}</span>
                 </div>
                 {phase && !phase.ok ? (
@@ -98,7 +142,9 @@ export function SelfTestRunner({ labId, contexts, savedConnection }: { labId: st
       ) : null}
       {run.state === "done" ? (
         <p role="status" className={`banner ${run.status === "passed" ? "banner-info" : "banner-fail"}`}>
-          {run.status === "passed" ? "Self-test passed: every phase behaved as declared." : run.problem ?? "Self-test failed: see the phases above."}
+          {run.status === "passed"
+            ? "Self-test passed: every phase behaved as declared."
+            : (run.problem ?? "Self-test failed: see the phases above.")}
         </p>
       ) : null}
     </div>

@@ -28,11 +28,28 @@ export function OverrideForm({
       <input type="hidden" name="labId" value={labId} />
       <div className="override-fields">
         <label htmlFor={`${id}-score`}>Manual score</label>
-        <input id={`${id}-score`} name="score" type="number" min={0} max={maxScore} step={1} required defaultValue={current ?? ""} />
+        <input
+          id={`${id}-score`}
+          name="score"
+          type="number"
+          min={0}
+          max={maxScore}
+          step={1}
+          required
+          defaultValue={current ?? ""}
+        />
         <span className="muted">/ {maxScore}</span>
       </div>
       <label htmlFor={`${id}-comment`}>Reason</label>
-      <textarea id={`${id}-comment`} name="comment" required minLength={3} maxLength={500} rows={2} placeholder="Why this grade differs from the automatic one" />
+      <textarea
+        id={`${id}-comment`}
+        name="comment"
+        required
+        minLength={3}
+        maxLength={500}
+        rows={2}
+        placeholder="Why this grade differs from the automatic one"
+      />
       <button type="submit" className="button button-small" disabled={pending || !hydrated}>
         {pending ? "Saving…" : "Save manual grade"}
       </button>

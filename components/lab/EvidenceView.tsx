@@ -46,7 +46,10 @@ function EvidenceItem({ item }: { item: Evidence }) {
         <dl>
           <Row label="Object" value={item.target} />
           <Row label="Field" value={<code>{item.path}</code>} />
-          <Row label="Value" value={<code>{item.values.length ? item.values.map(show).join(", ") : "(not set)"}</code>} />
+          <Row
+            label="Value"
+            value={<code>{item.values.length ? item.values.map(show).join(", ") : "(not set)"}</code>}
+          />
         </dl>
       );
     case "mount":
@@ -66,7 +69,11 @@ function EvidenceItem({ item }: { item: Evidence }) {
             {item.stderr}
             {item.exitCode === null ? "(no exit code: the command did not finish)" : `exit code ${item.exitCode}`}
           </pre>
-          {item.cleanup ? <p className="muted small">Cleanup: {item.cleanup.argv.join(" ")} → exit {show(item.cleanup.exitCode)}</p> : null}
+          {item.cleanup ? (
+            <p className="muted small">
+              Cleanup: {item.cleanup.argv.join(" ")} → exit {show(item.cleanup.exitCode)}
+            </p>
+          ) : null}
         </div>
       );
     case "logs":

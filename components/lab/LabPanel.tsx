@@ -12,7 +12,10 @@ import { useHydrated } from "../use-hydrated";
 import { EvidenceView } from "./EvidenceView";
 
 /** What a check row shows: a live result or one stored with an earlier attempt. */
-type ShownCheck = Pick<CheckResult, "checkId" | "taskId" | "status" | "message" | "hint" | "evidence" | "awarded" | "points" | "lessonHref">;
+type ShownCheck = Pick<
+  CheckResult,
+  "checkId" | "taskId" | "status" | "message" | "hint" | "evidence" | "awarded" | "points" | "lessonHref"
+>;
 
 /** The score line, from a live report or from the last stored attempt. */
 type Summary = {
@@ -39,7 +42,15 @@ function summaryOf(report: GradeReport): Summary {
 function summaryOfAttempt(attempt: StoredAttempt): Summary {
   const counts = { pass: 0, fail: 0, error: 0 };
   for (const check of attempt.checks) counts[check.status] += 1;
-  return { score: attempt.score, maxScore: attempt.maxScore, status: attempt.status, counts, durationMs: attempt.durationMs, problem: attempt.problem, checkedAt: attempt.startedAt };
+  return {
+    score: attempt.score,
+    maxScore: attempt.maxScore,
+    status: attempt.status,
+    counts,
+    durationMs: attempt.durationMs,
+    problem: attempt.problem,
+    checkedAt: attempt.startedAt,
+  };
 }
 
 /**
@@ -67,11 +78,17 @@ export function LabPanel({
   const selectId = useId();
   const localContexts = contexts?.ok ? contexts.contexts : [];
   // "saved" or "context:<name>": context names are free text, so the saved choice cannot be one of them.
-  const [choice, setChoice] = useState(savedConnection ? SAVED : contexts?.ok && contexts.suggested ? `context:${contexts.suggested}` : "");
+  const [choice, setChoice] = useState(
+    savedConnection ? SAVED : contexts?.ok && contexts.suggested ? `context:${contexts.suggested}` : "",
+  );
   const context = choice.startsWith("context:") ? choice.slice("context:".length) : "";
   const target = choice === SAVED && savedConnection ? `your saved connection (${savedConnection.label})` : context;
-  const [run, setRun] = useState<RunState>(lastAttempt ? { phase: "done", summary: summaryOfAttempt(lastAttempt) } : { phase: "idle" });
-  const [results, setResults] = useState<Record<string, ShownCheck>>(() => Object.fromEntries((lastAttempt?.checks ?? []).map((c) => [c.checkId, c])));
+  const [run, setRun] = useState<RunState>(
+    lastAttempt ? { phase: "done", summary: summaryOfAttempt(lastAttempt) } : { phase: "idle" },
+  );
+  const [results, setResults] = useState<Record<string, ShownCheck>>(() =>
+    Object.fromEntries((lastAttempt?.checks ?? []).map((c) => [c.checkId, c])),
+  );
   const abort = useRef<AbortController | null>(null);
   // Counts finished runs; tests (and assistive tooling) can tell a new result from the previous one.
   const [finishedRuns, setFinishedRuns] = useState(0);
@@ -98,8 +115,10 @@ export function LabPanel({
       let finished = false;
       for await (const event of readNdjson<AttemptEvent>(response.body)) {
         if (event.type === "result") setResults((r) => ({ ...r, [event.result.checkId]: event.result }));
-        else if (event.type === "queued") setRun((current) => (current.phase === "running" ? { ...current, queued: event.position } : current));
-        else if (event.type === "start") setRun((current) => (current.phase === "running" ? { ...current, queued: undefined } : current));
+        else if (event.type === "queued")
+          setRun((current) => (current.phase === "running" ? { ...current, queued: event.position } : current));
+        else if (event.type === "start")
+          setRun((current) => (current.phase === "running" ? { ...current, queued: undefined } : current));
         else if (event.type === "report") {
           finished = true;
           setResults(Object.fromEntries(event.report.results.map((r) => [r.checkId, r])));
@@ -109,9 +128,14 @@ export function LabPanel({
           setRun({ phase: "failed", message: event.message });
         }
       }
-      if (!finished) setRun({ phase: "failed", message: "The connection to the grader closed before all checks finished. Press Check to try again." });
+      if (!finished)
+        setRun({
+          phase: "failed",
+          message: "The connection to the grader closed before all checks finished. Press Check to try again.",
+        });
     } catch (error) {
-      if ((error as Error).name !== "AbortError") setRun({ phase: "failed", message: "Could not reach the CKS Lab server. Is it still running?" });
+      if ((error as Error).name !== "AbortError")
+        setRun({ phase: "failed", message: "Could not reach the CKS Lab server. Is it still running?" });
     } finally {
       setFinishedRuns((n) => n + 1);
     }
@@ -126,7 +150,8 @@ export function LabPanel({
         <p className="eyebrow">Practice lab</p>
         <h2 id="lab-title">{lab.title}</h2>
         <p className="muted">
-          Work in namespace <code>{lab.namespace}</code> on your own cluster, then press Check. {lab.tasks.length} tasks, {lab.maxScore} points.
+          Work in namespace <code>{lab.namespace}</code> on your own cluster, then press Check. {lab.tasks.length}{" "}
+          tasks, {lab.maxScore} points.
         </p>
       </header>
 
@@ -169,7 +194,14 @@ export function LabPanel({
 
       <div aria-live="polite" className="lab-status">
         {running ? (
-          <div className="progress" role="progressbar" aria-label="Checks finished" aria-valuemin={0} aria-valuemax={totalChecks} aria-valuenow={done}>
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label="Checks finished"
+            aria-valuemin={0}
+            aria-valuemax={totalChecks}
+            aria-valuenow={done}
+          >
             <div className="progress-bar" style={{ width: `${Math.max(4, (done / totalChecks) * 100)}%` }} />
             <span>
               {run.queued
@@ -189,19 +221,28 @@ export function LabPanel({
       <ol className="lab-tasks">
         {lab.tasks.map((task, index) => {
           const own = task.checks.map((c) => results[c.id]).filter((r): r is ShownCheck => r !== undefined);
-          const taskScore = run.phase === "done" && own.length > 0 ? own.reduce((sum, r) => sum + r.awarded, 0) : undefined;
+          const taskScore =
+            run.phase === "done" && own.length > 0 ? own.reduce((sum, r) => sum + r.awarded, 0) : undefined;
           return (
             <li key={task.id} className="lab-task">
               <div className="lab-task-head">
                 <h3>
                   <span className="task-number">{index + 1}</span> {task.title}
                 </h3>
-                <span className="points">{taskScore !== undefined ? `${taskScore} / ${task.points}` : `${task.points}`} pts</span>
+                <span className="points">
+                  {taskScore !== undefined ? `${taskScore} / ${task.points}` : `${task.points}`} pts
+                </span>
               </div>
               <div className="prose lab-instructions">{instructions[task.id]}</div>
               <ul className="checks" aria-label={`Checks for ${task.title}`}>
                 {task.checks.map((c) => (
-                  <CheckRow key={c.id} title={c.title} points={c.points} result={results[c.id]} pending={running && !results[c.id]} />
+                  <CheckRow
+                    key={c.id}
+                    title={c.title}
+                    points={c.points}
+                    result={results[c.id]}
+                    pending={running && !results[c.id]}
+                  />
                 ))}
               </ul>
             </li>
@@ -226,8 +267,11 @@ function ScoreSummary({ summary }: { summary: Summary }) {
       </div>
       {summary.checkedAt ? (
         <p className="muted small lab-last">
-          Your last attempt, checked <time dateTime={summary.checkedAt}>{new Date(summary.checkedAt).toISOString().slice(0, 16).replace("T", " ")} UTC</time>. Press Check to grade your cluster
-          as it is now.
+          Your last attempt, checked{" "}
+          <time dateTime={summary.checkedAt}>
+            {new Date(summary.checkedAt).toISOString().slice(0, 16).replace("T", " ")} UTC
+          </time>
+          . Press Check to grade your cluster as it is now.
         </p>
       ) : null}
       <div className="score-bar" aria-hidden="true">
@@ -246,17 +290,39 @@ const SAVED = "saved";
 
 const STATUS_LABEL = { pass: "Passed", fail: "Failed", error: "Could not check" } as const;
 
-function CheckRow({ title, points, result, pending }: { title: string; points: number; result?: ShownCheck; pending: boolean }) {
+function CheckRow({
+  title,
+  points,
+  result,
+  pending,
+}: {
+  title: string;
+  points: number;
+  result?: ShownCheck;
+  pending: boolean;
+}) {
   const [hint, setHint] = useState(false);
   const status = result?.status ?? (pending ? "running" : "idle");
   return (
     <li className={`check check-${status}`} data-status={status}>
       <div className="check-line">
         <span className="check-icon" aria-hidden="true">
-          {status === "pass" ? "✓" : status === "fail" ? "✗" : status === "error" ? "!" : status === "running" ? <span className="spinner" /> : "○"}
+          {status === "pass" ? (
+            "✓"
+          ) : status === "fail" ? (
+            "✗"
+          ) : status === "error" ? (
+            "!"
+          ) : status === "running" ? (
+            <span className="spinner" />
+          ) : (
+            "○"
+          )}
         </span>
         <span className="check-title">{title}</span>
-        <span className="check-status">{result ? STATUS_LABEL[result.status] : pending ? "Checking…" : "Not checked yet"}</span>
+        <span className="check-status">
+          {result ? STATUS_LABEL[result.status] : pending ? "Checking…" : "Not checked yet"}
+        </span>
         <span className="points">{result ? `${result.awarded}/${points}` : points}</span>
       </div>
       {result && result.status !== "pass" ? <p className="check-message">{result.message}</p> : null}
@@ -285,13 +351,17 @@ function NoCluster({ message }: { message: string }) {
   return (
     <div className="banner banner-info" role="status">
       <p>
-        <strong>No Kubernetes cluster is configured for grading.</strong> {message.replace(/\s*Create a cluster with:.*$/, "")}
+        <strong>No Kubernetes cluster is configured for grading.</strong>{" "}
+        {message.replace(/\s*Create a cluster with:.*$/, "")}
       </p>
       <p>Create a local cluster with kind, then reload this page:</p>
       <pre className="terminal">kind create cluster --name cks</pre>
-      <p className="small muted">CKS Lab reads the same kubeconfig as kubectl (the KUBECONFIG variable or ~/.kube/config).</p>
+      <p className="small muted">
+        CKS Lab reads the same kubeconfig as kubectl (the KUBECONFIG variable or ~/.kube/config).
+      </p>
       <p>
-        Or paste your cluster&apos;s kubeconfig on the <Link href="/connections">Cluster page</Link> to grade it from anywhere.
+        Or paste your cluster&apos;s kubeconfig on the <Link href="/connections">Cluster page</Link> to grade it from
+        anywhere.
       </p>
     </div>
   );

@@ -1,7 +1,13 @@
 import type { StoredAttempt } from "@/lib/attempts/find-attempts";
 import { EvidenceView } from "../lab/EvidenceView";
 
-const STATUS_LABEL: Record<string, string> = { passed: "Passed", failed: "Failed", error: "Could not grade", interrupted: "Interrupted", running: "Running" };
+const STATUS_LABEL: Record<string, string> = {
+  passed: "Passed",
+  failed: "Failed",
+  error: "Could not grade",
+  interrupted: "Interrupted",
+  running: "Running",
+};
 
 /** Every attempt, newest first; each opens to show its checks and their evidence. */
 export function AttemptHistory({
@@ -29,7 +35,9 @@ export function AttemptHistory({
               <span className="attempt-score">
                 {attempt.score} / {attempt.maxScore}
               </span>
-              <span className={`status-pill status-${attempt.status}`}>{STATUS_LABEL[attempt.status] ?? attempt.status}</span>
+              <span className={`status-pill status-${attempt.status}`}>
+                {STATUS_LABEL[attempt.status] ?? attempt.status}
+              </span>
               <time dateTime={attempt.startedAt} className="muted">
                 {new Date(attempt.startedAt).toISOString().slice(0, 16).replace("T", " ")} UTC
               </time>
@@ -51,7 +59,9 @@ export function AttemptHistory({
                         {check.status === "pass" ? "✓" : check.status === "fail" ? "✗" : "!"}
                       </span>
                       <span className="check-title">{check.title}</span>
-                      <span className="check-status">{check.status === "pass" ? "Passed" : check.status === "fail" ? "Failed" : "Could not check"}</span>
+                      <span className="check-status">
+                        {check.status === "pass" ? "Passed" : check.status === "fail" ? "Failed" : "Could not check"}
+                      </span>
                       <span className="points">
                         {check.awarded}/{check.points}
                       </span>

@@ -27,13 +27,30 @@ describe("selfSubjectAccessReview", () => {
   });
 
   it("allows a non-resource request (kubectl auth can-i get /healthz)", () => {
-    expect(selfSubjectAccessReview(review({ nonResourceAttributes: { verb: "get", path: "/healthz" } }))).toMatchObject({ status: { allowed: true } });
+    expect(selfSubjectAccessReview(review({ nonResourceAttributes: { verb: "get", path: "/healthz" } }))).toMatchObject(
+      { status: { allowed: true } },
+    );
   });
 
   it.each([
-    ["neither attribute set", review({}), 422, 'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified'],
-    ["both attributes set", review({ resourceAttributes: { verb: "get" }, nonResourceAttributes: { verb: "get", path: "/" } }), 422, "cannot be specified in combination with resourceAttributes"],
-    ["another kind", { apiVersion: "v1", kind: "Pod", spec: {} }, 400, "the body of the request was in an unknown format"],
+    [
+      "neither attribute set",
+      review({}),
+      422,
+      'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
+    ],
+    [
+      "both attributes set",
+      review({ resourceAttributes: { verb: "get" }, nonResourceAttributes: { verb: "get", path: "/" } }),
+      422,
+      "cannot be specified in combination with resourceAttributes",
+    ],
+    [
+      "another kind",
+      { apiVersion: "v1", kind: "Pod", spec: {} },
+      400,
+      "the body of the request was in an unknown format",
+    ],
   ])("refuses %s", (_name, body, code, message) => {
     const status = statusOf(() => selfSubjectAccessReview(body));
     expect(status.code).toBe(code);

@@ -7,7 +7,8 @@ const open = randomNamespace("open");
 const policy = `${guarded}-read-only-root`;
 const binding = `${guarded}-binding`;
 const kubectl = (...args: string[]) => runKubectl(kubeconfigPath, args);
-const applyTo = (namespace: string, manifest: string, ...flags: string[]) => runKubectl(kubeconfigPath, ["apply", "-n", namespace, ...flags, "-f", "-"], manifest);
+const applyTo = (namespace: string, manifest: string, ...flags: string[]) =>
+  runKubectl(kubeconfigPath, ["apply", "-n", namespace, ...flags, "-f", "-"], manifest);
 
 const policyManifest = `apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy
@@ -59,9 +60,16 @@ describe("ValidatingAdmissionPolicy with a Deny binding", () => {
     await kubectl("create", "namespace", open);
     const applied = await runKubectl(kubeconfigPath, ["apply", "-f", "-"], policyManifest);
     expect(applied.stdout).toContain(`validatingadmissionpolicy.admissionregistration.k8s.io/${policy} created`);
-    expect(applied.stdout).toContain(`validatingadmissionpolicybinding.admissionregistration.k8s.io/${binding} created`);
+    expect(applied.stdout).toContain(
+      `validatingadmissionpolicybinding.admissionregistration.k8s.io/${binding} created`,
+    );
     // A real API server activates a new policy after its informers sync; wait until it bites.
-    await pollUntil(() => applyTo(guarded, pod("probe", undefined), "--dry-run=server"), (result) => result.code !== 0, 30_000, 500);
+    await pollUntil(
+      () => applyTo(guarded, pod("probe", undefined), "--dry-run=server"),
+      (result) => result.code !== 0,
+      30_000,
+      500,
+    );
   });
   afterAll(async () => {
     await kubectl("delete", "validatingadmissionpolicybinding", binding);
@@ -72,7 +80,13 @@ describe("ValidatingAdmissionPolicy with a Deny binding", () => {
   it("lists the policy and binding like any other resource", async () => {
     const policies = await kubectl("get", "validatingadmissionpolicies", policy, "--no-headers");
     expect(policies.stdout).toMatch(new RegExp(`^${policy}\\s+1\\s+<unset>`));
-    const bindings = await kubectl("get", "validatingadmissionpolicybindings", binding, "-o", "jsonpath={.spec.policyName}");
+    const bindings = await kubectl(
+      "get",
+      "validatingadmissionpolicybindings",
+      binding,
+      "-o",
+      "jsonpath={.spec.policyName}",
+    );
     expect(bindings.stdout).toBe(policy);
   });
 
@@ -121,7 +135,10 @@ describe.skipIf(inject("clusterKind") !== "podman")("CEL the podman cluster cann
   it("fails plainly instead of guessing", async () => {
     const namespace = randomNamespace("gap");
     await kubectl("create", "namespace", namespace);
-    const created = await runKubectl(kubeconfigPath, ["apply", "-f", "-"], `apiVersion: admissionregistration.k8s.io/v1
+    const created = await runKubectl(
+      kubeconfigPath,
+      ["apply", "-f", "-"],
+      `apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy
 metadata:
   name: ${name}
@@ -146,7 +163,8 @@ spec:
     namespaceSelector:
       matchLabels:
         kubernetes.io/metadata.name: ${namespace}
-`);
+`,
+    );
     expect(created.stderr).toContain("cannot parse");
     const result = await applyTo(namespace, pod("any", true));
     expect(result.code).toBe(1);
@@ -159,7 +177,10 @@ describe("Pod Security Admission labels on the namespace", () => {
   const enforced = randomNamespace("psa");
   const warned = randomNamespace("psw");
   beforeAll(async () => {
-    await runKubectl(kubeconfigPath, ["apply", "-f", "-"], `apiVersion: v1
+    await runKubectl(
+      kubeconfigPath,
+      ["apply", "-f", "-"],
+      `apiVersion: v1
 kind: Namespace
 metadata:
   name: ${enforced}
@@ -172,7 +193,8 @@ metadata:
   name: ${warned}
   labels:
     pod-security.kubernetes.io/warn: restricted
-`);
+`,
+    );
   });
   afterAll(async () => {
     await kubectl("delete", "namespace", enforced, warned);
@@ -187,7 +209,9 @@ metadata:
   });
 
   it("enforce=restricted admits a hardened pod", async () => {
-    const result = await applyTo(enforced, `apiVersion: v1
+    const result = await applyTo(
+      enforced,
+      `apiVersion: v1
 kind: Pod
 metadata:
   name: hardened
@@ -206,13 +230,16 @@ spec:
       readOnlyRootFilesystem: true
       capabilities:
         drop: ["ALL"]
-`);
+`,
+    );
     expect(result.stdout).toContain("pod/hardened created");
   });
 
   it("warn=restricted admits the pod and prints the warning", async () => {
     const result = await kubectl("run", "plain", "-n", warned, "--image=busybox", "--", "sleep", "3600");
     expect(result.stdout).toContain("pod/plain created");
-    expect(result.stderr).toContain('Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false');
+    expect(result.stderr).toContain(
+      'Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false',
+    );
   });
 });

@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { admit, toCel, unsupportedExpressions, type TAdmissionRequest, type TBinding, type TPolicy } from "./admission";
 
-const readOnlyRoot = "object.spec.containers.all(c, has(c.securityContext) && has(c.securityContext.readOnlyRootFilesystem) && c.securityContext.readOnlyRootFilesystem == true)";
+const readOnlyRoot =
+  "object.spec.containers.all(c, has(c.securityContext) && has(c.securityContext.readOnlyRootFilesystem) && c.securityContext.readOnlyRootFilesystem == true)";
 
 function policy(spec: Partial<NonNullable<TPolicy["spec"]>> = {}): TPolicy {
   return {
     metadata: { name: "ro" },
     spec: {
-      matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] }] },
+      matchConstraints: {
+        resourceRules: [
+          { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] },
+        ],
+      },
       validations: [{ expression: readOnlyRoot, message: "needs a read-only root" }],
       ...spec,
     },
@@ -18,9 +23,19 @@ function binding(spec: Partial<NonNullable<TBinding["spec"]>> = {}): TBinding {
   return { metadata: { name: "ro-binding" }, spec: { policyName: "ro", validationActions: ["Deny"], ...spec } };
 }
 
-function request(containers: unknown[], namespaceLabels: Record<string, string> = { "kubernetes.io/metadata.name": "lab" }): TAdmissionRequest {
+function request(
+  containers: unknown[],
+  namespaceLabels: Record<string, string> = { "kubernetes.io/metadata.name": "lab" },
+): TAdmissionRequest {
   return {
-    operation: "CREATE", group: "", version: "v1", resource: "pods", kind: "Pod", name: "web", namespace: "lab", dryRun: false,
+    operation: "CREATE",
+    group: "",
+    version: "v1",
+    resource: "pods",
+    kind: "Pod",
+    name: "web",
+    namespace: "lab",
+    dryRun: false,
     object: { metadata: { name: "web", namespace: "lab" }, spec: { containers } },
     namespaceObject: { metadata: { name: "lab", labels: namespaceLabels } },
   };
@@ -52,13 +67,34 @@ describe("admit: ValidatingAdmissionPolicy over a pod create", () => {
 
   it.each([
     ["no message: the failed expression", { validations: [{ expression: "false" }] }, "failed expression: false"],
-    ["messageExpression wins", { validations: [{ expression: "false", message: "static", messageExpression: "'pod ' + object.metadata.name + ' refused'" }] }, "pod web refused"],
-    ["variables", { variables: [{ name: "n", expression: "size(object.spec.containers)" }], validations: [{ expression: "variables.n < 1", message: "too many" }] }, "too many"],
-    ["runtime error denies under failurePolicy Fail", { validations: [{ expression: "object.spec.nothing == 1" }] }, "expression 'object.spec.nothing == 1' resulted in error: field not found: nothing"],
+    [
+      "messageExpression wins",
+      {
+        validations: [
+          { expression: "false", message: "static", messageExpression: "'pod ' + object.metadata.name + ' refused'" },
+        ],
+      },
+      "pod web refused",
+    ],
+    [
+      "variables",
+      {
+        variables: [{ name: "n", expression: "size(object.spec.containers)" }],
+        validations: [{ expression: "variables.n < 1", message: "too many" }],
+      },
+      "too many",
+    ],
+    [
+      "runtime error denies under failurePolicy Fail",
+      { validations: [{ expression: "object.spec.nothing == 1" }] },
+      "expression 'object.spec.nothing == 1' resulted in error: field not found: nothing",
+    ],
   ])("%s", (_name, spec, message) => {
     const result = admit(request(compliant), [policy(spec)], [binding()]);
     expect(result.allowed).toBe(false);
-    expect(result.allowed === false && result.message).toBe(`ValidatingAdmissionPolicy 'ro' with binding 'ro-binding' denied request: ${message}`);
+    expect(result.allowed === false && result.message).toBe(
+      `ValidatingAdmissionPolicy 'ro' with binding 'ro-binding' denied request: ${message}`,
+    );
   });
 
   it.each([
@@ -73,34 +109,87 @@ describe("admit: ValidatingAdmissionPolicy over a pod create", () => {
     ["no binding", [policy()], [], true],
     ["binding for another policy", [policy()], [binding({ policyName: "other" })], true],
     ["Warn only", [policy()], [binding({ validationActions: ["Warn"] })], true],
-    ["namespaceSelector misses", [policy()], [binding({ matchResources: { namespaceSelector: { matchLabels: { enforce: "yes" } } } })], true],
-    ["namespaceSelector hits", [policy()], [binding({ matchResources: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "lab" } } } })], false],
-    ["rules for deployments only", [policy({ matchConstraints: { resourceRules: [{ apiGroups: ["apps"], apiVersions: ["v1"], operations: ["CREATE"], resources: ["deployments"] }] } })], [binding()], true],
-    ["wildcard rules", [policy({ matchConstraints: { resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], operations: ["*"], resources: ["*"] }] } })], [binding()], false],
-    ["matchConditions exclude", [policy({ matchConditions: [{ name: "only-prod", expression: "object.metadata.name == 'prod'" }] })], [binding()], true],
-    ["failurePolicy Ignore skips errors", [policy({ failurePolicy: "Ignore", validations: [{ expression: "object.spec.nothing == 1" }] })], [binding()], true],
+    [
+      "namespaceSelector misses",
+      [policy()],
+      [binding({ matchResources: { namespaceSelector: { matchLabels: { enforce: "yes" } } } })],
+      true,
+    ],
+    [
+      "namespaceSelector hits",
+      [policy()],
+      [binding({ matchResources: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "lab" } } } })],
+      false,
+    ],
+    [
+      "rules for deployments only",
+      [
+        policy({
+          matchConstraints: {
+            resourceRules: [
+              { apiGroups: ["apps"], apiVersions: ["v1"], operations: ["CREATE"], resources: ["deployments"] },
+            ],
+          },
+        }),
+      ],
+      [binding()],
+      true,
+    ],
+    [
+      "wildcard rules",
+      [
+        policy({
+          matchConstraints: {
+            resourceRules: [{ apiGroups: ["*"], apiVersions: ["*"], operations: ["*"], resources: ["*"] }],
+          },
+        }),
+      ],
+      [binding()],
+      false,
+    ],
+    [
+      "matchConditions exclude",
+      [policy({ matchConditions: [{ name: "only-prod", expression: "object.metadata.name == 'prod'" }] })],
+      [binding()],
+      true,
+    ],
+    [
+      "failurePolicy Ignore skips errors",
+      [policy({ failurePolicy: "Ignore", validations: [{ expression: "object.spec.nothing == 1" }] })],
+      [binding()],
+      true,
+    ],
   ])("%s -> allowed %s", (_name, policies, bindings, allowed) => {
     expect(admit(request(bare), policies, bindings).allowed).toBe(allowed);
   });
 
   it("Warn adds the warning the API server sends", () => {
     const result = admit(request(bare), [policy()], [binding({ validationActions: ["Warn"] })]);
-    expect(result.warnings).toEqual(["Validation failed for ValidatingAdmissionPolicy 'ro' with binding 'ro-binding': needs a read-only root"]);
+    expect(result.warnings).toEqual([
+      "Validation failed for ValidatingAdmissionPolicy 'ro' with binding 'ro-binding': needs a read-only root",
+    ]);
   });
 
   it.each([
-    ["optional field syntax", { validations: [{ expression: "object.spec.containers.all(c, c.?securityContext.orValue(false))" }] }],
+    [
+      "optional field syntax",
+      { validations: [{ expression: "object.spec.containers.all(c, c.?securityContext.orValue(false))" }] },
+    ],
     ["unknown function", { validations: [{ expression: "isQuantity('1Gi')" }] }],
     ["params", { paramKind: { apiVersion: "v1", kind: "ConfigMap" } }],
   ])("says plainly what it cannot evaluate: %s", (_name, spec) => {
     const result = admit(request(compliant), [policy(spec)], [binding()]);
     expect(result).toMatchObject({ allowed: false, kind: "unsupported" });
-    expect(result.allowed === false && result.message).toMatch(/podman test cluster (cannot evaluate|does not implement)/);
+    expect(result.allowed === false && result.message).toMatch(
+      /podman test cluster (cannot evaluate|does not implement)/,
+    );
   });
 
   it("unsupportedExpressions flags parse failures at create time only", () => {
     expect(unsupportedExpressions(policy())).toEqual([]);
-    expect(unsupportedExpressions(policy({ validations: [{ expression: "a.?b" }] }))[0]).toMatch(/cannot parse 'a\.\?b'/);
+    expect(unsupportedExpressions(policy({ validations: [{ expression: "a.?b" }] }))[0]).toMatch(
+      /cannot parse 'a\.\?b'/,
+    );
   });
 });
 

@@ -20,7 +20,9 @@ export type TPolicy = TKubeObject & {
 };
 
 /** The parts of a ValidatingAdmissionPolicyBinding the evaluator reads. */
-export type TBinding = TKubeObject & { spec?: { policyName?: string; validationActions?: string[]; matchResources?: TMatch; paramRef?: unknown } };
+export type TBinding = TKubeObject & {
+  spec?: { policyName?: string; validationActions?: string[]; matchResources?: TMatch; paramRef?: unknown };
+};
 
 /** What is being admitted. */
 export type TAdmissionRequest = {
@@ -42,7 +44,12 @@ export type TAdmissionResult =
   | { allowed: false; kind: "denied"; message: string; reason: string; code: number; warnings: string[] }
   | { allowed: false; kind: "unsupported"; message: string; warnings: string[] };
 
-const reasonCodes: Record<string, number> = { Unauthorized: 401, Forbidden: 403, Invalid: 422, RequestEntityTooLarge: 413 };
+const reasonCodes: Record<string, number> = {
+  Unauthorized: 401,
+  Forbidden: 403,
+  Invalid: 422,
+  RequestEntityTooLarge: 413,
+};
 
 /** Converts JSON into CEL input: objects become Maps and whole numbers become CEL ints, as in Kubernetes. */
 export function toCel(value: unknown): CelInput {
@@ -59,14 +66,17 @@ export function toCel(value: unknown): CelInput {
 class Unsupported extends Error {}
 
 // Parse errors come back as `<input>:line:col: ...`; unbound functions are CEL library gaps.
-const isEvaluatorGap = (message: string) => /^<input>:\d+:\d+:|unbound function|no such overload|no matching overload/.test(message);
+const isEvaluatorGap = (message: string) =>
+  /^<input>:\d+:\d+:|unbound function|no such overload|no matching overload/.test(message);
 
 function evaluate(expression: string, bindings: Record<string, CelInput>, what: string): CelValue {
   const result = run(expression, bindings, { funcs: strings });
   if (isCelError(result)) {
     // Parse and unknown-function failures are gaps in this evaluator, not in the learner's policy.
     if (isEvaluatorGap(result.message)) {
-      throw new Unsupported(`the podman test cluster cannot evaluate ${what} '${expression}' (its @bufbuild/cel evaluator reports: ${result.message}); run this against a real cluster (CKS_TEST_KUBECONFIG)`);
+      throw new Unsupported(
+        `the podman test cluster cannot evaluate ${what} '${expression}' (its @bufbuild/cel evaluator reports: ${result.message}); run this against a real cluster (CKS_TEST_KUBECONFIG)`,
+      );
     }
     throw new Error(`expression '${expression}' resulted in error: ${result.message}`);
   }
@@ -75,16 +85,28 @@ function evaluate(expression: string, bindings: Record<string, CelInput>, what: 
 
 function ruleMatches(rules: TResourceRule[] | undefined, request: TAdmissionRequest): boolean {
   if (!rules || rules.length === 0) return false;
-  const has = (list: string[] | undefined, value: string) => (list ?? []).some((item) => item === "*" || item === value);
-  return rules.some((rule) => has(rule.apiGroups, request.group) && has(rule.apiVersions, request.version) && has(rule.operations, request.operation) && has(rule.resources, request.resource));
+  const has = (list: string[] | undefined, value: string) =>
+    (list ?? []).some((item) => item === "*" || item === value);
+  return rules.some(
+    (rule) =>
+      has(rule.apiGroups, request.group) &&
+      has(rule.apiVersions, request.version) &&
+      has(rule.operations, request.operation) &&
+      has(rule.resources, request.resource),
+  );
 }
 
 function selectorsMatch(match: TMatch | undefined, request: TAdmissionRequest): boolean {
   if (!match) return true;
   if (match.namespaceSelector && request.namespace !== "") {
-    if (!matchesLabels(requirementsFromSelector(match.namespaceSelector), request.namespaceObject?.metadata.labels)) return false;
+    if (!matchesLabels(requirementsFromSelector(match.namespaceSelector), request.namespaceObject?.metadata.labels))
+      return false;
   }
-  if (match.objectSelector && !matchesLabels(requirementsFromSelector(match.objectSelector), request.object.metadata.labels)) return false;
+  if (
+    match.objectSelector &&
+    !matchesLabels(requirementsFromSelector(match.objectSelector), request.object.metadata.labels)
+  )
+    return false;
   return true;
 }
 
@@ -110,14 +132,21 @@ export function admit(request: TAdmissionRequest, policies: TPolicy[], bindings:
     const policy = policies.find((candidate) => candidate.metadata.name === binding.spec?.policyName);
     if (!policy?.spec) continue;
     if (!ruleMatches(policy.spec.matchConstraints?.resourceRules, request)) continue;
-    if (!selectorsMatch(policy.spec.matchConstraints, request) || !selectorsMatch(binding.spec?.matchResources, request)) continue;
-    if (binding.spec?.matchResources?.resourceRules && !ruleMatches(binding.spec.matchResources.resourceRules, request)) continue;
+    if (
+      !selectorsMatch(policy.spec.matchConstraints, request) ||
+      !selectorsMatch(binding.spec?.matchResources, request)
+    )
+      continue;
+    if (binding.spec?.matchResources?.resourceRules && !ruleMatches(binding.spec.matchResources.resourceRules, request))
+      continue;
     const policyName = policy.metadata.name ?? "";
     const bindingName = binding.metadata.name ?? "";
     const actions = binding.spec?.validationActions ?? [];
     try {
       if (policy.spec.paramKind || binding.spec?.paramRef) {
-        throw new Unsupported(`the podman test cluster does not implement paramKind/paramRef (ValidatingAdmissionPolicy '${policyName}'); run this against a real cluster (CKS_TEST_KUBECONFIG)`);
+        throw new Unsupported(
+          `the podman test cluster does not implement paramKind/paramRef (ValidatingAdmissionPolicy '${policyName}'); run this against a real cluster (CKS_TEST_KUBECONFIG)`,
+        );
       }
       const bindings: Record<string, CelInput> = { ...base };
       const variables = new Map<string, CelInput>();
@@ -125,7 +154,9 @@ export function admit(request: TAdmissionRequest, policies: TPolicy[], bindings:
       for (const variable of policy.spec.variables ?? []) {
         variables.set(variable.name, evaluate(variable.expression, bindings, `variable ${variable.name}`) as CelInput);
       }
-      const conditionsHold = (policy.spec.matchConditions ?? []).every((condition) => evaluate(condition.expression, bindings, `matchCondition ${condition.name}`) === true);
+      const conditionsHold = (policy.spec.matchConditions ?? []).every(
+        (condition) => evaluate(condition.expression, bindings, `matchCondition ${condition.name}`) === true,
+      );
       if (!conditionsHold) continue;
       for (const validation of policy.spec.validations ?? []) {
         let passed: CelValue;
@@ -149,7 +180,8 @@ export function admit(request: TAdmissionRequest, policies: TPolicy[], bindings:
         if (outcome) return outcome;
       }
     } catch (error) {
-      if (error instanceof Unsupported) return { allowed: false, kind: "unsupported", message: error.message, warnings };
+      if (error instanceof Unsupported)
+        return { allowed: false, kind: "unsupported", message: error.message, warnings };
       if (policy.spec.failurePolicy === "Ignore") continue;
       const outcome = decide(actions, policyName, bindingName, (error as Error).message, "Invalid", warnings);
       if (outcome) return outcome;
@@ -158,8 +190,16 @@ export function admit(request: TAdmissionRequest, policies: TPolicy[], bindings:
   return { allowed: true, warnings };
 }
 
-function decide(actions: string[], policy: string, binding: string, message: string, reason: string, warnings: string[]): TAdmissionResult | undefined {
-  if (actions.includes("Warn")) warnings.push(`Validation failed for ValidatingAdmissionPolicy '${policy}' with binding '${binding}': ${message}`);
+function decide(
+  actions: string[],
+  policy: string,
+  binding: string,
+  message: string,
+  reason: string,
+  warnings: string[],
+): TAdmissionResult | undefined {
+  if (actions.includes("Warn"))
+    warnings.push(`Validation failed for ValidatingAdmissionPolicy '${policy}' with binding '${binding}': ${message}`);
   if (!actions.includes("Deny")) return undefined;
   return {
     allowed: false,
@@ -175,13 +215,31 @@ function decide(actions: string[], policy: string, binding: string, message: str
 export function unsupportedExpressions(policy: TPolicy): string[] {
   const problems: string[] = [];
   const expressions = [
-    ...(policy.spec?.validations ?? []).flatMap((validation) => [validation.expression, validation.messageExpression].filter((item): item is string => Boolean(item))),
+    ...(policy.spec?.validations ?? []).flatMap((validation) =>
+      [validation.expression, validation.messageExpression].filter((item): item is string => Boolean(item)),
+    ),
     ...(policy.spec?.variables ?? []).map((variable) => variable.expression),
     ...(policy.spec?.matchConditions ?? []).map((condition) => condition.expression),
   ];
   for (const expression of expressions) {
-    const result = run(expression, { object: new Map(), oldObject: null, params: null, request: new Map(), namespaceObject: null, variables: new Map() }, { funcs: strings });
-    if (isCelError(result) && isEvaluatorGap(result.message) && !/no such overload|no matching overload/.test(result.message)) problems.push(`the podman test cluster's CEL evaluator cannot parse '${expression}': ${result.message}`);
+    const result = run(
+      expression,
+      {
+        object: new Map(),
+        oldObject: null,
+        params: null,
+        request: new Map(),
+        namespaceObject: null,
+        variables: new Map(),
+      },
+      { funcs: strings },
+    );
+    if (
+      isCelError(result) &&
+      isEvaluatorGap(result.message) &&
+      !/no such overload|no matching overload/.test(result.message)
+    )
+      problems.push(`the podman test cluster's CEL evaluator cannot parse '${expression}': ${result.message}`);
   }
   return problems;
 }

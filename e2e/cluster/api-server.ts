@@ -10,9 +10,33 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { parse as parseYaml } from "yaml";
 import { selfSubjectAccessReview } from "./access-review";
 import { admit, unsupportedExpressions, type TBinding, type TPolicy } from "./admission";
-import { admissionGroupDocument, admissionResources, authorizationGroupDocument, authorizationResources, coreResources, coreVersions, groupList, openApiV3Documents, openApiV3Index, serverVersion } from "./discovery";
+import {
+  admissionGroupDocument,
+  admissionResources,
+  authorizationGroupDocument,
+  authorizationResources,
+  coreResources,
+  coreVersions,
+  groupList,
+  openApiV3Documents,
+  openApiV3Index,
+  serverVersion,
+} from "./discovery";
 import { podman, prepareHost, servingCertificate } from "./host";
-import { ApiError, alreadyExists, badRequest, forbidden, invalid, methodNotAllowed, namespaceTerminating, notFound, notFoundPath, unauthorized, type TResourceRef, type TStatus } from "./k8s-status";
+import {
+  ApiError,
+  alreadyExists,
+  badRequest,
+  forbidden,
+  invalid,
+  methodNotAllowed,
+  namespaceTerminating,
+  notFound,
+  notFoundPath,
+  unauthorized,
+  type TResourceRef,
+  type TStatus,
+} from "./k8s-status";
 import { DeathWatcher, PodWorker, removeLeftovers } from "./kubelet";
 import { matchesLabels, parseLabelSelector } from "./label-selector";
 import { validateName, validatePod } from "./pod-validation";
@@ -27,17 +51,42 @@ type TResourceInfo = { ref: TResourceRef; kind: string; apiVersion: string; name
 
 const admissionGroup = "admissionregistration.k8s.io";
 const resources: Record<string, TResourceInfo> = {
-  namespaces: { ref: { resource: "namespaces", group: "" }, kind: "Namespace", apiVersion: "v1", namespaced: false, prefix: "/api/v1" },
+  namespaces: {
+    ref: { resource: "namespaces", group: "" },
+    kind: "Namespace",
+    apiVersion: "v1",
+    namespaced: false,
+    prefix: "/api/v1",
+  },
   pods: { ref: { resource: "pods", group: "" }, kind: "Pod", apiVersion: "v1", namespaced: true, prefix: "/api/v1" },
-  events: { ref: { resource: "events", group: "" }, kind: "Event", apiVersion: "v1", namespaced: true, prefix: "/api/v1" },
-  validatingadmissionpolicies: { ref: { resource: "validatingadmissionpolicies", group: admissionGroup }, kind: "ValidatingAdmissionPolicy", apiVersion: `${admissionGroup}/v1`, namespaced: false, prefix: `/apis/${admissionGroup}/v1` },
-  validatingadmissionpolicybindings: { ref: { resource: "validatingadmissionpolicybindings", group: admissionGroup }, kind: "ValidatingAdmissionPolicyBinding", apiVersion: `${admissionGroup}/v1`, namespaced: false, prefix: `/apis/${admissionGroup}/v1` },
+  events: {
+    ref: { resource: "events", group: "" },
+    kind: "Event",
+    apiVersion: "v1",
+    namespaced: true,
+    prefix: "/api/v1",
+  },
+  validatingadmissionpolicies: {
+    ref: { resource: "validatingadmissionpolicies", group: admissionGroup },
+    kind: "ValidatingAdmissionPolicy",
+    apiVersion: `${admissionGroup}/v1`,
+    namespaced: false,
+    prefix: `/apis/${admissionGroup}/v1`,
+  },
+  validatingadmissionpolicybindings: {
+    ref: { resource: "validatingadmissionpolicybindings", group: admissionGroup },
+    kind: "ValidatingAdmissionPolicyBinding",
+    apiVersion: `${admissionGroup}/v1`,
+    namespaced: false,
+    prefix: `/apis/${admissionGroup}/v1`,
+  },
 };
 
 type TTarget = { info: TResourceInfo; namespace: string; name?: string; subresource?: string };
 
 const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Parses a request path into the resource it addresses, or undefined for paths this server does not serve. */
 export function parseResourcePath(pathname: string): TTarget | undefined {
@@ -60,7 +109,8 @@ export function parseResourcePath(pathname: string): TTarget | undefined {
   if (group === "" && rest[0] === "namespaces" && rest.length >= 3) {
     const info = lookup(rest[2]);
     if (info?.namespaced) return { info, namespace: rest[1] ?? "", name: rest[3], subresource: rest[4] };
-    if (rest.length === 3 && (rest[2] === "status" || rest[2] === "finalize")) return { info: resources.namespaces as TResourceInfo, namespace: "", name: rest[1], subresource: rest[2] };
+    if (rest.length === 3 && (rest[2] === "status" || rest[2] === "finalize"))
+      return { info: resources.namespaces as TResourceInfo, namespace: "", name: rest[1], subresource: rest[2] };
     return undefined;
   }
   const info = lookup(rest[0]);
@@ -73,11 +123,14 @@ type TFieldRequirement = { path: string; value: string; equal: boolean };
 
 function parseFieldSelector(selector: string | null): TFieldRequirement[] {
   if (!selector) return [];
-  return selector.split(",").filter(Boolean).map((part) => {
-    const match = /^([^!=]+)(==|=|!=)(.*)$/.exec(part.trim());
-    if (!match) throw badRequest(`invalid selector: '${selector}'; can't understand '${part}'`);
-    return { path: match[1] ?? "", equal: match[2] !== "!=", value: match[3] ?? "" };
-  });
+  return selector
+    .split(",")
+    .filter(Boolean)
+    .map((part) => {
+      const match = /^([^!=]+)(==|=|!=)(.*)$/.exec(part.trim());
+      if (!match) throw badRequest(`invalid selector: '${selector}'; can't understand '${part}'`);
+      return { path: match[1] ?? "", equal: match[2] !== "!=", value: match[3] ?? "" };
+    });
 }
 
 function fieldValue(object: TKubeObject, path: string): string {
@@ -103,7 +156,16 @@ function mergePatch(target: unknown, patch: unknown): unknown {
 }
 
 // Merge keys of the lists learners patch; other lists are replaced, as strategic merge does for them.
-const mergeKeys: Record<string, string> = { containers: "name", initContainers: "name", ephemeralContainers: "name", volumes: "name", volumeMounts: "mountPath", env: "name", ports: "containerPort", imagePullSecrets: "name" };
+const mergeKeys: Record<string, string> = {
+  containers: "name",
+  initContainers: "name",
+  ephemeralContainers: "name",
+  volumes: "name",
+  volumeMounts: "mountPath",
+  env: "name",
+  ports: "containerPort",
+  imagePullSecrets: "name",
+};
 
 /** Strategic merge patch for the shapes this server stores: merges keyed lists, honours `$patch: delete`. */
 export function strategicMergePatch(target: unknown, patch: unknown): unknown {
@@ -142,15 +204,21 @@ function jsonPatch(target: unknown, operations: unknown): unknown {
   const document = structuredClone(target) as Record<string, unknown>;
   for (const operation of operations) {
     if (!isRecord(operation) || typeof operation.path !== "string") throw badRequest("invalid json patch operation");
-    const keys = operation.path.split("/").slice(1).map((key) => key.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const keys = operation.path
+      .split("/")
+      .slice(1)
+      .map((key) => key.replace(/~1/g, "/").replace(/~0/g, "~"));
     const last = keys.pop();
     let parent: unknown = document;
-    for (const key of keys) parent = Array.isArray(parent) ? parent[Number(key)] : isRecord(parent) ? parent[key] : undefined;
-    if (last === undefined || (!isRecord(parent) && !Array.isArray(parent))) throw badRequest(`json patch path ${operation.path} does not exist`);
+    for (const key of keys)
+      parent = Array.isArray(parent) ? parent[Number(key)] : isRecord(parent) ? parent[key] : undefined;
+    if (last === undefined || (!isRecord(parent) && !Array.isArray(parent)))
+      throw badRequest(`json patch path ${operation.path} does not exist`);
     const container = parent as Record<string, unknown> | unknown[];
     switch (operation.op) {
       case "add":
-        if (Array.isArray(container)) container.splice(last === "-" ? container.length : Number(last), 0, operation.value);
+        if (Array.isArray(container))
+          container.splice(last === "-" ? container.length : Number(last), 0, operation.value);
         else (container as Record<string, unknown>)[last] = operation.value;
         break;
       case "replace":
@@ -162,7 +230,20 @@ function jsonPatch(target: unknown, operations: unknown): unknown {
         else delete (container as Record<string, unknown>)[last];
         break;
       case "test":
-        if (JSON.stringify(Array.isArray(container) ? container[Number(last)] : (container as Record<string, unknown>)[last]) !== JSON.stringify(operation.value)) throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `the server rejected our request due to an error in our request: test failed for ${operation.path}`, reason: "Invalid", code: 422 });
+        if (
+          JSON.stringify(
+            Array.isArray(container) ? container[Number(last)] : (container as Record<string, unknown>)[last],
+          ) !== JSON.stringify(operation.value)
+        )
+          throw new ApiError({
+            kind: "Status",
+            apiVersion: "v1",
+            metadata: {},
+            status: "Failure",
+            message: `the server rejected our request due to an error in our request: test failed for ${operation.path}`,
+            reason: "Invalid",
+            code: 422,
+          });
         break;
       default:
         throw badRequest(`json patch operation ${String(operation.op)} is not supported by the test cluster`);
@@ -189,7 +270,11 @@ function defaultPod(pod: TPod): TPod {
     { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },
   ];
   for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
-    const tag = container.image.includes("@") ? "digest" : /:[^/]+$/.test(container.image) ? container.image.slice(container.image.lastIndexOf(":") + 1) : "latest";
+    const tag = container.image.includes("@")
+      ? "digest"
+      : /:[^/]+$/.test(container.image)
+        ? container.image.slice(container.image.lastIndexOf(":") + 1)
+        : "latest";
     container.imagePullPolicy ??= tag === "latest" ? "Always" : "IfNotPresent";
     container.terminationMessagePath ??= "/dev/termination-log";
     container.terminationMessagePolicy ??= "File";
@@ -206,7 +291,11 @@ function wantsTable(request: http.IncomingMessage): boolean {
 
 function sendJson(response: http.ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
   const text = JSON.stringify(body);
-  const headers: http.OutgoingHttpHeaders = { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private" };
+  const headers: http.OutgoingHttpHeaders = {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(text),
+    "Cache-Control": "no-cache, private",
+  };
   if (warnings.length > 0) headers.Warning = warnings.map((warning) => `299 - ${JSON.stringify(warning)}`);
   response.writeHead(code, headers);
   response.end(text);
@@ -218,8 +307,19 @@ function sendStatus(response: http.ServerResponse, status: TStatus): void {
 
 function rejectUpgrade(socket: Duplex, status: TStatus): void {
   const body = JSON.stringify(status);
-  const text = status.code === 400 ? "Bad Request" : status.code === 401 ? "Unauthorized" : status.code === 404 ? "Not Found" : status.code === 403 ? "Forbidden" : "Internal Server Error";
-  socket.end(`HTTP/1.1 ${status.code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const text =
+    status.code === 400
+      ? "Bad Request"
+      : status.code === 401
+        ? "Unauthorized"
+        : status.code === 404
+          ? "Not Found"
+          : status.code === 403
+            ? "Forbidden"
+            : "Internal Server Error";
+  socket.end(
+    `HTTP/1.1 ${status.code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 async function readBody(request: http.IncomingMessage): Promise<unknown> {
@@ -231,7 +331,15 @@ async function readBody(request: http.IncomingMessage): Promise<unknown> {
     try {
       return decodeKubernetesProtobuf(raw);
     } catch (error) {
-      throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: (error as Error).message, reason: "UnsupportedMediaType", code: 415 });
+      throw new ApiError({
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message: (error as Error).message,
+        reason: "UnsupportedMediaType",
+        code: 415,
+      });
     }
   }
   const text = raw.toString("utf8");
@@ -246,7 +354,13 @@ async function readBody(request: http.IncomingMessage): Promise<unknown> {
 /** Where podman (as root) keeps runc state, one folder per container id. */
 const runcRoot = "/run/runc";
 
-const execProtocols = ["v5.channel.k8s.io", "v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io", "channel.k8s.io"];
+const execProtocols = [
+  "v5.channel.k8s.io",
+  "v4.channel.k8s.io",
+  "v3.channel.k8s.io",
+  "v2.channel.k8s.io",
+  "channel.k8s.io",
+];
 
 /** The podman-backed API server: objects in memory, pods as real containers. */
 export class TestApiServer {
@@ -256,7 +370,10 @@ export class TestApiServer {
   private readonly server: https.Server;
   /** PEM of the self-signed certificate the server presents (also its own CA). */
   readonly certificate: string;
-  private readonly sockets = new WebSocketServer({ noServer: true, handleProtocols: (offered) => execProtocols.find((protocol) => offered.has(protocol)) ?? false });
+  private readonly sockets = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (offered) => execProtocols.find((protocol) => offered.has(protocol)) ?? false,
+  });
   private readonly openResponses = new Set<http.ServerResponse>();
   private readonly tokenBuffer: Buffer;
 
@@ -273,18 +390,47 @@ export class TestApiServer {
     this.server = https.createServer({ cert: tls.cert, key: tls.key }, (request, response) => {
       void this.handle(request, response).catch((error: unknown) => {
         if (error instanceof ApiError) sendStatus(response, error.status);
-        else sendStatus(response, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Internal error occurred: ${(error as Error).message}`, reason: "InternalError", code: 500 });
+        else
+          sendStatus(response, {
+            kind: "Status",
+            apiVersion: "v1",
+            metadata: {},
+            status: "Failure",
+            message: `Internal error occurred: ${(error as Error).message}`,
+            reason: "InternalError",
+            code: 500,
+          });
       });
     });
     this.server.on("upgrade", (request, socket, head) => {
       void this.upgrade(request, socket, head).catch((error: unknown) => {
         if (error instanceof ApiError) rejectUpgrade(socket, error.status);
-        else rejectUpgrade(socket, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Internal error occurred: ${(error as Error).message}`, reason: "InternalError", code: 500 });
+        else
+          rejectUpgrade(socket, {
+            kind: "Status",
+            apiVersion: "v1",
+            metadata: {},
+            status: "Failure",
+            message: `Internal error occurred: ${(error as Error).message}`,
+            reason: "InternalError",
+            code: 500,
+          });
       });
     });
     const created = nowIso();
     for (const name of ["default", "kube-system", "kube-public", "kube-node-lease"]) {
-      this.store.put("namespaces", "", { apiVersion: "v1", kind: "Namespace", metadata: { name, uid: randomUUID(), creationTimestamp: created, labels: { "kubernetes.io/metadata.name": name } }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } });
+      this.store.put("namespaces", "", {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: {
+          name,
+          uid: randomUUID(),
+          creationTimestamp: created,
+          labels: { "kubernetes.io/metadata.name": name },
+        },
+        spec: { finalizers: ["kubernetes"] },
+        status: { phase: "Active" },
+      });
     }
   }
 
@@ -368,7 +514,12 @@ export class TestApiServer {
       if (method === "DELETE" && info.ref.resource === "pods") {
         const selected = this.select(info, namespace, query);
         for (const pod of selected) await this.deletePod(pod.metadata.namespace ?? "", pod.metadata.name ?? "");
-        sendJson(response, 200, { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: this.store.resourceVersion }, items: selected });
+        sendJson(response, 200, {
+          kind: "PodList",
+          apiVersion: "v1",
+          metadata: { resourceVersion: this.store.resourceVersion },
+          items: selected,
+        });
         return;
       }
       throw methodNotAllowed();
@@ -376,7 +527,13 @@ export class TestApiServer {
     const existing = this.store.get(info.ref.resource, namespace, name);
     if (method === "GET") {
       if (!existing) throw notFound(info.ref, name);
-      sendJson(response, 200, wantsTable(request) ? toTable(info.ref.resource, [existing], this.store.resourceVersion, query.get("includeObject") ?? "") : existing);
+      sendJson(
+        response,
+        200,
+        wantsTable(request)
+          ? toTable(info.ref.resource, [existing], this.store.resourceVersion, query.get("includeObject") ?? "")
+          : existing,
+      );
       return;
     }
     if (method === "DELETE") {
@@ -405,7 +562,16 @@ export class TestApiServer {
         updated = body;
         const rv = isRecord(body) && isRecord(body.metadata) ? body.metadata.resourceVersion : undefined;
         if (rv !== undefined && rv !== existing.metadata.resourceVersion) {
-          throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Operation cannot be fulfilled on ${info.ref.group ? `${info.ref.resource}.${info.ref.group}` : info.ref.resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`, reason: "Conflict", details: { name, kind: info.ref.resource }, code: 409 });
+          throw new ApiError({
+            kind: "Status",
+            apiVersion: "v1",
+            metadata: {},
+            status: "Failure",
+            message: `Operation cannot be fulfilled on ${info.ref.group ? `${info.ref.resource}.${info.ref.group}` : info.ref.resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+            reason: "Conflict",
+            details: { name, kind: info.ref.resource },
+            code: 409,
+          });
         }
       } else if (/json-patch/.test(type)) {
         updated = jsonPatch(existing, body);
@@ -442,15 +608,25 @@ export class TestApiServer {
       throw badRequest((error as Error).message);
     }
     const fields = parseFieldSelector(query.get("fieldSelector"));
-    return (item) => matchesLabels(labels, item.metadata.labels) && fields.every((field) => (fieldValue(item, field.path) === field.value) === field.equal);
+    return (item) =>
+      matchesLabels(labels, item.metadata.labels) &&
+      fields.every((field) => (fieldValue(item, field.path) === field.value) === field.equal);
   }
 
   private select(info: TResourceInfo, namespace: string, query: URLSearchParams): TKubeObject[] {
     const selected = this.selectorMatcher(query);
-    return this.store.list(info.ref.resource, info.namespaced && namespace !== "" ? namespace : undefined).filter(selected);
+    return this.store
+      .list(info.ref.resource, info.namespaced && namespace !== "" ? namespace : undefined)
+      .filter(selected);
   }
 
-  private list(request: http.IncomingMessage, response: http.ServerResponse, info: TResourceInfo, namespace: string, query: URLSearchParams): void {
+  private list(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    info: TResourceInfo,
+    namespace: string,
+    query: URLSearchParams,
+  ): void {
     const watch = query.get("watch") === "true" || query.get("watch") === "1";
     if (watch) {
       this.watch(request, response, info, namespace, query);
@@ -462,10 +638,21 @@ export class TestApiServer {
       sendJson(response, 200, toTable(info.ref.resource, items, resourceVersion, query.get("includeObject") ?? ""));
       return;
     }
-    sendJson(response, 200, { kind: `${info.kind}List`, apiVersion: info.apiVersion, metadata: { resourceVersion }, items: items.map((item) => ({ ...item, apiVersion: info.apiVersion, kind: info.kind })) });
+    sendJson(response, 200, {
+      kind: `${info.kind}List`,
+      apiVersion: info.apiVersion,
+      metadata: { resourceVersion },
+      items: items.map((item) => ({ ...item, apiVersion: info.apiVersion, kind: info.kind })),
+    });
   }
 
-  private watch(request: http.IncomingMessage, response: http.ServerResponse, info: TResourceInfo, namespace: string, query: URLSearchParams): void {
+  private watch(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    info: TResourceInfo,
+    namespace: string,
+    query: URLSearchParams,
+  ): void {
     const selected = this.selectorMatcher(query);
     const table = wantsTable(request);
     const includeObject = query.get("includeObject") ?? "";
@@ -476,13 +663,27 @@ export class TestApiServer {
     const rvParam = query.get("resourceVersion");
     const from = rvParam && rvParam !== "0" ? Number(rvParam) : undefined;
     if (from !== undefined && from < this.store.oldestWatchable - 1) {
-      sendJson(response, 410, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `too old resource version: ${from} (${this.store.oldestWatchable})`, reason: "Expired", code: 410 });
+      sendJson(response, 410, {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message: `too old resource version: ${from} (${this.store.oldestWatchable})`,
+        reason: "Expired",
+        code: 410,
+      });
       return;
     }
-    response.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
+    response.writeHead(200, {
+      "Content-Type": "application/json",
+      "Transfer-Encoding": "chunked",
+      "Cache-Control": "no-cache, private",
+    });
     this.openResponses.add(response);
     const write = (type: string, object: TKubeObject) => {
-      const payload = table ? toTable(info.ref.resource, [object], object.metadata.resourceVersion ?? "", includeObject) : { ...object, apiVersion: info.apiVersion, kind: info.kind };
+      const payload = table
+        ? toTable(info.ref.resource, [object], object.metadata.resourceVersion ?? "", includeObject)
+        : { ...object, apiVersion: info.apiVersion, kind: info.kind };
       response.write(`${JSON.stringify({ type, object: payload })}\n`);
     };
     const sendInitialEvents = query.get("sendInitialEvents") === "true";
@@ -490,7 +691,14 @@ export class TestApiServer {
       for (const item of this.select(info, namespace, query)) write("ADDED", item);
       if (sendInitialEvents) {
         // WatchList clients (kubectl wait, informers) wait for this bookmark before trusting the stream.
-        const bookmark = { kind: info.kind, apiVersion: info.apiVersion, metadata: { resourceVersion: this.store.resourceVersion, annotations: { "k8s.io/initial-events-end": "true" } } };
+        const bookmark = {
+          kind: info.kind,
+          apiVersion: info.apiVersion,
+          metadata: {
+            resourceVersion: this.store.resourceVersion,
+            annotations: { "k8s.io/initial-events-end": "true" },
+          },
+        };
         response.write(`${JSON.stringify({ type: "BOOKMARK", object: bookmark })}\n`);
       }
     } else {
@@ -516,29 +724,44 @@ export class TestApiServer {
   }
 
   /** Validates, admits and (unless dry-run) stores a new object; pods also start running. */
-  async create(info: TResourceInfo, namespace: string, body: unknown, dryRun: boolean): Promise<{ code: number; object: TKubeObject; warnings: string[] }> {
+  async create(
+    info: TResourceInfo,
+    namespace: string,
+    body: unknown,
+    dryRun: boolean,
+  ): Promise<{ code: number; object: TKubeObject; warnings: string[] }> {
     if (!isRecord(body)) throw badRequest("the request body must be a JSON object");
-    if (body.kind !== undefined && body.kind !== info.kind) throw badRequest(`the server could not handle ${String(body.kind)} as a ${info.kind}: kind mismatch`);
-    if (body.apiVersion !== undefined && body.apiVersion !== info.apiVersion) throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${info.apiVersion})`);
+    if (body.kind !== undefined && body.kind !== info.kind)
+      throw badRequest(`the server could not handle ${String(body.kind)} as a ${info.kind}: kind mismatch`);
+    if (body.apiVersion !== undefined && body.apiVersion !== info.apiVersion)
+      throw badRequest(
+        `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${info.apiVersion})`,
+      );
     const object = structuredClone(body) as TKubeObject;
     object.apiVersion = info.apiVersion;
     object.kind = info.kind;
     object.metadata = isRecord(object.metadata) ? object.metadata : {};
     const metadata = object.metadata;
     if (info.namespaced) {
-      if (metadata.namespace !== undefined && metadata.namespace !== namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      if (metadata.namespace !== undefined && metadata.namespace !== namespace)
+        throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
       metadata.namespace = namespace;
     } else {
       delete metadata.namespace;
     }
-    if (!metadata.name && typeof metadata.generateName === "string" && metadata.generateName !== "") metadata.name = `${metadata.generateName}${randomSuffix()}`;
+    if (!metadata.name && typeof metadata.generateName === "string" && metadata.generateName !== "")
+      metadata.name = `${metadata.generateName}${randomSuffix()}`;
     const name = metadata.name ?? "";
     if (info.namespaced) {
       const ns = this.namespaceObject(namespace);
       if (!ns) throw notFound(resources.namespaces!.ref, namespace);
-      if ((ns.status as { phase?: string } | undefined)?.phase === "Terminating") throw namespaceTerminating(info.ref, name, namespace);
+      if ((ns.status as { phase?: string } | undefined)?.phase === "Terminating")
+        throw namespaceTerminating(info.ref, name, namespace);
     }
-    const errors = info.ref.resource === "pods" ? validatePod(object) : validateName(metadata.name, "metadata.name", info.ref.resource === "namespaces" ? "label" : "subdomain");
+    const errors =
+      info.ref.resource === "pods"
+        ? validatePod(object)
+        : validateName(metadata.name, "metadata.name", info.ref.resource === "namespaces" ? "label" : "subdomain");
     if (errors.length > 0) throw invalid(info.kind, info.ref, name, errors);
     metadata.uid = randomUUID();
     metadata.creationTimestamp = nowIso();
@@ -555,36 +778,71 @@ export class TestApiServer {
       const pod = object as TPod;
       pod.status = {
         phase: "Pending",
-        conditions: [{ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: metadata.creationTimestamp }],
+        conditions: [
+          { type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: metadata.creationTimestamp },
+        ],
         hostIP: "127.0.0.1",
         containerStatuses: [],
         qosClass: "BestEffort",
       };
     }
-    if (info.ref.resource === "validatingadmissionpolicies") warnings.push(...unsupportedExpressions(object as TPolicy));
+    if (info.ref.resource === "validatingadmissionpolicies")
+      warnings.push(...unsupportedExpressions(object as TPolicy));
     if (info.ref.resource === "pods") {
       // The PodSecurity admission plugin runs before ValidatingAdmissionPolicy.
       const labels = this.namespaceObject(namespace)?.metadata.labels;
-      const standard = (mode: "enforce" | "warn") => `${podSecurityLevel(labels, mode)}:${labels?.[`pod-security.kubernetes.io/${mode}-version`] ?? "latest"}`;
+      const standard = (mode: "enforce" | "warn") =>
+        `${podSecurityLevel(labels, mode)}:${labels?.[`pod-security.kubernetes.io/${mode}-version`] ?? "latest"}`;
       const warnLevel = podSecurityLevel(labels, "warn");
       const warnViolations = warnLevel ? podSecurityViolations(warnLevel, object as TPod) : [];
-      if (warnViolations.length > 0) warnings.push(`would violate PodSecurity "${standard("warn")}": ${warnViolations.join(", ")}`);
+      if (warnViolations.length > 0)
+        warnings.push(`would violate PodSecurity "${standard("warn")}": ${warnViolations.join(", ")}`);
       const enforceLevel = podSecurityLevel(labels, "enforce");
       const violations = enforceLevel ? podSecurityViolations(enforceLevel, object as TPod) : [];
-      if (violations.length > 0) throw forbidden(info.ref, name, `violates PodSecurity "${standard("enforce")}": ${violations.join(", ")}`);
+      if (violations.length > 0)
+        throw forbidden(info.ref, name, `violates PodSecurity "${standard("enforce")}": ${violations.join(", ")}`);
     }
     const verdict = admit(
-      { operation: "CREATE", group: info.ref.group, version: "v1", resource: info.ref.resource, kind: info.kind, name, namespace: info.namespaced ? namespace : "", object, namespaceObject: info.namespaced ? this.namespaceObject(namespace) : undefined, dryRun },
+      {
+        operation: "CREATE",
+        group: info.ref.group,
+        version: "v1",
+        resource: info.ref.resource,
+        kind: info.kind,
+        name,
+        namespace: info.namespaced ? namespace : "",
+        object,
+        namespaceObject: info.namespaced ? this.namespaceObject(namespace) : undefined,
+        dryRun,
+      },
       this.store.list("validatingadmissionpolicies", undefined) as TPolicy[],
       this.store.list("validatingadmissionpolicybindings", undefined) as TBinding[],
     );
     warnings.push(...verdict.warnings);
     if (!verdict.allowed) {
       if (verdict.kind === "unsupported") {
-        throw new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: verdict.message, reason: "InternalError", details: { name, kind: info.ref.resource, causes: [{ reason: "UnsupportedByTestCluster", message: verdict.message }] }, code: 500 });
+        throw new ApiError({
+          kind: "Status",
+          apiVersion: "v1",
+          metadata: {},
+          status: "Failure",
+          message: verdict.message,
+          reason: "InternalError",
+          details: {
+            name,
+            kind: info.ref.resource,
+            causes: [{ reason: "UnsupportedByTestCluster", message: verdict.message }],
+          },
+          code: 500,
+        });
       }
       const denied = forbidden(info.ref, name, verdict.message).status;
-      throw new ApiError({ ...denied, reason: verdict.reason, code: verdict.code, details: { ...denied.details, causes: [{ reason: "", message: verdict.message }] } });
+      throw new ApiError({
+        ...denied,
+        reason: verdict.reason,
+        code: verdict.code,
+        details: { ...denied.details, causes: [{ reason: "", message: verdict.message }] },
+      });
     }
     if (this.store.get(info.ref.resource, namespace, name)) throw alreadyExists(info.ref, name);
     if (dryRun) return { code: 201, object, warnings };
@@ -597,20 +855,34 @@ export class TestApiServer {
     if (!isRecord(updated) || !isRecord(updated.metadata)) throw badRequest("the updated object has no metadata");
     const next = structuredClone(updated) as TKubeObject;
     const name = existing.metadata.name ?? "";
-    for (const key of ["name", "namespace", "uid", "creationTimestamp"] as const) next.metadata[key] = existing.metadata[key];
+    for (const key of ["name", "namespace", "uid", "creationTimestamp"] as const)
+      next.metadata[key] = existing.metadata[key];
     next.apiVersion = info.apiVersion;
     next.kind = info.kind;
     if (info.ref.resource === "pods") {
       const before = existing as TPod;
       const after = next as TPod;
-      const comparable = (pod: TPod) => JSON.stringify({ ...pod.spec, containers: pod.spec.containers.map((container) => ({ ...container, image: "" })) });
+      const comparable = (pod: TPod) =>
+        JSON.stringify({
+          ...pod.spec,
+          containers: pod.spec.containers.map((container) => ({ ...container, image: "" })),
+        });
       const errors = validatePod(after);
       if (errors.length > 0) throw invalid("Pod", info.ref, name, errors);
       if (comparable(before) !== comparable(defaultPod(after))) {
-        throw invalid("Pod", info.ref, name, [{ field: "spec", type: "FieldValueForbidden", detail: "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)" }]);
+        throw invalid("Pod", info.ref, name, [
+          {
+            field: "spec",
+            type: "FieldValueForbidden",
+            detail:
+              "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+          },
+        ]);
       }
       if (after.spec.containers.some((container, index) => container.image !== before.spec.containers[index]?.image)) {
-        throw badRequest("changing a running pod's image is not implemented by the podman test cluster; delete and recreate the pod");
+        throw badRequest(
+          "changing a running pod's image is not implemented by the podman test cluster; delete and recreate the pod",
+        );
       }
       after.status = before.status;
     }
@@ -625,25 +897,48 @@ export class TestApiServer {
   private startPod(pod: TPod): void {
     const namespace = pod.metadata.namespace ?? "";
     const name = pod.metadata.name ?? "";
-    const worker = new PodWorker(pod, (status: TPodStatus) => {
-      const current = this.store.get("pods", namespace, name) as TPod | undefined;
-      if (!current || current.metadata.uid !== pod.metadata.uid || current.metadata.deletionTimestamp) return;
-      current.status = status;
-      this.store.put("pods", namespace, current);
-    }, (type, reason, message, fieldPath) => this.recordEvent(pod, type, reason, message, fieldPath, "kubelet"));
+    const worker = new PodWorker(
+      pod,
+      (status: TPodStatus) => {
+        const current = this.store.get("pods", namespace, name) as TPod | undefined;
+        if (!current || current.metadata.uid !== pod.metadata.uid || current.metadata.deletionTimestamp) return;
+        current.status = status;
+        this.store.put("pods", namespace, current);
+      },
+      (type, reason, message, fieldPath) => this.recordEvent(pod, type, reason, message, fieldPath, "kubelet"),
+    );
     this.workers.set(pod.metadata.uid ?? "", worker);
-    this.recordEvent(pod, "Normal", "Scheduled", `Successfully assigned ${namespace}/${name} to cks-test-node`, undefined, "default-scheduler");
+    this.recordEvent(
+      pod,
+      "Normal",
+      "Scheduled",
+      `Successfully assigned ${namespace}/${name} to cks-test-node`,
+      undefined,
+      "default-scheduler",
+    );
     void worker.start();
   }
 
   /** Stores a core/v1 Event about a pod, counting repeats the way the event recorder aggregates them. */
-  private recordEvent(pod: TPod, type: string, reason: string, message: string, fieldPath: string | undefined, component: string): void {
+  private recordEvent(
+    pod: TPod,
+    type: string,
+    reason: string,
+    message: string,
+    fieldPath: string | undefined,
+    component: string,
+  ): void {
     const namespace = pod.metadata.namespace ?? "";
     if (!this.store.get("pods", namespace, pod.metadata.name ?? "")) return;
     const now = nowIso();
     const existing = this.store.list("events", namespace).find((event) => {
       const involved = event.involvedObject as { uid?: string; fieldPath?: string } | undefined;
-      return involved?.uid === pod.metadata.uid && event.reason === reason && event.message === message && involved?.fieldPath === fieldPath;
+      return (
+        involved?.uid === pod.metadata.uid &&
+        event.reason === reason &&
+        event.message === message &&
+        involved?.fieldPath === fieldPath
+      );
     });
     if (existing) {
       existing.count = Number(existing.count ?? 1) + 1;
@@ -654,8 +949,20 @@ export class TestApiServer {
     this.store.put("events", namespace, {
       apiVersion: "v1",
       kind: "Event",
-      metadata: { name: `${pod.metadata.name}.${randomBytes(8).toString("hex")}`, namespace, uid: randomUUID(), creationTimestamp: now },
-      involvedObject: { kind: "Pod", namespace, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: "v1", ...(fieldPath ? { fieldPath } : {}) },
+      metadata: {
+        name: `${pod.metadata.name}.${randomBytes(8).toString("hex")}`,
+        namespace,
+        uid: randomUUID(),
+        creationTimestamp: now,
+      },
+      involvedObject: {
+        kind: "Pod",
+        namespace,
+        name: pod.metadata.name,
+        uid: pod.metadata.uid,
+        apiVersion: "v1",
+        ...(fieldPath ? { fieldPath } : {}),
+      },
       reason,
       message,
       source: component === "kubelet" ? { component, host: "cks-test-node" } : { component },
@@ -684,7 +991,8 @@ export class TestApiServer {
   private async deleteObject(info: TResourceInfo, namespace: string, name: string): Promise<TKubeObject | undefined> {
     if (info.ref.resource === "pods") return this.deletePod(namespace, name);
     if (info.ref.resource === "namespaces") {
-      if (["default", "kube-system", "kube-public"].includes(name)) throw forbidden(info.ref, name, "this namespace may not be deleted");
+      if (["default", "kube-system", "kube-public"].includes(name))
+        throw forbidden(info.ref, name, "this namespace may not be deleted");
       const ns = this.store.get("namespaces", "", name);
       if (!ns) return undefined;
       ns.metadata.deletionTimestamp = nowIso();
@@ -707,14 +1015,22 @@ export class TestApiServer {
   private containerName(pod: TPod, requested: string | null, purpose: "log" | "exec"): string {
     const all = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((container) => container.name);
     if (requested) {
-      if (!all.includes(requested)) throw badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
+      if (!all.includes(requested))
+        throw badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
       return requested;
     }
     if (pod.spec.containers.length === 1 || purpose === "exec") return pod.spec.containers[0]?.name ?? "";
-    throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${pod.spec.containers.map((container) => container.name).join(" ")}]${pod.spec.initContainers?.length ? ` or one of the init containers: [${pod.spec.initContainers.map((container) => container.name).join(" ")}]` : ""}`);
+    throw badRequest(
+      `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${pod.spec.containers.map((container) => container.name).join(" ")}]${pod.spec.initContainers?.length ? ` or one of the init containers: [${pod.spec.initContainers.map((container) => container.name).join(" ")}]` : ""}`,
+    );
   }
 
-  private async podSubresource(request: http.IncomingMessage, response: http.ServerResponse, target: TTarget, query: URLSearchParams): Promise<void> {
+  private async podSubresource(
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+    target: TTarget,
+    query: URLSearchParams,
+  ): Promise<void> {
     const pod = this.pod(target.namespace, target.name ?? "");
     if (target.subresource === "status" && request.method === "GET") {
       sendJson(response, 200, pod);
@@ -729,12 +1045,18 @@ export class TestApiServer {
     let containerId: string | undefined;
     if (previous) {
       containerId = status?.lastState.terminated?.containerID?.replace(/^podman:\/\//, "");
-      if (!containerId) throw badRequest(`previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
+      if (!containerId)
+        throw badRequest(`previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
     } else {
       containerId = this.workers.get(pod.metadata.uid ?? "")?.containerId(container, false);
       if (!containerId || !status?.containerID) {
         const reason = status?.state.waiting?.reason ?? "ContainerCreating";
-        const why = reason === "ImagePullBackOff" || reason === "ErrImagePull" ? "trying and failing to pull image" : reason === "ErrImageNeverPull" ? "image can't be pulled" : reason;
+        const why =
+          reason === "ImagePullBackOff" || reason === "ErrImagePull"
+            ? "trying and failing to pull image"
+            : reason === "ErrImageNeverPull"
+              ? "image can't be pulled"
+              : reason;
         throw badRequest(`container "${container}" in pod "${pod.metadata.name}" is waiting to start: ${why}`);
       }
     }
@@ -742,14 +1064,18 @@ export class TestApiServer {
   }
 
   private async streamLogs(response: http.ServerResponse, containerId: string, query: URLSearchParams): Promise<void> {
-    const inspect = await podman(["inspect", "--format", "{{.HostConfig.LogConfig.Path}}", containerId], { allowFailure: true });
+    const inspect = await podman(["inspect", "--format", "{{.HostConfig.LogConfig.Path}}", containerId], {
+      allowFailure: true,
+    });
     const logPath = inspect.stdout.trim();
-    if (inspect.code !== 0 || !logPath || !existsSync(logPath)) throw badRequest(`the log of container ${containerId.slice(0, 12)} is no longer available`);
+    if (inspect.code !== 0 || !logPath || !existsSync(logPath))
+      throw badRequest(`the log of container ${containerId.slice(0, 12)} is no longer available`);
     const timestamps = query.get("timestamps") === "true";
     const tail = query.get("tailLines") !== null ? Number(query.get("tailLines")) : undefined;
     const sinceSeconds = query.get("sinceSeconds") !== null ? Number(query.get("sinceSeconds")) : undefined;
     const sinceTime = query.get("sinceTime");
-    const since = sinceSeconds !== undefined ? Date.now() - sinceSeconds * 1000 : sinceTime ? Date.parse(sinceTime) : undefined;
+    const since =
+      sinceSeconds !== undefined ? Date.now() - sinceSeconds * 1000 : sinceTime ? Date.parse(sinceTime) : undefined;
     const limitBytes = query.get("limitBytes") !== null ? Number(query.get("limitBytes")) : undefined;
     const follow = query.get("follow") === "true";
     response.writeHead(200, { "Content-Type": "text/plain", "Transfer-Encoding": "chunked" });
@@ -757,7 +1083,9 @@ export class TestApiServer {
     const emit = (text: string) => {
       if (limitBytes !== undefined) {
         if (written >= limitBytes) return;
-        text = Buffer.from(text).subarray(0, limitBytes - written).toString();
+        text = Buffer.from(text)
+          .subarray(0, limitBytes - written)
+          .toString();
       }
       written += Buffer.byteLength(text);
       response.write(text);
@@ -814,24 +1142,36 @@ export class TestApiServer {
     if (!this.authorized(request)) throw unauthorized();
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     const target = parseResourcePath(url.pathname);
-    if (!target || target.info.ref.resource !== "pods" || !target.name || (target.subresource !== "exec" && target.subresource !== "attach")) throw notFoundPath();
+    if (
+      !target ||
+      target.info.ref.resource !== "pods" ||
+      !target.name ||
+      (target.subresource !== "exec" && target.subresource !== "attach")
+    )
+      throw notFoundPath();
     const attach = target.subresource === "attach";
     const pod = this.pod(target.namespace, target.name);
     const query = url.searchParams;
     const phase = pod.status?.phase;
-    if (phase === "Succeeded" || phase === "Failed") throw badRequest(`cannot ${attach ? "attach to" : "exec into"} a container in a completed pod; current phase is ${phase}`);
+    if (phase === "Succeeded" || phase === "Failed")
+      throw badRequest(
+        `cannot ${attach ? "attach to" : "exec into"} a container in a completed pod; current phase is ${phase}`,
+      );
     const container = this.containerName(pod, query.get("container"), "exec");
     const command = query.getAll("command");
     if (!attach && command.length === 0) throw badRequest("you must specify at least one command for the container");
     const worker = this.workers.get(pod.metadata.uid ?? "");
     const containerId = worker?.containerId(container, false);
     // Like kubelet, which has no running container to attach the exec to.
-    if (!worker || !containerId || !worker.isRunning(container)) throw badRequest(`unable to upgrade connection: container not found ("${container}")`);
+    if (!worker || !containerId || !worker.isRunning(container))
+      throw badRequest(`unable to upgrade connection: container not found ("${container}")`);
     const stdin = query.get("stdin") === "true" || query.get("stdin") === "1";
     const tty = query.get("tty") === "true" || query.get("tty") === "1";
     const spec = pod.spec.containers.find((candidate) => candidate.name === container);
     const attachStdin = stdin && spec?.stdin === true;
-    this.sockets.handleUpgrade(request, socket, head, (ws) => (attach ? this.runAttach(ws, containerId, attachStdin) : this.runExec(ws, containerId, command, stdin, tty)));
+    this.sockets.handleUpgrade(request, socket, head, (ws) =>
+      attach ? this.runAttach(ws, containerId, attachStdin) : this.runExec(ws, containerId, command, stdin, tty),
+    );
   }
 
   private runAttach(ws: WebSocket, containerId: string, stdin: boolean): void {
@@ -840,10 +1180,14 @@ export class TestApiServer {
     };
     const finish = () => {
       // An attach ends with the container; kubectl reads the exit code from the pod status.
-      if (ws.protocol.startsWith("v4") || ws.protocol.startsWith("v5")) send(3, Buffer.from(JSON.stringify({ metadata: {}, status: "Success" })));
+      if (ws.protocol.startsWith("v4") || ws.protocol.startsWith("v5"))
+        send(3, Buffer.from(JSON.stringify({ metadata: {}, status: "Success" })));
       ws.close(1000);
     };
-    const child = spawn("podman", ["attach", "--sig-proxy=false", ...(stdin ? [] : ["--no-stdin"]), containerId], { env: prepareHost(), stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("podman", ["attach", "--sig-proxy=false", ...(stdin ? [] : ["--no-stdin"]), containerId], {
+      env: prepareHost(),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let missed = false;
     // podman attach writes one newline of its own when the session ends; hold the last newline back
     // until more output shows it was the container's.
@@ -887,12 +1231,19 @@ export class TestApiServer {
     const direct = !tty && existsSync(path.join(runcRoot, containerId));
     const child = direct
       ? spawn("runc", ["--root", runcRoot, "exec", containerId, ...command], { stdio: ["pipe", "pipe", "pipe"] })
-      : spawn("podman", ["exec", ...(stdin ? ["-i"] : []), ...(tty ? ["-t"] : []), containerId, ...command], { env: prepareHost(), stdio: ["pipe", "pipe", "pipe"] });
+      : spawn("podman", ["exec", ...(stdin ? ["-i"] : []), ...(tty ? ["-t"] : []), containerId, ...command], {
+          env: prepareHost(),
+          stdio: ["pipe", "pipe", "pipe"],
+        });
     this.stream(ws, child, { stdin, direct, describe: () => command.join(" ") });
   }
 
   /** Bridges a local process to the channel protocol: stdin 0, stdout 1, stderr 2, status 3. */
-  private stream(ws: WebSocket, child: ChildProcessWithoutNullStreams, options: { stdin: boolean; direct: boolean; describe: () => string }): void {
+  private stream(
+    ws: WebSocket,
+    child: ChildProcessWithoutNullStreams,
+    options: { stdin: boolean; direct: boolean; describe: () => string },
+  ): void {
     const protocol = ws.protocol;
     const { stdin, direct } = options;
     const send = (channel: number, data: Buffer | string) => {
@@ -924,11 +1275,24 @@ export class TestApiServer {
       let status: Record<string, unknown>;
       if (runtimeError) {
         const message = `Internal error occurred: error executing command in container: failed to exec in container: OCI runtime exec failed: ${runtimeError}: unknown`;
-        status = { metadata: {}, status: "Failure", message, reason: "InternalError", details: { causes: [{ message }] }, code: 500 };
+        status = {
+          metadata: {},
+          status: "Failure",
+          message,
+          reason: "InternalError",
+          details: { causes: [{ message }] },
+          code: 500,
+        };
       } else if (exitCode === 0) {
         status = { metadata: {}, status: "Success" };
       } else {
-        status = { metadata: {}, status: "Failure", message: `command terminated with non-zero exit code: error executing command [${options.describe()}], exit code ${exitCode}`, reason: "NonZeroExitCode", details: { causes: [{ reason: "ExitCode", message: String(exitCode) }] } };
+        status = {
+          metadata: {},
+          status: "Failure",
+          message: `command terminated with non-zero exit code: error executing command [${options.describe()}], exit code ${exitCode}`,
+          reason: "NonZeroExitCode",
+          details: { causes: [{ reason: "ExitCode", message: String(exitCode) }] },
+        };
       }
       if (protocol.startsWith("v4") || protocol.startsWith("v5")) send(3, JSON.stringify(status));
       else if (status.status !== "Success") send(3, String(status.message));

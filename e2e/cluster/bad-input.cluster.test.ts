@@ -38,7 +38,9 @@ spec:
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('The Pod "broken" is invalid');
     expect(result.stderr).toContain("spec.containers[0].image: Required value");
-    expect(result.stderr).toContain("spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive");
+    expect(result.stderr).toContain(
+      "spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive",
+    );
     const listed = await kubectl("get", "pods", "-o", "name");
     expect(listed.stdout).toBe("");
   });
@@ -62,7 +64,10 @@ spec:
   it("an image no one can pull waits with ErrImageNeverPull, and exec into it fails like kubelet", async () => {
     const created = await kubectl("run", "ghost", "--image=registry.invalid/ghost:1.0", "--image-pull-policy=Never");
     expect(created.stdout).toContain("pod/ghost created");
-    const row = await pollUntil(() => podRow(kubeconfigPath, namespace, "ghost"), (current) => current.status === "ErrImageNeverPull");
+    const row = await pollUntil(
+      () => podRow(kubeconfigPath, namespace, "ghost"),
+      (current) => current.status === "ErrImageNeverPull",
+    );
     expect(row).toMatchObject({ ready: "0/1", status: "ErrImageNeverPull" });
     const described = await kubectl("describe", "pod", "ghost");
     expect(described.stdout).toMatch(/State:\s+Waiting\s+Reason:\s+ErrImageNeverPull/);
@@ -73,7 +78,10 @@ spec:
 
   it("exec into a completed pod is refused with its phase", async () => {
     await kubectl("run", "done", "--image=busybox", "--restart=Never", "--", "sh", "-c", "exit 0");
-    const row = await pollUntil(() => podRow(kubeconfigPath, namespace, "done"), (current) => current.status === "Completed");
+    const row = await pollUntil(
+      () => podRow(kubeconfigPath, namespace, "done"),
+      (current) => current.status === "Completed",
+    );
     expect(row).toMatchObject({ ready: "0/1", status: "Completed" });
     const exec = await kubectl("exec", "done", "--", "true");
     expect(exec.code).toBe(1);
@@ -94,11 +102,17 @@ spec:
     const client = url.startsWith("https:") ? https : http;
     return new Promise((resolve, reject) => {
       // TLS verification is beside the point of these requests; the token is what is being tested.
-      client.get(url, { rejectUnauthorized: false, headers: token ? { Authorization: `Bearer ${token}` } : {} }, (response) => {
-        let text = "";
-        response.on("data", (chunk: Buffer) => (text += chunk.toString()));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
-      }).on("error", reject);
+      client
+        .get(
+          url,
+          { rejectUnauthorized: false, headers: token ? { Authorization: `Bearer ${token}` } : {} },
+          (response) => {
+            let text = "";
+            response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+            response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+          },
+        )
+        .on("error", reject);
     });
   }
 

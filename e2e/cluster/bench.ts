@@ -13,15 +13,23 @@ import { runKubectl } from "./test-support";
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
-async function footprint(namespace: string): Promise<{ containers: number; podDirs: number; mounts: number; processes: number }> {
-  const containers = (await podman(["ps", "-aq", "--filter", `label=${ownerLabel}=${instanceId}`])).stdout.split("\n").filter(Boolean).length;
+async function footprint(
+  namespace: string,
+): Promise<{ containers: number; podDirs: number; mounts: number; processes: number }> {
+  const containers = (await podman(["ps", "-aq", "--filter", `label=${ownerLabel}=${instanceId}`])).stdout
+    .split("\n")
+    .filter(Boolean).length;
   const podsDir = path.join(instanceDir, "pods");
   const podDirs = existsSync(podsDir) ? readdirSync(podsDir).length : 0;
-  const mounts = readFileSync("/proc/mounts", "utf8").split("\n").filter((line) => line.split(" ")[1]?.startsWith(`${instanceDir}/`)).length;
+  const mounts = readFileSync("/proc/mounts", "utf8")
+    .split("\n")
+    .filter((line) => line.split(" ")[1]?.startsWith(`${instanceDir}/`)).length;
   // conmon monitors each of this namespace's containers; children of this process are execs, logs, runs.
   const table = execFileSync("ps", ["-eo", "ppid=,args="], { encoding: "utf8" }).split("\n");
   const monitors = table.filter((line) => line.includes("/usr/bin/conmon ") && line.includes(`_${namespace}_`)).length;
-  const children = table.filter((line) => Number(line.trim().split(" ")[0]) === process.pid && !/podman events|ps -eo|esbuild --service/.test(line)).length;
+  const children = table.filter(
+    (line) => Number(line.trim().split(" ")[0]) === process.pid && !/podman events|ps -eo|esbuild --service/.test(line),
+  ).length;
   return { containers, podDirs, mounts, processes: monitors + children };
 }
 
@@ -29,8 +37,21 @@ function sleeper(name: string): V1Pod {
   return {
     metadata: { name, labels: { bench: "yes" } },
     spec: {
-      containers: [{ name: "app", image: "busybox", command: ["sleep", "3600"], volumeMounts: [{ name: "mem", mountPath: "/mem" }, { name: "disk", mountPath: "/disk" }] }],
-      volumes: [{ name: "mem", emptyDir: { medium: "Memory" } }, { name: "disk", emptyDir: {} }],
+      containers: [
+        {
+          name: "app",
+          image: "busybox",
+          command: ["sleep", "3600"],
+          volumeMounts: [
+            { name: "mem", mountPath: "/mem" },
+            { name: "disk", mountPath: "/disk" },
+          ],
+        },
+      ],
+      volumes: [
+        { name: "mem", emptyDir: { medium: "Memory" } },
+        { name: "disk", emptyDir: {} },
+      ],
     },
   };
 }
@@ -47,10 +68,12 @@ async function waitRunning(core: CoreV1Api, namespace: string, name: string): Pr
 async function execOnce(kubeconfig: KubeConfig, namespace: string, pod: string): Promise<void> {
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
   await new Promise<void>((resolve, reject) => {
-    void new Exec(kubeconfig).exec(namespace, pod, "app", ["true"], sink, sink, null, false, (status) => {
-      if (status.status === "Success") resolve();
-      else reject(new Error(JSON.stringify(status)));
-    }).catch(reject);
+    void new Exec(kubeconfig)
+      .exec(namespace, pod, "app", ["true"], sink, sink, null, false, (status) => {
+        if (status.status === "Success") resolve();
+        else reject(new Error(JSON.stringify(status)));
+      })
+      .catch(reject);
   });
 }
 
@@ -80,7 +103,9 @@ async function main(): Promise<void> {
       await waitRunning(core, namespace, `warm-${index}`);
       createToRunning.push(performance.now() - begin);
     }
-    console.log(`pod create -> Running (median of 5): ${ms(median(createToRunning))}   target < 2000 ms   (all: ${createToRunning.map((value) => value.toFixed(0)).join(", ")})`);
+    console.log(
+      `pod create -> Running (median of 5): ${ms(median(createToRunning))}   target < 2000 ms   (all: ${createToRunning.map((value) => value.toFixed(0)).join(", ")})`,
+    );
 
     const execs: number[] = [];
     for (let index = 0; index < 10; index += 1) {
@@ -101,18 +126,30 @@ async function main(): Promise<void> {
     await core.deleteCollectionNamespacedPod({ namespace, labelSelector: "bench=yes" });
     const before = await footprint(namespace);
     const cycleStart = performance.now();
-    await Promise.all(Array.from({ length: 20 }, (_, index) => core.createNamespacedPod({ namespace, body: sleeper(`cycle-${index}`) })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        core.createNamespacedPod({ namespace, body: sleeper(`cycle-${index}`) }),
+      ),
+    );
     await Promise.all(Array.from({ length: 20 }, (_, index) => waitRunning(core, namespace, `cycle-${index}`)));
     const allRunning = performance.now() - cycleStart;
     const during = await footprint(namespace);
-    await Promise.all(Array.from({ length: 20 }, (_, index) => core.deleteNamespacedPod({ name: `cycle-${index}`, namespace })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, index) => core.deleteNamespacedPod({ name: `cycle-${index}`, namespace })),
+    );
     const cycleMs = performance.now() - cycleStart;
     const after = await footprint(namespace);
-    console.log(`20 pods (2 emptyDirs each, one tmpfs): all Running after ${ms(allRunning)}, all deleted after ${ms(cycleMs)}`);
+    console.log(
+      `20 pods (2 emptyDirs each, one tmpfs): all Running after ${ms(allRunning)}, all deleted after ${ms(cycleMs)}`,
+    );
     console.log(`  before: ${JSON.stringify(before)}`);
     console.log(`  during: ${JSON.stringify(during)}`);
     console.log(`  after:  ${JSON.stringify(after)}`);
-    const clean = after.containers === before.containers && after.podDirs === before.podDirs && after.mounts === before.mounts && after.processes === before.processes;
+    const clean =
+      after.containers === before.containers &&
+      after.podDirs === before.podDirs &&
+      after.mounts === before.mounts &&
+      after.processes === before.processes;
     console.log(`  leftovers: ${clean ? "none" : "SOME (see above)"}`);
     await core.deleteNamespace({ name: namespace });
   } finally {

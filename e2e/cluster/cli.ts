@@ -11,7 +11,9 @@ async function up(): Promise<void> {
   if (existsSync(pidFile)) {
     const pid = Number(readFileSync(pidFile, "utf8"));
     if (processAlive(pid)) {
-      console.error(`A test cluster is already running (pid ${pid}); kubeconfig: ${kubeconfigPath}. Stop it with npm run cluster:down.`);
+      console.error(
+        `A test cluster is already running (pid ${pid}); kubeconfig: ${kubeconfigPath}. Stop it with npm run cluster:down.`,
+      );
       process.exit(1);
     }
   }
@@ -19,7 +21,9 @@ async function up(): Promise<void> {
   writeFileSync(pidFile, String(process.pid));
   console.log(kubeconfigPath);
   console.error(`[cks-cluster] running in the foreground; use it with: export KUBECONFIG=${kubeconfigPath}`);
-  console.error("[cks-cluster] Ctrl-C (or npm run cluster:down from another shell) stops it and removes its containers.");
+  console.error(
+    "[cks-cluster] Ctrl-C (or npm run cluster:down from another shell) stops it and removes its containers.",
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -46,7 +50,9 @@ async function down(): Promise<void> {
   rmSync(kubeconfigPath, { force: true });
   console.log(`test cluster stopped; removed ${removed} leftover container(s) of stopped or crashed runs`);
   for (const [pid, count] of await liveInstances()) {
-    console.log(`left alone: ${count} container(s) of a test cluster still running in process ${pid} (a test run; it removes them when it ends)`);
+    console.log(
+      `left alone: ${count} container(s) of a test cluster still running in process ${pid} (a test run; it removes them when it ends)`,
+    );
   }
 }
 

@@ -19,7 +19,10 @@ function busyboxPod(name: string, labels: Record<string, string>, script: string
 }
 
 /** Runs a command through client-node's Exec and waits for the status frame (Exec resolves when the socket opens). */
-async function execInPod(pod: string, command: string[]): Promise<{ status: V1Status; stdout: string; stderr: string }> {
+async function execInPod(
+  pod: string,
+  command: string[],
+): Promise<{ status: V1Status; stdout: string; stderr: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = "";
@@ -45,9 +48,15 @@ async function execInPod(pod: string, command: string[]): Promise<{ status: V1St
 describe("@kubernetes/client-node against the cluster", () => {
   beforeAll(async () => {
     await core.createNamespace({ body: { metadata: { name: namespace } } });
-    await core.createNamespacedPod({ namespace, body: busyboxPod("sleeper", { app: "sleeper", tier: "back" }, "echo started; sleep 3600") });
+    await core.createNamespacedPod({
+      namespace,
+      body: busyboxPod("sleeper", { app: "sleeper", tier: "back" }, "echo started; sleep 3600"),
+    });
     await core.createNamespacedPod({ namespace, body: busyboxPod("other", { app: "other" }, "sleep 3600") });
-    await pollUntil(() => core.readNamespacedPod({ name: "sleeper", namespace }), (pod) => pod.status?.phase === "Running");
+    await pollUntil(
+      () => core.readNamespacedPod({ name: "sleeper", namespace }),
+      (pod) => pod.status?.phase === "Running",
+    );
   });
   afterAll(async () => {
     await core.deleteNamespace({ name: namespace }).catch(() => undefined);
@@ -72,7 +81,10 @@ describe("@kubernetes/client-node against the cluster", () => {
   });
 
   it("readNamespacedPodLog returns what the container printed", async () => {
-    const log = await pollUntil(() => core.readNamespacedPodLog({ name: "sleeper", namespace, container: "main" }), (text) => text.includes("started"));
+    const log = await pollUntil(
+      () => core.readNamespacedPodLog({ name: "sleeper", namespace, container: "main" }),
+      (text) => text.includes("started"),
+    );
     expect(log).toBe("started\n");
   });
 
@@ -97,22 +109,41 @@ describe("@kubernetes/client-node against the cluster", () => {
     const frames = await new Promise<Array<{ channel: number; text: string }>>((resolve, reject) => {
       const socket = new WebSocket(url, ["v4.channel.k8s.io"], options);
       const received: Array<{ channel: number; text: string }> = [];
-      socket.on("message", (data: Buffer) => received.push({ channel: data[0] ?? -1, text: data.subarray(1).toString() }));
+      socket.on("message", (data: Buffer) =>
+        received.push({ channel: data[0] ?? -1, text: data.subarray(1).toString() }),
+      );
       socket.on("close", () => resolve(received));
       socket.on("error", reject);
     });
-    expect(frames.filter((frame) => frame.channel === 1).map((frame) => frame.text).join("")).toBe("v4\n");
+    expect(
+      frames
+        .filter((frame) => frame.channel === 1)
+        .map((frame) => frame.text)
+        .join(""),
+    ).toBe("v4\n");
     const status = frames.find((frame) => frame.channel === 3);
-    expect(JSON.parse(status?.text ?? "{}")).toMatchObject({ status: "Failure", reason: "NonZeroExitCode", details: { causes: [{ reason: "ExitCode", message: "3" }] } });
+    expect(JSON.parse(status?.text ?? "{}")).toMatchObject({
+      status: "Failure",
+      reason: "NonZeroExitCode",
+      details: { causes: [{ reason: "ExitCode", message: "3" }] },
+    });
   });
 
   it("a missing pod is an ApiException with code 404 and a NotFound Status body", async () => {
-    const error = await core.readNamespacedPod({ name: "does-not-exist", namespace }).catch((caught: unknown) => caught);
+    const error = await core
+      .readNamespacedPod({ name: "does-not-exist", namespace })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiException);
     const apiError = error as ApiException<string>;
     expect(apiError.code).toBe(404);
     const body = JSON.parse(apiError.body) as V1Status;
-    expect(body).toMatchObject({ kind: "Status", status: "Failure", reason: "NotFound", message: 'pods "does-not-exist" not found', code: 404 });
+    expect(body).toMatchObject({
+      kind: "Status",
+      status: "Failure",
+      reason: "NotFound",
+      message: 'pods "does-not-exist" not found',
+      code: 404,
+    });
   });
 
   it("deleting the namespace removes its pods", async () => {
@@ -121,13 +152,21 @@ describe("@kubernetes/client-node against the cluster", () => {
     await core.createNamespacedPod({ namespace: scratch, body: busyboxPod("doomed", {}, "sleep 3600") });
     await core.deleteNamespace({ name: scratch });
     const gone = await pollUntil(
-      () => core.listNamespacedPod({ namespace: scratch }).then((list) => list.items.length, () => 0),
+      () =>
+        core.listNamespacedPod({ namespace: scratch }).then(
+          (list) => list.items.length,
+          () => 0,
+        ),
       (count) => count === 0,
     );
     expect(gone).toBe(0);
     // A real cluster keeps the namespace Terminating for a while after its pods are gone.
     const code = await pollUntil(
-      () => core.readNamespace({ name: scratch }).then(() => 200, (caught: unknown) => (caught as ApiException<string>).code),
+      () =>
+        core.readNamespace({ name: scratch }).then(
+          () => 200,
+          (caught: unknown) => (caught as ApiException<string>).code,
+        ),
       (status) => status === 404,
       60_000,
     );

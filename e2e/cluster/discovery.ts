@@ -12,7 +12,11 @@ export const serverVersion = {
   platform: "linux/amd64",
 };
 
-export const coreVersions = { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "127.0.0.1" }] };
+export const coreVersions = {
+  kind: "APIVersions",
+  versions: ["v1"],
+  serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "127.0.0.1" }],
+};
 
 const admissionGroup = {
   name: "admissionregistration.k8s.io",
@@ -37,7 +41,15 @@ export const authorizationResources = {
   kind: "APIResourceList",
   apiVersion: "v1",
   groupVersion: "authorization.k8s.io/v1",
-  resources: [{ name: "selfsubjectaccessreviews", singularName: "selfsubjectaccessreview", namespaced: false, kind: "SelfSubjectAccessReview", verbs: ["create"] }],
+  resources: [
+    {
+      name: "selfsubjectaccessreviews",
+      singularName: "selfsubjectaccessreview",
+      namespaced: false,
+      kind: "SelfSubjectAccessReview",
+      verbs: ["create"],
+    },
+  ],
 };
 
 const crud = ["create", "delete", "get", "list", "watch", "patch", "update"];
@@ -46,13 +58,35 @@ export const coreResources = {
   kind: "APIResourceList",
   groupVersion: "v1",
   resources: [
-    { name: "namespaces", singularName: "namespace", namespaced: false, kind: "Namespace", verbs: ["create", "delete", "get", "list", "watch", "patch", "update"], shortNames: ["ns"] },
-    { name: "pods", singularName: "pod", namespaced: true, kind: "Pod", verbs: [...crud, "deletecollection"], shortNames: ["po"], categories: ["all"] },
+    {
+      name: "namespaces",
+      singularName: "namespace",
+      namespaced: false,
+      kind: "Namespace",
+      verbs: ["create", "delete", "get", "list", "watch", "patch", "update"],
+      shortNames: ["ns"],
+    },
+    {
+      name: "pods",
+      singularName: "pod",
+      namespaced: true,
+      kind: "Pod",
+      verbs: [...crud, "deletecollection"],
+      shortNames: ["po"],
+      categories: ["all"],
+    },
     { name: "pods/attach", singularName: "", namespaced: true, kind: "PodAttachOptions", verbs: ["create", "get"] },
     { name: "pods/exec", singularName: "", namespaced: true, kind: "PodExecOptions", verbs: ["create", "get"] },
     { name: "pods/log", singularName: "", namespaced: true, kind: "Pod", verbs: ["get"] },
     { name: "pods/status", singularName: "", namespaced: true, kind: "Pod", verbs: ["get"] },
-    { name: "events", singularName: "event", namespaced: true, kind: "Event", verbs: ["get", "list", "watch"], shortNames: ["ev"] },
+    {
+      name: "events",
+      singularName: "event",
+      namespaced: true,
+      kind: "Event",
+      verbs: ["get", "list", "watch"],
+      shortNames: ["ev"],
+    },
   ],
 };
 
@@ -61,8 +95,22 @@ export const admissionResources = {
   apiVersion: "v1",
   groupVersion: "admissionregistration.k8s.io/v1",
   resources: [
-    { name: "validatingadmissionpolicies", singularName: "validatingadmissionpolicy", namespaced: false, kind: "ValidatingAdmissionPolicy", verbs: crud, categories: ["api-extensions"] },
-    { name: "validatingadmissionpolicybindings", singularName: "validatingadmissionpolicybinding", namespaced: false, kind: "ValidatingAdmissionPolicyBinding", verbs: crud, categories: ["api-extensions"] },
+    {
+      name: "validatingadmissionpolicies",
+      singularName: "validatingadmissionpolicy",
+      namespaced: false,
+      kind: "ValidatingAdmissionPolicy",
+      verbs: crud,
+      categories: ["api-extensions"],
+    },
+    {
+      name: "validatingadmissionpolicybindings",
+      singularName: "validatingadmissionpolicybinding",
+      namespaced: false,
+      kind: "ValidatingAdmissionPolicyBinding",
+      verbs: crud,
+      categories: ["api-extensions"],
+    },
   ],
 };
 
@@ -92,7 +140,9 @@ function patchPath(gvk: TGvk) {
 export const openApiV3Index = {
   paths: {
     "api/v1": { serverRelativeURL: "/openapi/v3/api/v1?hash=cks-test-1" },
-    [`apis/admissionregistration.k8s.io/v1`]: { serverRelativeURL: "/openapi/v3/apis/admissionregistration.k8s.io/v1?hash=cks-test-1" },
+    [`apis/admissionregistration.k8s.io/v1`]: {
+      serverRelativeURL: "/openapi/v3/apis/admissionregistration.k8s.io/v1?hash=cks-test-1",
+    },
     [`apis/authorization.k8s.io/v1`]: { serverRelativeURL: "/openapi/v3/apis/authorization.k8s.io/v1?hash=cks-test-1" },
   },
 };
@@ -111,8 +161,16 @@ export const openApiV3Documents: Record<string, unknown> = {
     openapi: "3.0.0",
     info: { title: "Kubernetes", version: "v1.35.0-cks-test" },
     paths: {
-      "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/{name}": patchPath({ group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingAdmissionPolicy" }),
-      "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/{name}": patchPath({ group: "admissionregistration.k8s.io", version: "v1", kind: "ValidatingAdmissionPolicyBinding" }),
+      "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/{name}": patchPath({
+        group: "admissionregistration.k8s.io",
+        version: "v1",
+        kind: "ValidatingAdmissionPolicy",
+      }),
+      "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/{name}": patchPath({
+        group: "admissionregistration.k8s.io",
+        version: "v1",
+        kind: "ValidatingAdmissionPolicyBinding",
+      }),
     },
     components: { schemas: {} },
   },
@@ -122,7 +180,11 @@ export const openApiV3Documents: Record<string, unknown> = {
     openapi: "3.0.0",
     info: { title: "Kubernetes", version: "v1.35.0-cks-test" },
     paths: {
-      "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews": patchPath({ group: "authorization.k8s.io", version: "v1", kind: "SelfSubjectAccessReview" }),
+      "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews": patchPath({
+        group: "authorization.k8s.io",
+        version: "v1",
+        kind: "SelfSubjectAccessReview",
+      }),
     },
     components: { schemas: {} },
   },

@@ -32,17 +32,37 @@ export function processAlive(pid: number): boolean {
 }
 
 const aptPackages = [
-  "podman", "runc", "crun", "debootstrap", "uidmap", "slirp4netns", "netavark", "conmon", "catatonit",
-  "golang-github-containers-common", "iptables", "openssl",
+  "podman",
+  "runc",
+  "crun",
+  "debootstrap",
+  "uidmap",
+  "slirp4netns",
+  "netavark",
+  "conmon",
+  "catatonit",
+  "golang-github-containers-common",
+  "iptables",
+  "openssl",
 ];
 const requiredCommands: Array<[command: string, pkg: string]> = [
   ["openssl", "openssl"],
-  ["podman", "podman"], ["runc", "runc"], ["conmon", "conmon"], ["debootstrap", "debootstrap"], ["catatonit", "catatonit"],
+  ["podman", "podman"],
+  ["runc", "runc"],
+  ["conmon", "conmon"],
+  ["debootstrap", "debootstrap"],
+  ["catatonit", "catatonit"],
 ];
 const installCommand = `apt-get update && apt-get install -y --no-install-recommends ${aptPackages.join(" ")}`;
 
 function hasCommand(command: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${command} || test -x /usr/sbin/${command} || test -x /usr/libexec/podman/${command}`], { stdio: "ignore" }).status === 0;
+  return (
+    spawnSync(
+      "sh",
+      ["-c", `command -v ${command} || test -x /usr/sbin/${command} || test -x /usr/libexec/podman/${command}`],
+      { stdio: "ignore" },
+    ).status === 0
+  );
 }
 
 let prepared: NodeJS.ProcessEnv | undefined;
@@ -59,37 +79,52 @@ export function prepareHost(): NodeJS.ProcessEnv {
       throw new Error(`The test cluster needs podman; run as root: ${installCommand}`);
     }
     process.stderr.write(`[cks-cluster] installing ${missing.join(", ")} with apt-get\n`);
-    const result = spawnSync("sh", ["-c", `export DEBIAN_FRONTEND=noninteractive; ${installCommand}`], { stdio: "inherit" });
+    const result = spawnSync("sh", ["-c", `export DEBIAN_FRONTEND=noninteractive; ${installCommand}`], {
+      stdio: "inherit",
+    });
     if (result.status !== 0) throw new Error(`apt-get failed; install by hand: ${installCommand}`);
   }
   if (process.getuid?.() !== 0) {
-    throw new Error("The podman-backed test cluster runs as root only (rootless podman cannot run these pods). Set CKS_TEST_KUBECONFIG to use a kind cluster instead.");
+    throw new Error(
+      "The podman-backed test cluster runs as root only (rootless podman cannot run these pods). Set CKS_TEST_KUBECONFIG to use a kind cluster instead.",
+    );
   }
   mkdirSync(stateDir, { recursive: true });
   const confPath = path.join(stateDir, "containers.conf");
   // Without these two settings podman fails on this kind of host: setrlimit is refused above the
   // hard limit, and crun 1.8 rejects hybrid cgroups.
-  writeFileSync(confPath, [
-    "[containers]",
-    'default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]',
-    "[engine]",
-    'runtime = "runc"',
-    'events_logger = "file"',
-    "",
-  ].join("\n"));
+  writeFileSync(
+    confPath,
+    [
+      "[containers]",
+      'default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]',
+      "[engine]",
+      'runtime = "runc"',
+      'events_logger = "file"',
+      "",
+    ].join("\n"),
+  );
   prepared = { ...process.env, CONTAINERS_CONF: confPath };
   return prepared;
 }
 
 /** Runs one podman command and returns its stdout; rejects with podman's stderr. */
-export async function podman(args: string[], options: { allowFailure?: boolean } = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+export async function podman(
+  args: string[],
+  options: { allowFailure?: boolean } = {},
+): Promise<{ stdout: string; stderr: string; code: number }> {
   const env = prepareHost();
   try {
     const { stdout, stderr } = await execFileAsync("podman", args, { env, maxBuffer: 64 * 1024 * 1024 });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failure = error as { stdout?: string; stderr?: string; code?: number };
-    if (options.allowFailure) return { stdout: failure.stdout ?? "", stderr: failure.stderr ?? "", code: typeof failure.code === "number" ? failure.code : 1 };
+    if (options.allowFailure)
+      return {
+        stdout: failure.stdout ?? "",
+        stderr: failure.stderr ?? "",
+        code: typeof failure.code === "number" ? failure.code : 1,
+      };
     throw new Error(`podman ${args.join(" ")} failed: ${(failure.stderr ?? String(error)).trim()}`, { cause: error });
   }
 }
@@ -117,11 +152,31 @@ export function servingCertificate(): { cert: string; key: string } {
   const keyPath = path.join(stateDir, "serving.key");
   if (!existsSync(certPath) || !existsSync(keyPath)) {
     mkdirSync(stateDir, { recursive: true });
-    const result = spawnSync("openssl", [
-      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-      "-keyout", keyPath, "-out", certPath, "-days", "3650", "-subj", "/CN=cks-test-cluster",
-      "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-addext", "basicConstraints=critical,CA:TRUE",
-    ], { encoding: "utf8" });
+    const result = spawnSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        keyPath,
+        "-out",
+        certPath,
+        "-days",
+        "3650",
+        "-subj",
+        "/CN=cks-test-cluster",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+      ],
+      { encoding: "utf8" },
+    );
     if (result.status !== 0) throw new Error(`openssl could not make the serving certificate: ${result.stderr}`);
   }
   return { cert: readFileSync(certPath, "utf8"), key: readFileSync(keyPath, "utf8") };

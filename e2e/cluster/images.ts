@@ -26,22 +26,39 @@ export function resolveImage(image: string): TLocalImage | undefined {
   return knownImages[name];
 }
 
-function run(command: string, args: string[], options: { input?: NodeJS.ReadableStream; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<void> {
+function run(
+  command: string,
+  args: string[],
+  options: { input?: NodeJS.ReadableStream; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: [options.input ? "pipe" : "ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: [options.input ? "pipe" : "ignore", "pipe", "pipe"],
+    });
     let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); });
-    child.stderr?.on("data", (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); });
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-4000);
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-4000);
+    });
     if (options.input && child.stdin) options.input.pipe(child.stdin);
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${output}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${output}`)),
+    );
   });
 }
 
 async function importRootfs(rootfs: string, ref: string, changes: string[]): Promise<void> {
   const env = prepareHost();
   const tar = spawn("tar", ["--numeric-owner", "-C", rootfs, "-c", "."], { stdio: ["ignore", "pipe", "inherit"] });
-  await run("podman", ["import", ...changes.flatMap((change) => ["--change", change]), "-", ref], { input: tar.stdout, env });
+  await run("podman", ["import", ...changes.flatMap((change) => ["--change", change]), "-", ref], {
+    input: tar.stdout,
+    env,
+  });
 }
 
 const pathEnv = "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -89,21 +106,34 @@ async function buildNginx(workDir: string): Promise<void> {
   mkdirSync(path.join(rootfs, "etc/nginx/conf.d"), { recursive: true });
   writeFileSync(path.join(rootfs, "etc/nginx/conf.d/default.conf"), nginxDefaultSite);
   mkdirSync(path.join(rootfs, "usr/share/nginx/html"), { recursive: true });
-  writeFileSync(path.join(rootfs, "usr/share/nginx/html/index.html"), "<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head><body><h1>Welcome to nginx!</h1></body></html>\n");
+  writeFileSync(
+    path.join(rootfs, "usr/share/nginx/html/index.html"),
+    "<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head><body><h1>Welcome to nginx!</h1></body></html>\n",
+  );
   rmSync(path.join(rootfs, "etc/nginx/sites-enabled"), { recursive: true, force: true });
   rmSync(path.join(rootfs, "var/log/nginx"), { recursive: true, force: true });
   mkdirSync(path.join(rootfs, "var/log/nginx"), { recursive: true });
   symlinkSync("/dev/stdout", path.join(rootfs, "var/log/nginx/access.log"));
   symlinkSync("/dev/stderr", path.join(rootfs, "var/log/nginx/error.log"));
   mkdirSync(path.join(rootfs, "var/cache/nginx"), { recursive: true });
-  await run("chroot", [rootfs, "sh", "-c", "groupadd -r -g 101 nginx && useradd -r -u 101 -g nginx -d /nonexistent -s /bin/false nginx"]);
+  await run("chroot", [
+    rootfs,
+    "sh",
+    "-c",
+    "groupadd -r -g 101 nginx && useradd -r -u 101 -g nginx -d /nonexistent -s /bin/false nginx",
+  ]);
   // apt lists (partial included) stay absent so `apt update` on a read-only root fails the way the
   // upstream image does; the caches only cost space.
   rmSync(path.join(rootfs, "var/lib/apt/lists"), { recursive: true, force: true });
   mkdirSync(path.join(rootfs, "var/lib/apt/lists"), { recursive: true });
   rmSync(path.join(rootfs, "var/cache/apt"), { recursive: true, force: true });
   mkdirSync(path.join(rootfs, "var/cache/apt"), { recursive: true });
-  await importRootfs(rootfs, nginxRef, [pathEnv, 'CMD ["nginx", "-g", "daemon off;"]', "STOPSIGNAL SIGQUIT", "EXPOSE 80"]);
+  await importRootfs(rootfs, nginxRef, [
+    pathEnv,
+    'CMD ["nginx", "-g", "daemon off;"]',
+    "STOPSIGNAL SIGQUIT",
+    "EXPOSE 80",
+  ]);
 }
 
 async function buildBusybox(workDir: string): Promise<void> {
@@ -126,7 +156,10 @@ async function buildBusybox(workDir: string): Promise<void> {
   chmodSync(path.join(rootfs, "tmp"), 0o1777);
   await run("cp", [path.join(extracted, "bin/busybox"), path.join(rootfs, "bin/busybox")]);
   await run("chroot", [rootfs, "/bin/busybox", "--install", "-s"]);
-  writeFileSync(path.join(rootfs, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n");
+  writeFileSync(
+    path.join(rootfs, "etc/passwd"),
+    "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n",
+  );
   writeFileSync(path.join(rootfs, "etc/group"), "root:x:0:\nnobody:x:65534:\n");
   await importRootfs(rootfs, busyboxRef, [pathEnv, 'CMD ["sh"]']);
 }
@@ -139,19 +172,24 @@ async function imageExists(ref: string): Promise<boolean> {
 export async function ensureImages(log: (line: string) => void = () => {}): Promise<void> {
   prepareHost();
   const builds: Array<Promise<void>> = [];
-  for (const [ref, build] of [[nginxRef, buildNginx], [busyboxRef, buildBusybox]] as const) {
+  for (const [ref, build] of [
+    [nginxRef, buildNginx],
+    [busyboxRef, buildBusybox],
+  ] as const) {
     if (await imageExists(ref)) continue;
-    builds.push((async () => {
-      log(`building ${ref} (once; cached in podman's store)`);
-      mkdirSync(stateDir, { recursive: true });
-      const workDir = mkdtempSync(path.join(stateDir, "image-build-"));
-      try {
-        await build(workDir);
-      } finally {
-        rmSync(workDir, { recursive: true, force: true });
-      }
-      log(`built ${ref}`);
-    })());
+    builds.push(
+      (async () => {
+        log(`building ${ref} (once; cached in podman's store)`);
+        mkdirSync(stateDir, { recursive: true });
+        const workDir = mkdtempSync(path.join(stateDir, "image-build-"));
+        try {
+          await build(workDir);
+        } finally {
+          rmSync(workDir, { recursive: true, force: true });
+        }
+        log(`built ${ref}`);
+      })(),
+    );
   }
   const results = await Promise.allSettled(builds);
   const failed = results.find((result): result is PromiseRejectedResult => result.status === "rejected");

@@ -41,7 +41,9 @@ export function renderKubeconfig(server: string, token: string, caPem: string): 
  * Starts the podman-backed test API server (building the nginx/busybox images once), or, when
  * CKS_TEST_KUBECONFIG is set, hands back that kubeconfig (e.g. a kind cluster) and starts nothing.
  */
-export async function startTestCluster(options: { kubeconfigPath?: string; port?: number; log?: (line: string) => void } = {}): Promise<TTestCluster> {
+export async function startTestCluster(
+  options: { kubeconfigPath?: string; port?: number; log?: (line: string) => void } = {},
+): Promise<TTestCluster> {
   const external = process.env.CKS_TEST_KUBECONFIG;
   if (external) {
     const resolved = path.resolve(external);
@@ -56,7 +58,9 @@ export async function startTestCluster(options: { kubeconfigPath?: string; port?
   const port = await server.listen(options.port ?? 0);
   const kubeconfigPath = options.kubeconfigPath ?? path.join(instanceDir, "kubeconfig");
   mkdirSync(path.dirname(kubeconfigPath), { recursive: true });
-  writeFileSync(kubeconfigPath, renderKubeconfig(`https://127.0.0.1:${port}`, token, server.certificate), { mode: 0o600 });
+  writeFileSync(kubeconfigPath, renderKubeconfig(`https://127.0.0.1:${port}`, token, server.certificate), {
+    mode: 0o600,
+  });
   let stopped = false;
   return {
     kubeconfigPath,

@@ -6,7 +6,12 @@ export type TStatus = {
   status: "Failure" | "Success";
   message: string;
   reason: string;
-  details?: { name?: string; group?: string; kind?: string; causes?: Array<{ reason: string; message: string; field?: string }> };
+  details?: {
+    name?: string;
+    group?: string;
+    kind?: string;
+    causes?: Array<{ reason: string; message: string; field?: string }>;
+  };
   code: number;
 };
 
@@ -18,7 +23,16 @@ export class ApiError extends Error {
 }
 
 function failure(code: number, reason: string, message: string, details?: TStatus["details"]): ApiError {
-  return new ApiError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, ...(details ? { details } : {}), code });
+  return new ApiError({
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  });
 }
 
 /** Resource identity used in error messages: `pods`, `namespaces`, and their API group. */
@@ -29,27 +43,56 @@ function qualified(ref: TResourceRef): string {
 }
 
 export const notFound = (ref: TResourceRef, name: string) =>
-  failure(404, "NotFound", `${qualified(ref)} "${name}" not found`, { name, ...(ref.group ? { group: ref.group } : {}), kind: ref.resource });
+  failure(404, "NotFound", `${qualified(ref)} "${name}" not found`, {
+    name,
+    ...(ref.group ? { group: ref.group } : {}),
+    kind: ref.resource,
+  });
 
 export const alreadyExists = (ref: TResourceRef, name: string) =>
-  failure(409, "AlreadyExists", `${qualified(ref)} "${name}" already exists`, { name, ...(ref.group ? { group: ref.group } : {}), kind: ref.resource });
+  failure(409, "AlreadyExists", `${qualified(ref)} "${name}" already exists`, {
+    name,
+    ...(ref.group ? { group: ref.group } : {}),
+    kind: ref.resource,
+  });
 
 export const badRequest = (message: string) => failure(400, "BadRequest", message);
 
 export const unauthorized = () => failure(401, "Unauthorized", "Unauthorized");
 
-export const methodNotAllowed = () => failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+export const methodNotAllowed = () =>
+  failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
 
 export const notFoundPath = () => failure(404, "NotFound", "the server could not find the requested resource");
 
 export const forbidden = (ref: TResourceRef, name: string, why: string) =>
-  failure(403, "Forbidden", `${qualified(ref)} "${name}" is forbidden: ${why}`, { name, ...(ref.group ? { group: ref.group } : {}), kind: ref.resource });
+  failure(403, "Forbidden", `${qualified(ref)} "${name}" is forbidden: ${why}`, {
+    name,
+    ...(ref.group ? { group: ref.group } : {}),
+    kind: ref.resource,
+  });
 
 export const namespaceTerminating = (ref: TResourceRef, name: string, namespace: string) =>
-  failure(403, "Forbidden", `${qualified(ref)} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, { name, kind: ref.resource });
+  failure(
+    403,
+    "Forbidden",
+    `${qualified(ref)} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+    { name, kind: ref.resource },
+  );
 
 /** One field problem, formatted like apimachinery's field.Error. */
-export type TFieldError = { field: string; type: "FieldValueRequired" | "FieldValueInvalid" | "FieldValueNotSupported" | "FieldValueDuplicate" | "FieldValueNotFound" | "FieldValueForbidden"; detail: string; value?: unknown };
+export type TFieldError = {
+  field: string;
+  type:
+    | "FieldValueRequired"
+    | "FieldValueInvalid"
+    | "FieldValueNotSupported"
+    | "FieldValueDuplicate"
+    | "FieldValueNotFound"
+    | "FieldValueForbidden";
+  detail: string;
+  value?: unknown;
+};
 
 function describeValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);

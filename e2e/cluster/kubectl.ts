@@ -43,7 +43,10 @@ export function kubectlPath(): string {
   const packageJson = require.resolve(`${kubectlPackage}/package.json`);
   const packageDir = path.dirname(packageJson);
   const version = (JSON.parse(readFileSync(packageJson, "utf8")) as { version: string }).version;
-  const nodeModules = packageDir.slice(0, packageDir.lastIndexOf(`${path.sep}node_modules${path.sep}`) + "/node_modules".length);
+  const nodeModules = packageDir.slice(
+    0,
+    packageDir.lastIndexOf(`${path.sep}node_modules${path.sep}`) + "/node_modules".length,
+  );
   const cacheDir = path.join(nodeModules, ".cache", "cks-kubectl", version);
   const binary = path.join(cacheDir, "kubectl");
   if (existsSync(binary)) return binary;

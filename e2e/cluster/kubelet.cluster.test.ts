@@ -5,8 +5,15 @@ const kubeconfigPath = inject("kubeconfigPath");
 const namespace = randomNamespace("kubelet");
 const kubectl = (...args: string[]) => runKubectl(kubeconfigPath, ["-n", namespace, ...args]);
 const apply = (manifest: string) => runKubectl(kubeconfigPath, ["-n", namespace, "apply", "-f", "-"], manifest);
-const untilStatus = (name: string, status: string) => pollUntil(() => podRow(kubeconfigPath, namespace, name), (row) => row.status === status, 90_000, 150);
-const jsonpath = async (name: string, path: string) => (await kubectl("get", "pod", name, "-o", `jsonpath=${path}`)).stdout;
+const untilStatus = (name: string, status: string) =>
+  pollUntil(
+    () => podRow(kubeconfigPath, namespace, name),
+    (row) => row.status === status,
+    90_000,
+    150,
+  );
+const jsonpath = async (name: string, path: string) =>
+  (await kubectl("get", "pod", name, "-o", `jsonpath=${path}`)).stdout;
 
 describe("kubelet semantics on real containers", () => {
   beforeAll(async () => {
@@ -42,7 +49,10 @@ spec:
 `);
     const row = await untilStatus("two", "Running");
     expect(row.ready).toBe("2/2");
-    const log = await pollUntil(() => kubectl("logs", "two", "-c", "reader"), (result) => result.stdout !== "");
+    const log = await pollUntil(
+      () => kubectl("logs", "two", "-c", "reader"),
+      (result) => result.stdout !== "",
+    );
     expect(log.stdout).toBe("from-init\n");
     expect(await jsonpath("two", "{.status.initContainerStatuses[0].state.terminated.reason}")).toBe("Completed");
     const readOnly = await kubectl("exec", "two", "-c", "reader", "--", "touch", "/shared/x");
@@ -72,7 +82,9 @@ spec:
     expect(row.ready).toBe("0/1");
     expect(row.restarts).toMatch(/^[1-9]\d* \(\d+s ago\)$/);
     expect(await jsonpath("loop", "{.status.containerStatuses[0].lastState.terminated.exitCode}")).toBe("2");
-    expect(await jsonpath("loop", "{.status.containerStatuses[0].state.waiting.message}")).toMatch(/^back-off \d+s restarting failed container=loop pod=loop_/);
+    expect(await jsonpath("loop", "{.status.containerStatuses[0].state.waiting.message}")).toMatch(
+      /^back-off \d+s restarting failed container=loop pod=loop_/,
+    );
     expect(await jsonpath("loop", "{.status.phase}")).toBe("Running");
   });
 
@@ -91,7 +103,9 @@ ${runAsUser}  containers:
 `;
     await apply(base("rootful", ""));
     await untilStatus("rootful", "CreateContainerConfigError");
-    expect(await jsonpath("rootful", "{.status.containerStatuses[0].state.waiting.message}")).toContain("container has runAsNonRoot and image will run as root");
+    expect(await jsonpath("rootful", "{.status.containerStatuses[0].state.waiting.message}")).toContain(
+      "container has runAsNonRoot and image will run as root",
+    );
     await apply(base("nonroot", "    runAsUser: 1000\n"));
     await untilStatus("nonroot", "Running");
     const id = await kubectl("exec", "nonroot", "--", "id", "-u");
@@ -139,7 +153,9 @@ spec:
     await untilStatus("scratch", "Running");
     const mounts = await kubectl("exec", "scratch", "--", "cat", "/proc/mounts");
     expect(mounts.stdout).toMatch(/^tmpfs \/mem tmpfs /m);
-    expect((await kubectl("exec", "scratch", "--", "sh", "-c", "echo x > /disk/kept && ls /disk")).stdout).toBe("kept\n");
+    expect((await kubectl("exec", "scratch", "--", "sh", "-c", "echo x > /disk/kept && ls /disk")).stdout).toBe(
+      "kept\n",
+    );
     await kubectl("delete", "pod", "scratch");
     await apply(manifest);
     await untilStatus("scratch", "Running");
@@ -147,23 +163,60 @@ spec:
   });
 
   it("kubectl run --rm -i attaches, returns the container's exit code and deletes the pod", async () => {
-    const quick = await kubectl("run", "once-quick", "--rm", "-i", "--restart=Never", "--image=busybox", "--", "sh", "-c", "echo hello");
+    const quick = await kubectl(
+      "run",
+      "once-quick",
+      "--rm",
+      "-i",
+      "--restart=Never",
+      "--image=busybox",
+      "--",
+      "sh",
+      "-c",
+      "echo hello",
+    );
     expect(quick.code).toBe(0);
     expect(quick.stdout).toContain("hello\n");
     expect(quick.stdout).toContain('pod "once-quick" deleted');
-    const slow = await kubectl("run", "once-slow", "--rm", "-i", "--restart=Never", "--image=busybox", "--", "sh", "-c", "sleep 1; echo late; exit 3");
+    const slow = await kubectl(
+      "run",
+      "once-slow",
+      "--rm",
+      "-i",
+      "--restart=Never",
+      "--image=busybox",
+      "--",
+      "sh",
+      "-c",
+      "sleep 1; echo late; exit 3",
+    );
     expect(slow.code).toBe(3);
     expect(slow.stdout).toMatch(/^late\npod "once-slow" deleted/);
     expect(slow.stderr).toContain(`pod ${namespace}/once-slow terminated (Error)`);
   });
 
   it("kubectl wait, logs -f and exec with stdin behave as on a real cluster", async () => {
-    await kubectl("run", "chatty", "--image=busybox", "--", "sh", "-c", "for i in 1 2 3; do echo line $i; sleep 0.2; done; sleep 3600");
+    await kubectl(
+      "run",
+      "chatty",
+      "--image=busybox",
+      "--",
+      "sh",
+      "-c",
+      "for i in 1 2 3; do echo line $i; sleep 0.2; done; sleep 3600",
+    );
     const waited = await kubectl("wait", "--for=condition=Ready", "pod/chatty", "--timeout=30s");
     expect(waited.stdout).toContain("pod/chatty condition met");
-    const followed = await pollUntil(() => kubectl("logs", "chatty", "--tail=2"), (result) => result.stdout.includes("line 3"));
+    const followed = await pollUntil(
+      () => kubectl("logs", "chatty", "--tail=2"),
+      (result) => result.stdout.includes("line 3"),
+    );
     expect(followed.stdout).toBe("line 2\nline 3\n");
-    const echoed = await runKubectl(kubeconfigPath, ["-n", namespace, "exec", "-i", "chatty", "--", "sh", "-c", "tr a-z A-Z"], "hello\n");
+    const echoed = await runKubectl(
+      kubeconfigPath,
+      ["-n", namespace, "exec", "-i", "chatty", "--", "sh", "-c", "tr a-z A-Z"],
+      "hello\n",
+    );
     expect(echoed.stdout).toBe("HELLO\n");
   });
 });

@@ -53,7 +53,11 @@ export class PodWorker {
   // podman can report a death before `podman run -d` has returned the id.
   private readonly earlyDeaths = new Set<string>();
 
-  constructor(private pod: TPod, private readonly onStatus: (status: TPodStatus) => void, private readonly onEvent: TEventSink = () => {}) {
+  constructor(
+    private pod: TPod,
+    private readonly onStatus: (status: TPodStatus) => void,
+    private readonly onEvent: TEventSink = () => {},
+  ) {
     const hasInit = (pod.spec.initContainers ?? []).length > 0;
     const make = (spec: TContainer, init: boolean): TContainerRecord => ({
       spec,
@@ -71,7 +75,10 @@ export class PodWorker {
         lastState: {},
       },
     });
-    this.records = [...(pod.spec.initContainers ?? []).map((spec) => make(spec, true)), ...pod.spec.containers.map((spec) => make(spec, false))];
+    this.records = [
+      ...(pod.spec.initContainers ?? []).map((spec) => make(spec, true)),
+      ...pod.spec.containers.map((spec) => make(spec, false)),
+    ];
     this.initDone = !hasInit;
   }
 
@@ -83,7 +90,13 @@ export class PodWorker {
   currentStatus(): TPodStatus {
     const initStatuses = this.records.filter((record) => record.init).map((record) => record.status);
     const containerStatuses = this.records.filter((record) => !record.init).map((record) => record.status);
-    const phase = computePhase({ restartPolicy: this.pod.spec.restartPolicy ?? "Always", initContainerStatuses: initStatuses, initDone: this.initDone, initFailed: this.initFailed, containerStatuses });
+    const phase = computePhase({
+      restartPolicy: this.pod.spec.restartPolicy ?? "Always",
+      initContainerStatuses: initStatuses,
+      initDone: this.initDone,
+      initFailed: this.initFailed,
+      containerStatuses,
+    });
     const previous = this.pod.status?.conditions ?? [];
     const conditions = computeConditions({
       now: nowIso(),
@@ -92,7 +105,9 @@ export class PodWorker {
       initDone: this.initDone,
       phase,
       containerStatuses,
-      pendingInitNames: initStatuses.filter((status) => !(status.state.terminated && status.state.terminated.exitCode === 0)).map((status) => status.name),
+      pendingInitNames: initStatuses
+        .filter((status) => !(status.state.terminated && status.state.terminated.exitCode === 0))
+        .map((status) => status.name),
     });
     return {
       phase,
@@ -117,7 +132,10 @@ export class PodWorker {
     try {
       await this.prepareVolumes();
     } catch (error) {
-      for (const record of this.records) record.status.state = { waiting: { reason: "CreateContainerConfigError", message: `failed to prepare volumes: ${String(error)}` } };
+      for (const record of this.records)
+        record.status.state = {
+          waiting: { reason: "CreateContainerConfigError", message: `failed to prepare volumes: ${String(error)}` },
+        };
       this.publish();
       return;
     }
@@ -150,7 +168,8 @@ export class PodWorker {
     const next = this.records.find((record) => record.init && !(record.status.state.terminated?.exitCode === 0));
     if (!next) {
       this.initDone = true;
-      for (const record of this.records.filter((candidate) => !candidate.init)) record.status.state = { waiting: { reason: "ContainerCreating" } };
+      for (const record of this.records.filter((candidate) => !candidate.init))
+        record.status.state = { waiting: { reason: "ContainerCreating" } };
       this.publish();
       await this.startAppContainers();
       return;
@@ -168,15 +187,31 @@ export class PodWorker {
     const image = resolveImage(spec.image);
     if (!image) {
       const policy = spec.imagePullPolicy ?? "IfNotPresent";
-      record.status.state = policy === "Never"
-        ? { waiting: { reason: "ErrImageNeverPull", message: `Container image "${spec.image}" is not present with pull policy of Never` } }
-        : { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${spec.image}": no registry is reachable from the podman test cluster; only nginx and busybox exist locally` } };
+      record.status.state =
+        policy === "Never"
+          ? {
+              waiting: {
+                reason: "ErrImageNeverPull",
+                message: `Container image "${spec.image}" is not present with pull policy of Never`,
+              },
+            }
+          : {
+              waiting: {
+                reason: "ImagePullBackOff",
+                message: `Back-off pulling image "${spec.image}": no registry is reachable from the podman test cluster; only nginx and busybox exist locally`,
+              },
+            };
       const field = this.fieldPath(record);
       if (policy === "Never") {
         this.onEvent("Warning", "ErrImageNeverPull", record.status.state.waiting?.message ?? "", field);
         this.onEvent("Warning", "Failed", "Error: ErrImageNeverPull", field);
       } else {
-        this.onEvent("Warning", "Failed", `Failed to pull image "${spec.image}": no registry is reachable from the podman test cluster`, field);
+        this.onEvent(
+          "Warning",
+          "Failed",
+          `Failed to pull image "${spec.image}": no registry is reachable from the podman test cluster`,
+          field,
+        );
         this.onEvent("Warning", "Failed", "Error: ErrImagePull", field);
         this.onEvent("Normal", "BackOff", `Back-off pulling image "${spec.image}"`, field);
         this.onEvent("Warning", "Failed", "Error: ImagePullBackOff", field);
@@ -185,7 +220,12 @@ export class PodWorker {
       return;
     }
     const problem = runAsNonRootProblem(this.pod, spec, image.user) ?? unsupportedVolume(this.pod, spec);
-    this.onEvent("Normal", "Pulled", `Container image "${spec.image}" already present on machine`, this.fieldPath(record));
+    this.onEvent(
+      "Normal",
+      "Pulled",
+      `Container image "${spec.image}" already present on machine`,
+      this.fieldPath(record),
+    );
     if (problem) {
       record.status.state = { waiting: { reason: problem.reason, message: problem.message } };
       this.onEvent("Warning", "Failed", `Error: ${problem.message}`, this.fieldPath(record));
@@ -193,7 +233,14 @@ export class PodWorker {
       return;
     }
     const name = `k8s_${spec.name}_${this.pod.metadata.name}_${this.pod.metadata.namespace}_${this.uid.slice(0, 8)}_${record.attempt}`;
-    const args = podmanRunArgs({ pod: this.pod, container: spec, containerName: name, labels: { [ownerLabel]: instanceId, [podUidLabel]: this.uid }, volumes: this.volumes, imageRef: image.ref });
+    const args = podmanRunArgs({
+      pod: this.pod,
+      container: spec,
+      containerName: name,
+      labels: { [ownerLabel]: instanceId, [podUidLabel]: this.uid },
+      volumes: this.volumes,
+      imageRef: image.ref,
+    });
     const startedAt = Date.now();
     const result = await podman(["run", "-d", ...args], { allowFailure: true });
     if (this.stopped) {
@@ -207,7 +254,13 @@ export class PodWorker {
       this.rotateContainer(record, id, name);
       const message = result.stderr.trim().replace(/^Error: /, "");
       this.onEvent("Warning", "Failed", `Error: ${message}`, this.fieldPath(record));
-      this.onExit(record, { exitCode: 128, reason: "StartError", message, startedAt: new Date(startedAt).toISOString().replace(/\.\d{3}Z$/, "Z"), finishedAt: nowIso() });
+      this.onExit(record, {
+        exitCode: 128,
+        reason: "StartError",
+        message,
+        startedAt: new Date(startedAt).toISOString().replace(/\.\d{3}Z$/, "Z"),
+        finishedAt: nowIso(),
+      });
       return;
     }
     const id = result.stdout.trim();
@@ -247,7 +300,15 @@ export class PodWorker {
     }
     if (!record.status.state.running || record.handlingDeathOf === containerId) return;
     record.handlingDeathOf = containerId;
-    const inspect = await podman(["inspect", "--format", "{{.State.ExitCode}}|{{.State.StartedAt}}|{{.State.FinishedAt}}|{{.State.OOMKilled}}", containerId], { allowFailure: true });
+    const inspect = await podman(
+      [
+        "inspect",
+        "--format",
+        "{{.State.ExitCode}}|{{.State.StartedAt}}|{{.State.FinishedAt}}|{{.State.OOMKilled}}",
+        containerId,
+      ],
+      { allowFailure: true },
+    );
     const [code, started, finished, oom] = inspect.stdout.trim().split("|");
     const exitCode = Number(code ?? 1);
     this.onExit(record, {
@@ -292,21 +353,36 @@ export class PodWorker {
       return;
     }
     // kubelet shows the crash for a sync period before it reports the back-off.
-    record.timer = setTimeout(() => {
-      if (this.stopped) return;
-      record.status.lastState = { terminated: full };
-      record.status.state = { waiting: { reason: "CrashLoopBackOff", message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${record.spec.name} pod=${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})` } };
-      this.onEvent("Warning", "BackOff", `Back-off restarting failed container ${record.spec.name} in pod ${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`, this.fieldPath(record));
-      this.publish();
-      record.timer = setTimeout(restart, Math.max(0, delay - 1000));
-    }, Math.min(1000, delay));
+    record.timer = setTimeout(
+      () => {
+        if (this.stopped) return;
+        record.status.lastState = { terminated: full };
+        record.status.state = {
+          waiting: {
+            reason: "CrashLoopBackOff",
+            message: `back-off ${Math.round(delay / 1000)}s restarting failed container=${record.spec.name} pod=${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`,
+          },
+        };
+        this.onEvent(
+          "Warning",
+          "BackOff",
+          `Back-off restarting failed container ${record.spec.name} in pod ${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.uid})`,
+          this.fieldPath(record),
+        );
+        this.publish();
+        record.timer = setTimeout(restart, Math.max(0, delay - 1000));
+      },
+      Math.min(1000, delay),
+    );
   }
 
   /** Re-checks containers believed to be running (after a gap in podman's event stream). */
   async reconcile(): Promise<void> {
     for (const record of this.records) {
       if (!record.status.state.running || !record.currentId) continue;
-      const state = await podman(["inspect", "--format", "{{.State.Running}}", record.currentId], { allowFailure: true });
+      const state = await podman(["inspect", "--format", "{{.State.Running}}", record.currentId], {
+        allowFailure: true,
+      });
       if (state.stdout.trim() !== "true") await this.containerDied(record.currentId);
     }
   }
@@ -328,7 +404,9 @@ export class PodWorker {
     for (const record of this.records) if (record.timer) clearTimeout(record.timer);
     // Every container is recorded as soon as `podman run` returns, and a run still in flight
     // removes its own container when it sees `stopped`, so no listing is needed here.
-    const ids = this.records.flatMap((record) => [record.currentId, record.previousId]).filter((id): id is string => Boolean(id));
+    const ids = this.records
+      .flatMap((record) => [record.currentId, record.previousId])
+      .filter((id): id is string => Boolean(id));
     if (ids.length > 0) await podman(["rm", "-f", "-t", "0", ...ids], { allowFailure: true });
     for (const dir of this.tmpfsMounts) await execFileAsync("umount", [dir]).catch(() => undefined);
     rmSync(path.join(podsDir, this.uid), { recursive: true, force: true });
@@ -341,7 +419,10 @@ export class DeathWatcher {
   private buffer = "";
   private stopped = false;
 
-  constructor(private readonly onDied: (containerId: string, podUid: string) => void, private readonly onRestart: () => void = () => {}) {}
+  constructor(
+    private readonly onDied: (containerId: string, podUid: string) => void,
+    private readonly onRestart: () => void = () => {},
+  ) {}
 
   start(): void {
     this.stopped = false;
@@ -353,7 +434,21 @@ export class DeathWatcher {
     // Replaying a little history closes the gap between spawning the stream and its first read;
     // workers ignore deaths they have already handled.
     const since = new Date(Date.now() - 5000).toISOString();
-    this.child = spawn("podman", ["events", "--since", since, "--format", "json", "--filter", "event=died", "--filter", `label=${ownerLabel}=${instanceId}`], { env: prepareHost(), stdio: ["ignore", "pipe", "ignore"] });
+    this.child = spawn(
+      "podman",
+      [
+        "events",
+        "--since",
+        since,
+        "--format",
+        "json",
+        "--filter",
+        "event=died",
+        "--filter",
+        `label=${ownerLabel}=${instanceId}`,
+      ],
+      { env: prepareHost(), stdio: ["ignore", "pipe", "ignore"] },
+    );
     this.child.stdout?.on("data", (chunk: Buffer) => {
       this.buffer += chunk.toString();
       let newline = this.buffer.indexOf("\n");
@@ -390,15 +485,26 @@ export class DeathWatcher {
 }
 
 async function removeContainers(owners: (owner: string) => boolean): Promise<number> {
-  const listing = await podman(["ps", "-a", "--filter", `label=${ownerLabel}`, "--format", `{{.ID}} {{index .Labels "${ownerLabel}"}}`], { allowFailure: true });
-  const ids = listing.stdout.split("\n").filter(Boolean).map((line) => line.split(" ")).filter(([, owner]) => owners(owner ?? "")).map(([id]) => id ?? "");
+  const listing = await podman(
+    ["ps", "-a", "--filter", `label=${ownerLabel}`, "--format", `{{.ID}} {{index .Labels "${ownerLabel}"}}`],
+    { allowFailure: true },
+  );
+  const ids = listing.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.split(" "))
+    .filter(([, owner]) => owners(owner ?? ""))
+    .map(([id]) => id ?? "");
   if (ids.length > 0) await podman(["rm", "-f", "-t", "0", ...ids], { allowFailure: true });
   return ids.length;
 }
 
 async function removeInstanceDir(dir: string): Promise<void> {
-  const mounts = await execFileAsync("awk", [`$2 ~ "^${dir}/" {print $2}`, "/proc/mounts"]).catch(() => ({ stdout: "" }));
-  for (const mount of mounts.stdout.split("\n").filter(Boolean)) await execFileAsync("umount", [mount]).catch(() => undefined);
+  const mounts = await execFileAsync("awk", [`$2 ~ "^${dir}/" {print $2}`, "/proc/mounts"]).catch(() => ({
+    stdout: "",
+  }));
+  for (const mount of mounts.stdout.split("\n").filter(Boolean))
+    await execFileAsync("umount", [mount]).catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -438,9 +544,13 @@ export async function removeLeftovers(): Promise<void> {
 
 /** Containers that belong to test clusters whose process is still running (other test runs on this machine). */
 export async function liveInstances(): Promise<Map<string, number>> {
-  const listing = await podman(["ps", "-a", "--filter", `label=${ownerLabel}`, "--format", `{{index .Labels "${ownerLabel}"}}`], { allowFailure: true });
+  const listing = await podman(
+    ["ps", "-a", "--filter", `label=${ownerLabel}`, "--format", `{{index .Labels "${ownerLabel}"}}`],
+    { allowFailure: true },
+  );
   const owners = new Map<string, number>();
-  for (const owner of listing.stdout.split("\n").filter(Boolean)) if (processAlive(Number(owner))) owners.set(owner, (owners.get(owner) ?? 0) + 1);
+  for (const owner of listing.stdout.split("\n").filter(Boolean))
+    if (processAlive(Number(owner))) owners.set(owner, (owners.get(owner) ?? 0) + 1);
   return owners;
 }
 
@@ -450,7 +560,8 @@ export async function removeDeadInstances(): Promise<number> {
   const count = await removeContainers((owner) => !processAlive(Number(owner)));
   const instances = path.join(stateDir, "instances");
   if (existsSync(instances)) {
-    for (const entry of readdirSync(instances)) if (!processAlive(Number(entry))) await removeInstanceDir(path.join(instances, entry));
+    for (const entry of readdirSync(instances))
+      if (!processAlive(Number(entry))) await removeInstanceDir(path.join(instances, entry));
   }
   return count;
 }

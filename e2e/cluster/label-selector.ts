@@ -26,7 +26,10 @@ export function parseLabelSelector(selector: string): TRequirement[] {
     if (part === "") throw new Error(`unable to parse requirement: empty requirement in "${selector}"`);
     const setMatch = /^([A-Za-z0-9./_-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
     if (setMatch) {
-      const values = (setMatch[3] ?? "").split(",").map((value) => value.trim()).filter((value) => value !== "");
+      const values = (setMatch[3] ?? "")
+        .split(",")
+        .map((value) => value.trim())
+        .filter((value) => value !== "");
       requirements.push({ key: setMatch[1] ?? "", op: setMatch[2] as "in" | "notin", values });
       continue;
     }

@@ -7,7 +7,12 @@ function pod(container: Partial<TContainer> = {}, spec: Partial<TPod["spec"]> = 
 }
 
 const hardened: Partial<TContainer> = {
-  securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } } as TContainer["securityContext"],
+  securityContext: {
+    allowPrivilegeEscalation: false,
+    runAsNonRoot: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  } as TContainer["securityContext"],
 };
 
 describe("podSecurityViolations", () => {
@@ -23,15 +28,73 @@ describe("podSecurityViolations", () => {
   it.each([
     ["plain pod, baseline", "baseline", pod(), []],
     ["hardened, restricted", "restricted", pod(hardened), []],
-    ["pod-level runAsNonRoot and seccomp count", "restricted", pod({ securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } } }, { securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } as TPod["spec"]["securityContext"] }), []],
-    ["privileged, baseline", "baseline", pod({ securityContext: { privileged: true } }), ['privileged (container "web" must not set securityContext.privileged=true)']],
-    ["host namespaces", "baseline", pod({}, { hostPID: true, hostNetwork: true }), ["host namespaces (hostNetwork=true, hostPID=true)"]],
-    ["hostPath, baseline", "baseline", pod({}, { volumes: [{ name: "root", hostPath: { path: "/" } }] }), ['hostPath volumes (volume "root")']],
-    ["extra capability, baseline", "baseline", pod({ securityContext: { capabilities: { add: ["SYS_ADMIN"] } } }), ['non-default capabilities (container "web" must not include "SYS_ADMIN" in securityContext.capabilities.add)']],
-    ["runAsUser 0, restricted", "restricted", pod({ securityContext: { ...hardened.securityContext, runAsUser: 0 } }), ['runAsUser=0 (container "web" must not set runAsUser=0)']],
-    ["hostPath, restricted", "restricted", pod(hardened, { volumes: [{ name: "root", hostPath: { path: "/" } }] }), ['restricted volume types (volume "root" uses restricted volume type "hostPath")']],
-    ["privileged comes first under restricted", "restricted", pod({ securityContext: { ...hardened.securityContext, privileged: true } }), ['privileged (container "web" must not set securityContext.privileged=true)']],
-    ["privileged level allows anything", "privileged", pod({ securityContext: { privileged: true } }, { hostPID: true }), []],
+    [
+      "pod-level runAsNonRoot and seccomp count",
+      "restricted",
+      pod(
+        {
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] },
+          },
+        },
+        {
+          securityContext: {
+            runAsNonRoot: true,
+            seccompProfile: { type: "RuntimeDefault" },
+          } as TPod["spec"]["securityContext"],
+        },
+      ),
+      [],
+    ],
+    [
+      "privileged, baseline",
+      "baseline",
+      pod({ securityContext: { privileged: true } }),
+      ['privileged (container "web" must not set securityContext.privileged=true)'],
+    ],
+    [
+      "host namespaces",
+      "baseline",
+      pod({}, { hostPID: true, hostNetwork: true }),
+      ["host namespaces (hostNetwork=true, hostPID=true)"],
+    ],
+    [
+      "hostPath, baseline",
+      "baseline",
+      pod({}, { volumes: [{ name: "root", hostPath: { path: "/" } }] }),
+      ['hostPath volumes (volume "root")'],
+    ],
+    [
+      "extra capability, baseline",
+      "baseline",
+      pod({ securityContext: { capabilities: { add: ["SYS_ADMIN"] } } }),
+      ['non-default capabilities (container "web" must not include "SYS_ADMIN" in securityContext.capabilities.add)'],
+    ],
+    [
+      "runAsUser 0, restricted",
+      "restricted",
+      pod({ securityContext: { ...hardened.securityContext, runAsUser: 0 } }),
+      ['runAsUser=0 (container "web" must not set runAsUser=0)'],
+    ],
+    [
+      "hostPath, restricted",
+      "restricted",
+      pod(hardened, { volumes: [{ name: "root", hostPath: { path: "/" } }] }),
+      ['restricted volume types (volume "root" uses restricted volume type "hostPath")'],
+    ],
+    [
+      "privileged comes first under restricted",
+      "restricted",
+      pod({ securityContext: { ...hardened.securityContext, privileged: true } }),
+      ['privileged (container "web" must not set securityContext.privileged=true)'],
+    ],
+    [
+      "privileged level allows anything",
+      "privileged",
+      pod({ securityContext: { privileged: true } }, { hostPID: true }),
+      [],
+    ],
   ] as const)("%s", (_name, level, input, expected) => {
     expect(podSecurityViolations(level, input)).toEqual(expected);
   });

@@ -54,15 +54,37 @@ export function computeConditions(input: {
     const status = ok ? "True" : "False";
     const before = input.previous.find((condition) => condition.type === type);
     const lastTransitionTime = before && before.status === status ? before.lastTransitionTime : input.now;
-    return { type, status, lastProbeTime: null, lastTransitionTime, ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
+    return {
+      type,
+      status,
+      lastProbeTime: null,
+      lastTransitionTime,
+      ...(reason ? { reason } : {}),
+      ...(message ? { message } : {}),
+    };
   };
   const notReadyMessage = `containers with unready status: [${notReady.join(" ")}]`;
   const completed = input.phase === "Succeeded" || input.phase === "Failed";
   return [
     build("PodReadyToStartContainers", input.sandboxReady && !completed),
-    build("Initialized", input.initDone, input.initDone ? undefined : "ContainersNotInitialized", input.initDone ? undefined : `containers with incomplete status: [${input.pendingInitNames.join(" ")}]`),
-    build("Ready", containersReady, containersReady ? undefined : completed ? "PodCompleted" : "ContainersNotReady", containersReady || completed ? undefined : notReadyMessage),
-    build("ContainersReady", containersReady, containersReady ? undefined : completed ? "PodCompleted" : "ContainersNotReady", containersReady || completed ? undefined : notReadyMessage),
+    build(
+      "Initialized",
+      input.initDone,
+      input.initDone ? undefined : "ContainersNotInitialized",
+      input.initDone ? undefined : `containers with incomplete status: [${input.pendingInitNames.join(" ")}]`,
+    ),
+    build(
+      "Ready",
+      containersReady,
+      containersReady ? undefined : completed ? "PodCompleted" : "ContainersNotReady",
+      containersReady || completed ? undefined : notReadyMessage,
+    ),
+    build(
+      "ContainersReady",
+      containersReady,
+      containersReady ? undefined : completed ? "PodCompleted" : "ContainersNotReady",
+      containersReady || completed ? undefined : notReadyMessage,
+    ),
     build("PodScheduled", true),
   ];
 }
@@ -109,7 +131,11 @@ export function podRow(pod: TPod, now: number): { ready: string; status: string;
     const waiting = container.state.waiting;
     if (terminated && terminated.exitCode === 0) return;
     if (terminated) {
-      reason = terminated.reason ? `Init:${terminated.reason}` : terminated.signal ? `Init:Signal:${terminated.signal}` : `Init:ExitCode:${terminated.exitCode}`;
+      reason = terminated.reason
+        ? `Init:${terminated.reason}`
+        : terminated.signal
+          ? `Init:Signal:${terminated.signal}`
+          : `Init:ExitCode:${terminated.exitCode}`;
     } else if (waiting && waiting.reason && waiting.reason !== "PodInitializing") {
       reason = `Init:${waiting.reason}`;
     } else {
@@ -143,6 +169,9 @@ export function podRow(pod: TPod, now: number): { ready: string; status: string;
     }
   }
   if (pod.metadata.deletionTimestamp) reason = status?.reason === "NodeLost" ? "Unknown" : "Terminating";
-  const restartCell = lastRestart !== undefined && restarts > 0 ? `${restarts} (${shortDuration(now - lastRestart)} ago)` : String(restarts);
+  const restartCell =
+    lastRestart !== undefined && restarts > 0
+      ? `${restarts} (${shortDuration(now - lastRestart)} ago)`
+      : String(restarts);
   return { ready: `${readyCount}/${containers}`, status: reason, restarts: restartCell };
 }

@@ -2,21 +2,28 @@ import type { TFieldError } from "./k8s-status";
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const labelMessage = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-const subdomainMessage = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const labelMessage =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const subdomainMessage =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Validates an object name as a DNS-1123 subdomain (pods) or label (namespaces). */
 export function validateName(name: unknown, field: string, kind: "subdomain" | "label"): TFieldError[] {
-  if (typeof name !== "string" || name === "") return [{ field, type: "FieldValueRequired", detail: "name or generateName is required" }];
+  if (typeof name !== "string" || name === "")
+    return [{ field, type: "FieldValueRequired", detail: "name or generateName is required" }];
   const errors: TFieldError[] = [];
   if (kind === "label") {
-    if (name.length > 63) errors.push({ field, type: "FieldValueInvalid", value: name, detail: "must be no more than 63 characters" });
+    if (name.length > 63)
+      errors.push({ field, type: "FieldValueInvalid", value: name, detail: "must be no more than 63 characters" });
     if (!dns1123Label.test(name)) errors.push({ field, type: "FieldValueInvalid", value: name, detail: labelMessage });
   } else {
-    if (name.length > 253) errors.push({ field, type: "FieldValueInvalid", value: name, detail: "must be no more than 253 characters" });
-    if (!dns1123Subdomain.test(name)) errors.push({ field, type: "FieldValueInvalid", value: name, detail: subdomainMessage });
+    if (name.length > 253)
+      errors.push({ field, type: "FieldValueInvalid", value: name, detail: "must be no more than 253 characters" });
+    if (!dns1123Subdomain.test(name))
+      errors.push({ field, type: "FieldValueInvalid", value: name, detail: subdomainMessage });
   }
   return errors;
 }
@@ -30,21 +37,39 @@ function validateSecurityContext(context: unknown, path: string, errors: TFieldE
   if (!isRecord(context)) return;
   for (const key of ["privileged", "readOnlyRootFilesystem", "runAsNonRoot", "allowPrivilegeEscalation"] as const) {
     const value = context[key];
-    if (value !== undefined && typeof value !== "boolean") errors.push({ field: `${path}.${key}`, type: "FieldValueInvalid", value, detail: "must be a boolean" });
+    if (value !== undefined && typeof value !== "boolean")
+      errors.push({ field: `${path}.${key}`, type: "FieldValueInvalid", value, detail: "must be a boolean" });
   }
   for (const key of ["runAsUser", "runAsGroup"] as const) {
     const value = context[key];
     if (value === undefined) continue;
     if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 2147483647) {
-      errors.push({ field: `${path}.${key}`, type: "FieldValueInvalid", value, detail: "must be between 0 and 2147483647, inclusive" });
+      errors.push({
+        field: `${path}.${key}`,
+        type: "FieldValueInvalid",
+        value,
+        detail: "must be between 0 and 2147483647, inclusive",
+      });
     }
   }
   if (context.privileged === true && context.allowPrivilegeEscalation === false) {
-    errors.push({ field: path, type: "FieldValueInvalid", value: "cannot set `allowPrivilegeEscalation` to false and `privileged` to true", detail: "cannot set `allowPrivilegeEscalation` to false and `privileged` to true" });
+    errors.push({
+      field: path,
+      type: "FieldValueInvalid",
+      value: "cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
+      detail: "cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
+    });
   }
 }
 
-function validateContainers(list: unknown, path: string, volumeNames: Set<string>, errors: TFieldError[], names: Set<string>, required: boolean): void {
+function validateContainers(
+  list: unknown,
+  path: string,
+  volumeNames: Set<string>,
+  errors: TFieldError[],
+  names: Set<string>,
+  required: boolean,
+): void {
   if (list === undefined || (Array.isArray(list) && list.length === 0)) {
     if (required) errors.push({ field: path, type: "FieldValueRequired", detail: "" });
     return;
@@ -63,13 +88,20 @@ function validateContainers(list: unknown, path: string, volumeNames: Set<string
     if (typeof name !== "string" || name === "") {
       errors.push({ field: `${at}.name`, type: "FieldValueRequired", detail: "" });
     } else {
-      if (!dns1123Label.test(name) || name.length > 63) errors.push({ field: `${at}.name`, type: "FieldValueInvalid", value: name, detail: labelMessage });
+      if (!dns1123Label.test(name) || name.length > 63)
+        errors.push({ field: `${at}.name`, type: "FieldValueInvalid", value: name, detail: labelMessage });
       if (names.has(name)) errors.push({ field: `${at}.name`, type: "FieldValueDuplicate", value: name, detail: "" });
       names.add(name);
     }
-    if (typeof container.image !== "string" || container.image.trim() === "") errors.push({ field: `${at}.image`, type: "FieldValueRequired", detail: "" });
+    if (typeof container.image !== "string" || container.image.trim() === "")
+      errors.push({ field: `${at}.image`, type: "FieldValueRequired", detail: "" });
     if (container.imagePullPolicy !== undefined && !pullPolicies.includes(String(container.imagePullPolicy))) {
-      errors.push({ field: `${at}.imagePullPolicy`, type: "FieldValueNotSupported", value: container.imagePullPolicy, detail: `supported values: ${pullPolicies.map((p) => `"${p}"`).join(", ")}` });
+      errors.push({
+        field: `${at}.imagePullPolicy`,
+        type: "FieldValueNotSupported",
+        value: container.imagePullPolicy,
+        detail: `supported values: ${pullPolicies.map((p) => `"${p}"`).join(", ")}`,
+      });
     }
     for (const key of ["command", "args"] as const) {
       const value = container[key];
@@ -79,7 +111,8 @@ function validateContainers(list: unknown, path: string, volumeNames: Set<string
     }
     if (Array.isArray(container.env)) {
       container.env.forEach((env: unknown, envIndex) => {
-        if (!isRecord(env) || typeof env.name !== "string" || env.name === "") errors.push({ field: `${at}.env[${envIndex}].name`, type: "FieldValueRequired", detail: "" });
+        if (!isRecord(env) || typeof env.name !== "string" || env.name === "")
+          errors.push({ field: `${at}.env[${envIndex}].name`, type: "FieldValueRequired", detail: "" });
       });
     }
     if (Array.isArray(container.ports)) {
@@ -87,12 +120,23 @@ function validateContainers(list: unknown, path: string, volumeNames: Set<string
         const portPath = `${at}.ports[${portIndex}]`;
         if (!isRecord(port)) return;
         const number = port.containerPort;
-        if (number === undefined || number === 0) errors.push({ field: `${portPath}.containerPort`, type: "FieldValueRequired", detail: "" });
+        if (number === undefined || number === 0)
+          errors.push({ field: `${portPath}.containerPort`, type: "FieldValueRequired", detail: "" });
         else if (typeof number !== "number" || !Number.isInteger(number) || number < 1 || number > 65535) {
-          errors.push({ field: `${portPath}.containerPort`, type: "FieldValueInvalid", value: number, detail: "must be between 1 and 65535, inclusive" });
+          errors.push({
+            field: `${portPath}.containerPort`,
+            type: "FieldValueInvalid",
+            value: number,
+            detail: "must be between 1 and 65535, inclusive",
+          });
         }
         if (port.protocol !== undefined && !protocols.includes(String(port.protocol))) {
-          errors.push({ field: `${portPath}.protocol`, type: "FieldValueNotSupported", value: port.protocol, detail: `supported values: ${protocols.map((p) => `"${p}"`).join(", ")}` });
+          errors.push({
+            field: `${portPath}.protocol`,
+            type: "FieldValueNotSupported",
+            value: port.protocol,
+            detail: `supported values: ${protocols.map((p) => `"${p}"`).join(", ")}`,
+          });
         }
       });
     }
@@ -101,11 +145,20 @@ function validateContainers(list: unknown, path: string, volumeNames: Set<string
       container.volumeMounts.forEach((mount: unknown, mountIndex) => {
         const mountPath = `${at}.volumeMounts[${mountIndex}]`;
         if (!isRecord(mount)) return;
-        if (typeof mount.name !== "string" || mount.name === "") errors.push({ field: `${mountPath}.name`, type: "FieldValueRequired", detail: "" });
-        else if (!volumeNames.has(mount.name)) errors.push({ field: `${mountPath}.name`, type: "FieldValueNotFound", value: mount.name, detail: "" });
-        if (typeof mount.mountPath !== "string" || mount.mountPath === "") errors.push({ field: `${mountPath}.mountPath`, type: "FieldValueRequired", detail: "" });
+        if (typeof mount.name !== "string" || mount.name === "")
+          errors.push({ field: `${mountPath}.name`, type: "FieldValueRequired", detail: "" });
+        else if (!volumeNames.has(mount.name))
+          errors.push({ field: `${mountPath}.name`, type: "FieldValueNotFound", value: mount.name, detail: "" });
+        if (typeof mount.mountPath !== "string" || mount.mountPath === "")
+          errors.push({ field: `${mountPath}.mountPath`, type: "FieldValueRequired", detail: "" });
         else {
-          if (mountPaths.has(mount.mountPath)) errors.push({ field: `${mountPath}.mountPath`, type: "FieldValueInvalid", value: mount.mountPath, detail: "must be unique" });
+          if (mountPaths.has(mount.mountPath))
+            errors.push({
+              field: `${mountPath}.mountPath`,
+              type: "FieldValueInvalid",
+              value: mount.mountPath,
+              detail: "must be unique",
+            });
           mountPaths.add(mount.mountPath);
         }
       });
@@ -119,7 +172,8 @@ export function validatePod(pod: unknown): TFieldError[] {
   const errors: TFieldError[] = [];
   if (!isRecord(pod)) return [{ field: "", type: "FieldValueInvalid", value: pod, detail: "must be an object" }];
   const metadata = isRecord(pod.metadata) ? pod.metadata : {};
-  if (metadata.name !== undefined || metadata.generateName === undefined) errors.push(...validateName(metadata.name, "metadata.name", "subdomain"));
+  if (metadata.name !== undefined || metadata.generateName === undefined)
+    errors.push(...validateName(metadata.name, "metadata.name", "subdomain"));
   const spec = pod.spec;
   if (!isRecord(spec)) {
     errors.push({ field: "spec.containers", type: "FieldValueRequired", detail: "" });
@@ -127,29 +181,53 @@ export function validatePod(pod: unknown): TFieldError[] {
   }
   const volumeNames = new Set<string>();
   if (spec.volumes !== undefined) {
-    if (!Array.isArray(spec.volumes)) errors.push({ field: "spec.volumes", type: "FieldValueInvalid", value: spec.volumes, detail: "must be a list" });
-    else spec.volumes.forEach((volume: unknown, index) => {
-      const at = `spec.volumes[${index}]`;
-      if (!isRecord(volume) || typeof volume.name !== "string" || volume.name === "") {
-        errors.push({ field: `${at}.name`, type: "FieldValueRequired", detail: "" });
-        return;
-      }
-      if (!dns1123Label.test(volume.name)) errors.push({ field: `${at}.name`, type: "FieldValueInvalid", value: volume.name, detail: labelMessage });
-      if (volumeNames.has(volume.name)) errors.push({ field: `${at}.name`, type: "FieldValueDuplicate", value: volume.name, detail: "" });
-      volumeNames.add(volume.name);
-      const sources = Object.keys(volume).filter((key) => key !== "name");
-      if (sources.length > 1) errors.push({ field: `${at}.${sources[1]}`, type: "FieldValueForbidden", detail: "may not specify more than 1 volume type" });
-      const emptyDir = volume.emptyDir;
-      if (isRecord(emptyDir) && emptyDir.medium !== undefined && emptyDir.medium !== "" && emptyDir.medium !== "Memory") {
-        errors.push({ field: `${at}.emptyDir.medium`, type: "FieldValueNotSupported", value: emptyDir.medium, detail: 'supported values: "", "Memory"' });
-      }
-    });
+    if (!Array.isArray(spec.volumes))
+      errors.push({ field: "spec.volumes", type: "FieldValueInvalid", value: spec.volumes, detail: "must be a list" });
+    else
+      spec.volumes.forEach((volume: unknown, index) => {
+        const at = `spec.volumes[${index}]`;
+        if (!isRecord(volume) || typeof volume.name !== "string" || volume.name === "") {
+          errors.push({ field: `${at}.name`, type: "FieldValueRequired", detail: "" });
+          return;
+        }
+        if (!dns1123Label.test(volume.name))
+          errors.push({ field: `${at}.name`, type: "FieldValueInvalid", value: volume.name, detail: labelMessage });
+        if (volumeNames.has(volume.name))
+          errors.push({ field: `${at}.name`, type: "FieldValueDuplicate", value: volume.name, detail: "" });
+        volumeNames.add(volume.name);
+        const sources = Object.keys(volume).filter((key) => key !== "name");
+        if (sources.length > 1)
+          errors.push({
+            field: `${at}.${sources[1]}`,
+            type: "FieldValueForbidden",
+            detail: "may not specify more than 1 volume type",
+          });
+        const emptyDir = volume.emptyDir;
+        if (
+          isRecord(emptyDir) &&
+          emptyDir.medium !== undefined &&
+          emptyDir.medium !== "" &&
+          emptyDir.medium !== "Memory"
+        ) {
+          errors.push({
+            field: `${at}.emptyDir.medium`,
+            type: "FieldValueNotSupported",
+            value: emptyDir.medium,
+            detail: 'supported values: "", "Memory"',
+          });
+        }
+      });
   }
   const containerNames = new Set<string>();
   validateContainers(spec.initContainers, "spec.initContainers", volumeNames, errors, containerNames, false);
   validateContainers(spec.containers, "spec.containers", volumeNames, errors, containerNames, true);
   if (spec.restartPolicy !== undefined && !restartPolicies.includes(String(spec.restartPolicy))) {
-    errors.push({ field: "spec.restartPolicy", type: "FieldValueNotSupported", value: spec.restartPolicy, detail: `supported values: ${restartPolicies.map((p) => `"${p}"`).join(", ")}` });
+    errors.push({
+      field: "spec.restartPolicy",
+      type: "FieldValueNotSupported",
+      value: spec.restartPolicy,
+      detail: `supported values: ${restartPolicies.map((p) => `"${p}"`).join(", ")}`,
+    });
   }
   validateSecurityContext(spec.securityContext, "spec.securityContext", errors);
   return errors;

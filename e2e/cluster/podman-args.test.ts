@@ -3,13 +3,23 @@ import { podmanRunArgs, runAsNonRootProblem, unsupportedVolume } from "./podman-
 import type { TContainer, TPod } from "./types";
 
 function pod(container: Partial<TContainer>, spec: Partial<TPod["spec"]> = {}): TPod {
-  return { metadata: { name: "web", namespace: "lab", uid: "u-1" }, spec: { containers: [{ name: "app", image: "nginx", ...container }], ...spec } };
+  return {
+    metadata: { name: "web", namespace: "lab", uid: "u-1" },
+    spec: { containers: [{ name: "app", image: "nginx", ...container }], ...spec },
+  };
 }
 
 function args(input: TPod): string[] {
   const container = input.spec.containers[0];
   if (!container) throw new Error("no container");
-  return podmanRunArgs({ pod: input, container, containerName: "k8s_app", labels: { owner: "1" }, volumes: { cache: "/host/cache" }, imageRef: "localhost/nginx" });
+  return podmanRunArgs({
+    pod: input,
+    container,
+    containerName: "k8s_app",
+    labels: { owner: "1" },
+    volumes: { cache: "/host/cache" },
+    imageRef: "localhost/nginx",
+  });
 }
 
 describe("podmanRunArgs", () => {
@@ -24,9 +34,24 @@ describe("podmanRunArgs", () => {
   });
 
   it.each([
-    ["command only replaces the entrypoint and drops CMD", { command: ["sleep", "1"] }, ["--entrypoint", '["sleep","1"]', "localhost/nginx"], []],
-    ["args only replace CMD", { args: ["-g", "daemon off;"] }, ["localhost/nginx", "-g", "daemon off;"], ["--entrypoint"]],
-    ["both", { command: ["sh", "-c"], args: ["echo hi"] }, ["--entrypoint", '["sh","-c"]', "localhost/nginx", "echo hi"], []],
+    [
+      "command only replaces the entrypoint and drops CMD",
+      { command: ["sleep", "1"] },
+      ["--entrypoint", '["sleep","1"]', "localhost/nginx"],
+      [],
+    ],
+    [
+      "args only replace CMD",
+      { args: ["-g", "daemon off;"] },
+      ["localhost/nginx", "-g", "daemon off;"],
+      ["--entrypoint"],
+    ],
+    [
+      "both",
+      { command: ["sh", "-c"], args: ["echo hi"] },
+      ["--entrypoint", '["sh","-c"]', "localhost/nginx", "echo hi"],
+      [],
+    ],
   ])("%s", (_name, container, sequence, absent) => {
     const result = args(pod(container));
     const start = result.indexOf(sequence[0] ?? "");
@@ -39,10 +64,25 @@ describe("podmanRunArgs", () => {
     ["runAsUser", { securityContext: { runAsUser: 1000 } }, {}, ["--user", "1000"]],
     ["runAsUser and group", { securityContext: { runAsUser: 1000, runAsGroup: 3000 } }, {}, ["--user", "1000:3000"]],
     ["pod-level runAsUser", {}, { securityContext: { runAsUser: 2000 } }, ["--user", "2000"]],
-    ["no privilege escalation", { securityContext: { allowPrivilegeEscalation: false } }, {}, ["--security-opt", "no-new-privileges"]],
-    ["capabilities", { securityContext: { capabilities: { drop: ["ALL"], add: ["NET_ADMIN"] } } }, {}, ["--cap-drop", "ALL", "--cap-add", "NET_ADMIN"]],
+    [
+      "no privilege escalation",
+      { securityContext: { allowPrivilegeEscalation: false } },
+      {},
+      ["--security-opt", "no-new-privileges"],
+    ],
+    [
+      "capabilities",
+      { securityContext: { capabilities: { drop: ["ALL"], add: ["NET_ADMIN"] } } },
+      {},
+      ["--cap-drop", "ALL", "--cap-add", "NET_ADMIN"],
+    ],
     ["env", { env: [{ name: "A", value: "1" }] }, {}, ["--env", "A=1"]],
-    ["read-only mount", { volumeMounts: [{ name: "cache", mountPath: "/var/cache/nginx", readOnly: true }] }, {}, ["--volume", "/host/cache:/var/cache/nginx:ro"]],
+    [
+      "read-only mount",
+      { volumeMounts: [{ name: "cache", mountPath: "/var/cache/nginx", readOnly: true }] },
+      {},
+      ["--volume", "/host/cache:/var/cache/nginx:ro"],
+    ],
     ["network", {}, {}, ["--network", "none"]],
     ["stdin for kubectl run -i", { stdin: true }, {}, ["--interactive"]],
     ["hostNetwork", {}, { hostNetwork: true }, ["--network", "host"]],
@@ -59,13 +99,43 @@ describe("podmanRunArgs", () => {
 describe("runAsNonRootProblem", () => {
   it.each([
     ["not requested", {}, {}, "", undefined],
-    ["image runs as root", { securityContext: { runAsNonRoot: true } }, {}, "", 'container has runAsNonRoot and image will run as root (pod: "web_lab(u-1)", container: app)'],
-    ["image user is root by name", { securityContext: { runAsNonRoot: true } }, {}, "root", 'container has runAsNonRoot and image will run as root (pod: "web_lab(u-1)", container: app)'],
-    ["non-numeric image user", { securityContext: { runAsNonRoot: true } }, {}, "nginx", 'container has runAsNonRoot and image has non-numeric user (nginx), cannot verify user is non-root (pod: "web_lab(u-1)", container: app)'],
+    [
+      "image runs as root",
+      { securityContext: { runAsNonRoot: true } },
+      {},
+      "",
+      'container has runAsNonRoot and image will run as root (pod: "web_lab(u-1)", container: app)',
+    ],
+    [
+      "image user is root by name",
+      { securityContext: { runAsNonRoot: true } },
+      {},
+      "root",
+      'container has runAsNonRoot and image will run as root (pod: "web_lab(u-1)", container: app)',
+    ],
+    [
+      "non-numeric image user",
+      { securityContext: { runAsNonRoot: true } },
+      {},
+      "nginx",
+      'container has runAsNonRoot and image has non-numeric user (nginx), cannot verify user is non-root (pod: "web_lab(u-1)", container: app)',
+    ],
     ["numeric non-root image user", { securityContext: { runAsNonRoot: true } }, {}, "101", undefined],
     ["runAsUser satisfies it", { securityContext: { runAsNonRoot: true, runAsUser: 1000 } }, {}, "", undefined],
-    ["runAsUser 0 breaks it", { securityContext: { runAsNonRoot: true, runAsUser: 0 } }, {}, "", 'container\'s runAsUser breaks non-root policy (pod: "web_lab(u-1)", container: app)'],
-    ["pod-level setting applies", {}, { securityContext: { runAsNonRoot: true } }, "", 'container has runAsNonRoot and image will run as root (pod: "web_lab(u-1)", container: app)'],
+    [
+      "runAsUser 0 breaks it",
+      { securityContext: { runAsNonRoot: true, runAsUser: 0 } },
+      {},
+      "",
+      'container\'s runAsUser breaks non-root policy (pod: "web_lab(u-1)", container: app)',
+    ],
+    [
+      "pod-level setting applies",
+      {},
+      { securityContext: { runAsNonRoot: true } },
+      "",
+      'container has runAsNonRoot and image will run as root (pod: "web_lab(u-1)", container: app)',
+    ],
   ])("%s", (_name, container, spec, imageUser, expected) => {
     const input = pod(container, spec);
     const first = input.spec.containers[0];
@@ -76,9 +146,14 @@ describe("runAsNonRootProblem", () => {
 
 describe("unsupportedVolume", () => {
   it("names volume kinds the test cluster cannot mount", () => {
-    const input = pod({ volumeMounts: [{ name: "h", mountPath: "/h" }] }, { volumes: [{ name: "h", hostPath: { path: "/etc" } }] });
+    const input = pod(
+      { volumeMounts: [{ name: "h", mountPath: "/h" }] },
+      { volumes: [{ name: "h", hostPath: { path: "/etc" } }] },
+    );
     const first = input.spec.containers[0];
     if (!first) throw new Error("no container");
-    expect(unsupportedVolume(input, first)?.message).toBe('volume "h" of type hostPath is not implemented by the podman test cluster (only emptyDir is)');
+    expect(unsupportedVolume(input, first)?.message).toBe(
+      'volume "h" of type hostPath is not implemented by the podman test cluster (only emptyDir is)',
+    );
   });
 });

@@ -30,15 +30,25 @@ export function runAsNonRootProblem(pod: TPod, container: TContainer, imageUser:
   if (security.runAsNonRoot !== true) return undefined;
   const podRef = `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
   if (security.runAsUser !== undefined) {
-    if (security.runAsUser === 0) return { reason: "CreateContainerConfigError", message: `container's runAsUser breaks non-root policy (pod: "${podRef}", container: ${container.name})` };
+    if (security.runAsUser === 0)
+      return {
+        reason: "CreateContainerConfigError",
+        message: `container's runAsUser breaks non-root policy (pod: "${podRef}", container: ${container.name})`,
+      };
     return undefined;
   }
   const user = imageUser.split(":")[0] ?? "";
   if (user === "" || user === "0" || user === "root") {
-    return { reason: "CreateContainerConfigError", message: `container has runAsNonRoot and image will run as root (pod: "${podRef}", container: ${container.name})` };
+    return {
+      reason: "CreateContainerConfigError",
+      message: `container has runAsNonRoot and image will run as root (pod: "${podRef}", container: ${container.name})`,
+    };
   }
   if (!/^\d+$/.test(user)) {
-    return { reason: "CreateContainerConfigError", message: `container has runAsNonRoot and image has non-numeric user (${user}), cannot verify user is non-root (pod: "${podRef}", container: ${container.name})` };
+    return {
+      reason: "CreateContainerConfigError",
+      message: `container has runAsNonRoot and image has non-numeric user (${user}), cannot verify user is non-root (pod: "${podRef}", container: ${container.name})`,
+    };
   }
   return undefined;
 }
@@ -50,20 +60,41 @@ export function unsupportedVolume(pod: TPod, container: TContainer): TConfigProb
     if (!volume) continue;
     const kinds = Object.keys(volume).filter((key) => key !== "name");
     if (kinds.length === 1 && kinds[0] === "emptyDir") continue;
-    return { reason: "CreateContainerConfigError", message: `volume "${mount.name}" of type ${kinds.join(",") || "<none>"} is not implemented by the podman test cluster (only emptyDir is)` };
+    return {
+      reason: "CreateContainerConfigError",
+      message: `volume "${mount.name}" of type ${kinds.join(",") || "<none>"} is not implemented by the podman test cluster (only emptyDir is)`,
+    };
   }
   for (const env of container.env ?? []) {
-    if (env.valueFrom !== undefined) return { reason: "CreateContainerConfigError", message: `env "${env.name}" uses valueFrom, which the podman test cluster does not implement` };
+    if (env.valueFrom !== undefined)
+      return {
+        reason: "CreateContainerConfigError",
+        message: `env "${env.name}" uses valueFrom, which the podman test cluster does not implement`,
+      };
   }
   return undefined;
 }
 
 /** `podman run` arguments for one container of a pod (everything between `run -d` and the image). */
-export function podmanRunArgs(input: { pod: TPod; container: TContainer; containerName: string; labels: Record<string, string>; volumes: TVolumePaths; imageRef: string }): string[] {
+export function podmanRunArgs(input: {
+  pod: TPod;
+  container: TContainer;
+  containerName: string;
+  labels: Record<string, string>;
+  volumes: TVolumePaths;
+  imageRef: string;
+}): string[] {
   const { pod, container } = input;
   const security = effectiveSecurity(pod, container);
   // Pods get no network of their own (no CNI here); host namespaces are shared when the spec asks.
-  const args = ["--name", input.containerName, "--network", pod.spec.hostNetwork ? "host" : "none", "--log-driver", "k8s-file"];
+  const args = [
+    "--name",
+    input.containerName,
+    "--network",
+    pod.spec.hostNetwork ? "host" : "none",
+    "--log-driver",
+    "k8s-file",
+  ];
   if (!pod.spec.hostNetwork) args.push("--hostname", pod.metadata.name ?? "pod");
   if (pod.spec.hostPID) args.push("--pid", "host");
   if (pod.spec.hostIPC) args.push("--ipc", "host");
@@ -71,10 +102,15 @@ export function podmanRunArgs(input: { pod: TPod; container: TContainer; contain
   // Kubernetes adds no tmpfs on /run, /tmp or /var/tmp; podman does unless told not to.
   if (security.readOnlyRootFilesystem) args.push("--read-only", "--read-only-tmpfs=false");
   if (security.privileged) args.push("--privileged");
-  if (security.runAsUser !== undefined) args.push("--user", security.runAsGroup !== undefined ? `${security.runAsUser}:${security.runAsGroup}` : String(security.runAsUser));
+  if (security.runAsUser !== undefined)
+    args.push(
+      "--user",
+      security.runAsGroup !== undefined ? `${security.runAsUser}:${security.runAsGroup}` : String(security.runAsUser),
+    );
   else if (security.runAsGroup !== undefined) args.push("--group-add", String(security.runAsGroup));
   for (const group of pod.spec.securityContext?.supplementalGroups ?? []) args.push("--group-add", String(group));
-  if (pod.spec.securityContext?.fsGroup !== undefined) args.push("--group-add", String(pod.spec.securityContext.fsGroup));
+  if (pod.spec.securityContext?.fsGroup !== undefined)
+    args.push("--group-add", String(pod.spec.securityContext.fsGroup));
   if (security.allowPrivilegeEscalation === false) args.push("--security-opt", "no-new-privileges");
   for (const capability of security.capabilities?.drop ?? []) args.push("--cap-drop", capability);
   for (const capability of security.capabilities?.add ?? []) args.push("--cap-add", capability);

@@ -13,7 +13,12 @@ describe("decodeKubernetesProtobuf", () => {
     const raw = Buffer.concat([metadata, field(2, Buffer.alloc(0)), field(3, Buffer.alloc(0))]);
     const typeMeta = field(1, Buffer.concat([text(1, "v1"), text(2, "Namespace")]));
     const body = Buffer.concat([Buffer.from("k8s\0", "binary"), typeMeta, field(2, raw)]);
-    expect(decodeKubernetesProtobuf(body)).toEqual({ apiVersion: "v1", kind: "Namespace", metadata: { name: "lab", labels: { team: "red" } }, spec: { finalizers: [] } });
+    expect(decodeKubernetesProtobuf(body)).toEqual({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "lab", labels: { team: "red" } },
+      spec: { finalizers: [] },
+    });
   });
 
   it("reads a SelfSubjectAccessReview as kubectl auth can-i sends it", () => {

@@ -67,7 +67,13 @@ function readStringMap(fields: TField[], number: number): Record<string, string>
 function readObjectMeta(buffer: Buffer): Record<string, unknown> {
   const fields = readFields(buffer);
   const meta: Record<string, unknown> = {};
-  const strings: Record<number, string> = { 1: "name", 2: "generateName", 3: "namespace", 5: "uid", 6: "resourceVersion" };
+  const strings: Record<number, string> = {
+    1: "name",
+    2: "generateName",
+    3: "namespace",
+    5: "uid",
+    6: "resourceVersion",
+  };
   for (const field of fields) {
     const key = strings[field.number];
     if (key && Buffer.isBuffer(field.value)) meta[key] = text(field);
@@ -90,7 +96,15 @@ function readStrings(buffer: Buffer, names: Record<number, string>): Record<stri
 
 // k8s.io/api/authorization/v1 generated.proto: ResourceAttributes and NonResourceAttributes field numbers
 // (the field and label selectors, 8 and 9, are not read).
-const resourceAttributeFields = { 1: "namespace", 2: "verb", 3: "group", 4: "version", 5: "resource", 6: "subresource", 7: "name" };
+const resourceAttributeFields = {
+  1: "namespace",
+  2: "verb",
+  3: "group",
+  4: "version",
+  5: "resource",
+  6: "subresource",
+  7: "name",
+};
 const nonResourceAttributeFields = { 1: "path", 2: "verb" };
 
 // `kubectl auth can-i` sends its SelfSubjectAccessReview as protobuf.
@@ -118,14 +132,33 @@ export function decodeKubernetesProtobuf(body: Buffer): Record<string, unknown> 
   const kind = kindField ? text(kindField) : "";
   if (kind === "SelfSubjectAccessReview" && rawField && Buffer.isBuffer(rawField.value)) {
     const specField = readFields(rawField.value).find((field) => field.number === 2);
-    return { apiVersion, kind, metadata: {}, spec: specField && Buffer.isBuffer(specField.value) ? readSelfSubjectAccessReviewSpec(specField.value) : {} };
+    return {
+      apiVersion,
+      kind,
+      metadata: {},
+      spec: specField && Buffer.isBuffer(specField.value) ? readSelfSubjectAccessReviewSpec(specField.value) : {},
+    };
   }
   if (kind !== "Namespace" || !rawField || !Buffer.isBuffer(rawField.value)) {
-    throw new Error(`protobuf bodies for ${kind || "this kind"} are not implemented by the podman test cluster; send JSON (e.g. kubectl apply -f)`);
+    throw new Error(
+      `protobuf bodies for ${kind || "this kind"} are not implemented by the podman test cluster; send JSON (e.g. kubectl apply -f)`,
+    );
   }
   const fields = readFields(rawField.value);
   const metadataField = fields.find((field) => field.number === 1);
   const specField = fields.find((field) => field.number === 2);
-  const spec = specField && Buffer.isBuffer(specField.value) ? { finalizers: readFields(specField.value).filter((field) => field.number === 1).map(text) } : {};
-  return { apiVersion, kind, metadata: metadataField && Buffer.isBuffer(metadataField.value) ? readObjectMeta(metadataField.value) : {}, spec };
+  const spec =
+    specField && Buffer.isBuffer(specField.value)
+      ? {
+          finalizers: readFields(specField.value)
+            .filter((field) => field.number === 1)
+            .map(text),
+        }
+      : {};
+  return {
+    apiVersion,
+    kind,
+    metadata: metadataField && Buffer.isBuffer(metadataField.value) ? readObjectMeta(metadataField.value) : {},
+    spec,
+  };
 }

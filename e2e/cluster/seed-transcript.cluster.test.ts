@@ -58,11 +58,16 @@ describe("seed transcript: nginx with a read-only root filesystem", () => {
     const applied = await apply(readOnlyNginx);
     expect(applied.stdout).toContain("pod/nginx created");
     const seen = new Set<string>();
-    const row = await pollUntil(async () => {
-      const current = await podRow(kubeconfig, namespace, "nginx");
-      seen.add(current.status);
-      return current;
-    }, (current) => current.status === "CrashLoopBackOff", 90_000, 150);
+    const row = await pollUntil(
+      async () => {
+        const current = await podRow(kubeconfig, namespace, "nginx");
+        seen.add(current.status);
+        return current;
+      },
+      (current) => current.status === "CrashLoopBackOff",
+      90_000,
+      150,
+    );
     expect(row.status).toBe("CrashLoopBackOff");
     expect(row.ready).toBe("0/1");
     expect([...seen].some((status) => status === "Error" || status === "CrashLoopBackOff")).toBe(true);
@@ -79,7 +84,10 @@ describe("seed transcript: nginx with a read-only root filesystem", () => {
 
   it("runs 1/1 with emptyDirs at /var/cache/nginx and /var/run, and the root stays read-only", async () => {
     await apply(withWritableDirs(false));
-    const row = await pollUntil(() => podRow(kubeconfig, namespace, "nginx"), (current) => current.status === "Running" && current.ready === "1/1");
+    const row = await pollUntil(
+      () => podRow(kubeconfig, namespace, "nginx"),
+      (current) => current.status === "Running" && current.ready === "1/1",
+    );
     expect(row).toMatchObject({ ready: "1/1", status: "Running", restarts: "0" });
 
     const touch = await kubectl("exec", "nginx", "--", "touch", "/x");
@@ -87,7 +95,14 @@ describe("seed transcript: nginx with a read-only root filesystem", () => {
     expect(touch.stderr).toContain("touch: cannot touch '/x': Read-only file system");
     expect(touch.stderr).toContain("command terminated with exit code 1");
 
-    const write = await kubectl("exec", "nginx", "--", "sh", "-c", "echo ok > /var/cache/nginx/probe && cat /var/cache/nginx/probe");
+    const write = await kubectl(
+      "exec",
+      "nginx",
+      "--",
+      "sh",
+      "-c",
+      "echo ok > /var/cache/nginx/probe && cat /var/cache/nginx/probe",
+    );
     expect(write.code).toBe(0);
     expect(write.stdout.trim()).toBe("ok");
 
@@ -107,11 +122,16 @@ describe("seed transcript: nginx with a read-only root filesystem", () => {
 
   it("privileged does not make the root writable: apt update fails with exit code 100", async () => {
     await apply(withWritableDirs(true));
-    const row = await pollUntil(() => podRow(kubeconfig, namespace, "nginx"), (current) => current.status === "Running");
+    const row = await pollUntil(
+      () => podRow(kubeconfig, namespace, "nginx"),
+      (current) => current.status === "Running",
+    );
     expect(row).toMatchObject({ ready: "1/1", status: "Running" });
     const apt = await kubectl("exec", "nginx", "--", "apt", "update");
     expect(apt.code).toBe(100);
-    expect(apt.stderr).toContain("E: List directory /var/lib/apt/lists/partial is missing. - Acquire (30: Read-only file system)");
+    expect(apt.stderr).toContain(
+      "E: List directory /var/lib/apt/lists/partial is missing. - Acquire (30: Read-only file system)",
+    );
     expect(apt.stderr).toContain("command terminated with exit code 100");
     await kubectl("delete", "pod", "nginx");
   });

@@ -2,7 +2,13 @@ import { EventEmitter } from "node:events";
 import type { TKubeObject } from "./types";
 
 /** A watch event as the API server streams it. */
-export type TWatchEvent = { type: "ADDED" | "MODIFIED" | "DELETED"; resource: string; namespace: string; object: TKubeObject; rv: number };
+export type TWatchEvent = {
+  type: "ADDED" | "MODIFIED" | "DELETED";
+  resource: string;
+  namespace: string;
+  object: TKubeObject;
+  rv: number;
+};
 
 const historyLimit = 2000;
 
@@ -44,7 +50,11 @@ export class ObjectStore {
       if (namespace !== undefined && ns !== namespace) continue;
       items.push(structuredClone(value));
     }
-    return items.sort((a, b) => `${a.metadata.namespace ?? ""}/${a.metadata.name ?? ""}`.localeCompare(`${b.metadata.namespace ?? ""}/${b.metadata.name ?? ""}`));
+    return items.sort((a, b) =>
+      `${a.metadata.namespace ?? ""}/${a.metadata.name ?? ""}`.localeCompare(
+        `${b.metadata.namespace ?? ""}/${b.metadata.name ?? ""}`,
+      ),
+    );
   }
 
   private emit(event: Omit<TWatchEvent, "rv">): void {

@@ -8,10 +8,19 @@ export type TKubectlResult = { code: number; stdout: string; stderr: string };
 /** Runs the pinned kubectl against a kubeconfig, optionally feeding stdin (e.g. a manifest for `-f -`). */
 export function runKubectl(kubeconfigPath: string, args: string[], input?: string): Promise<TKubectlResult> {
   return new Promise((resolve) => {
-    const child = execFile(kubectlPath(), ["--kubeconfig", kubeconfigPath, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    const child = execFile(
+      kubectlPath(),
+      ["--kubeconfig", kubeconfigPath, ...args],
+      { timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error
+          ? typeof (error as { code?: unknown }).code === "number"
+            ? (error as { code: number }).code
+            : 1
+          : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
     if (input !== undefined) child.stdin?.end(input);
     else child.stdin?.end();
   });
@@ -23,7 +32,12 @@ export function randomNamespace(prefix = "t"): string {
 }
 
 /** Polls `read` until `done` holds or the timeout passes; returns the last value either way. */
-export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 90_000, intervalMs = 200): Promise<T> {
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 90_000,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await read();
   while (!done(value) && Date.now() < deadline) {
@@ -34,7 +48,11 @@ export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => b
 }
 
 /** The row of `kubectl get pod <name> --no-headers` split into NAME READY STATUS RESTARTS AGE. */
-export async function podRow(kubeconfigPath: string, namespace: string, name: string): Promise<{ ready: string; status: string; restarts: string }> {
+export async function podRow(
+  kubeconfigPath: string,
+  namespace: string,
+  name: string,
+): Promise<{ ready: string; status: string; restarts: string }> {
   const result = await runKubectl(kubeconfigPath, ["get", "pod", name, "-n", namespace, "--no-headers"]);
   const cells = result.stdout.trim().split(/\s{2,}/);
   return { ready: cells[1] ?? "", status: cells[2] ?? "", restarts: cells[3] ?? "" };

@@ -17,7 +17,15 @@ export type TKubeObject = { apiVersion?: string; kind?: string; metadata: TObjec
 export type TContainerState = {
   waiting?: { reason: string; message?: string };
   running?: { startedAt: string };
-  terminated?: { exitCode: number; reason: string; message?: string; startedAt?: string; finishedAt?: string; containerID?: string; signal?: number };
+  terminated?: {
+    exitCode: number;
+    reason: string;
+    message?: string;
+    startedAt?: string;
+    finishedAt?: string;
+    containerID?: string;
+    signal?: number;
+  };
 };
 
 export type TContainerStatus = {
@@ -32,7 +40,14 @@ export type TContainerStatus = {
   lastState: TContainerState;
 };
 
-export type TPodCondition = { type: string; status: "True" | "False"; lastProbeTime: null; lastTransitionTime: string; reason?: string; message?: string };
+export type TPodCondition = {
+  type: string;
+  status: "True" | "False";
+  lastProbeTime: null;
+  lastTransitionTime: string;
+  reason?: string;
+  message?: string;
+};
 
 export type TPodStatus = {
   phase: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";

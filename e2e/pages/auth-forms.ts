@@ -9,13 +9,17 @@ export class AuthForms {
   }
 
   /** Fills the sign-up (or set-up) form and presses its submit button. */
-  async signUp(details: { name: string; email: string; password: string; inviteCode?: string }, submit = "Create account") {
+  async signUp(
+    details: { name: string; email: string; password: string; inviteCode?: string },
+    submit = "Create account",
+  ) {
     // Enabled means hydrated: the form then validates and submits through fetch.
     await expect(this.page.getByRole("button", { name: submit })).toBeEnabled();
     await this.page.getByLabel("Name").fill(details.name);
     await this.page.getByLabel("Email").fill(details.email);
     await this.page.getByLabel("Password").fill(details.password);
-    if (details.inviteCode !== undefined) await this.page.getByRole("textbox", { name: "Invite code" }).fill(details.inviteCode);
+    if (details.inviteCode !== undefined)
+      await this.page.getByRole("textbox", { name: "Invite code" }).fill(details.inviteCode);
     await this.page.getByRole("button", { name: submit }).click();
   }
 

@@ -7,7 +7,9 @@ export class LabPanel {
   readonly score: Locator;
 
   constructor(readonly page: Page) {
-    this.root = page.getByRole("region", { name: /./ }).filter({ has: page.getByText("Practice lab", { exact: true }) });
+    this.root = page
+      .getByRole("region", { name: /./ })
+      .filter({ has: page.getByText("Practice lab", { exact: true }) });
     this.checkButton = this.root.getByRole("button", { name: /^(Check|Checking…)$/ });
     this.score = this.root.getByTestId("lab-score");
   }

@@ -16,12 +16,18 @@ export type TestAccount = { id: string; name: string; email: string; password: s
 /** A fresh, unique account's details (nothing is created yet). */
 export function newAccountDetails(prefix = "student"): Omit<TestAccount, "id"> {
   const tag = randomUUID().slice(0, 8);
-  return { name: `${prefix[0]!.toUpperCase()}${prefix.slice(1)} ${tag}`, email: `${prefix}-${tag}@example.test`, password: `pw-${randomUUID()}` };
+  return {
+    name: `${prefix[0]!.toUpperCase()}${prefix.slice(1)} ${tag}`,
+    email: `${prefix}-${tag}@example.test`,
+    password: `pw-${randomUUID()}`,
+  };
 }
 
 /** Signs up through the API; the session cookie is stored in `request`'s cookie jar. */
 export async function signUpViaApi(request: APIRequestContext, details = newAccountDetails()): Promise<TestAccount> {
-  const response = await request.post("/api/auth/sign-up/email", { data: { name: details.name, email: details.email, password: details.password } });
+  const response = await request.post("/api/auth/sign-up/email", {
+    data: { name: details.name, email: details.email, password: details.password },
+  });
   expect(response.status(), await response.text()).toBe(200);
   const body = (await response.json()) as { user: { id: string } };
   return { ...details, id: body.user.id };
@@ -47,7 +53,10 @@ export const test = base.extend<Fixtures>({
     await provide(await signUpViaApi(page.request));
   },
   instructorPage: async ({ browser }, provide, testInfo) => {
-    if (!existsSync(INSTRUCTOR_STATE)) throw new Error(`${INSTRUCTOR_STATE} is missing: run the first-run project first (it is a dependency of desktop)`);
+    if (!existsSync(INSTRUCTOR_STATE))
+      throw new Error(
+        `${INSTRUCTOR_STATE} is missing: run the first-run project first (it is a dependency of desktop)`,
+      );
     const context = await browser.newContext({ storageState: INSTRUCTOR_STATE, baseURL: testInfo.project.use.baseURL });
     const page = await context.newPage();
     await provide(page);

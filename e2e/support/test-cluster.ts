@@ -9,7 +9,8 @@ export const KUBECONFIG_POINTER = path.resolve(import.meta.dirname, "..", ".arti
 
 /** The kubeconfig of the cluster the app under test grades against. */
 export function testKubeconfig(): string {
-  if (!existsSync(KUBECONFIG_POINTER)) throw new Error(`${KUBECONFIG_POINTER} is missing: the web server (e2e/serve.ts) did not start a cluster`);
+  if (!existsSync(KUBECONFIG_POINTER))
+    throw new Error(`${KUBECONFIG_POINTER} is missing: the web server (e2e/serve.ts) did not start a cluster`);
   return readFileSync(KUBECONFIG_POINTER, "utf8").trim();
 }
 

@@ -13,15 +13,27 @@ export async function checkDryRunRejected(check: TDryRunRejectedCheck, ctx: Chec
   }
   const failure = result.failure;
   if (failure.kind === "rejected") {
-    const evidence: DryRunEvidence = { ...base, admitted: false, code: failure.code, reason: failure.reason, message: failure.message };
+    const evidence: DryRunEvidence = {
+      ...base,
+      admitted: false,
+      code: failure.code,
+      reason: failure.reason,
+      message: failure.message,
+    };
     const observed = `rejected (${failure.code}): ${failure.message.slice(0, 140)}`;
-    if (check.messageMatches === undefined || new RegExp(check.messageMatches).test(failure.message)) return pass(observed, [evidence]);
+    if (check.messageMatches === undefined || new RegExp(check.messageMatches).test(failure.message))
+      return pass(observed, [evidence]);
     return fail(observed, [evidence]);
   }
   if (failure.kind === "not-found") {
     const ns = await ctx.readNamespace();
     if (!ns.ok && ns.failure.kind === "not-found") {
-      return fail(`namespace ${ctx.namespace} not found`, [], "namespace-missing", namespaceMissingMessage(ctx.namespace));
+      return fail(
+        `namespace ${ctx.namespace} not found`,
+        [],
+        "namespace-missing",
+        namespaceMissingMessage(ctx.namespace),
+      );
     }
   }
   return failureVerdict(failure, `dry-run create ${check.manifest.kind}`, ctx.cluster);

@@ -18,12 +18,27 @@ export async function checkExecProbe(check: TExecCheck, ctx: CheckContext): Prom
   if (!podRead.ok) return podReadFailure(podRead.failure, check.pod, ctx);
   const container = findContainer(podRead.value, check.container);
   if (!container) {
-    return fail(`pod ${check.pod} has no container ${check.container}`, [], "container-missing", `Pod ${check.pod} has no container named ${check.container}.`);
+    return fail(
+      `pod ${check.pod} has no container ${check.container}`,
+      [],
+      "container-missing",
+      `Pod ${check.pod} has no container named ${check.container}.`,
+    );
   }
   // A probe that exited non-zero wrote nothing (touch on a read-only root), so only a success is cleaned up;
   // that also spares the busy container an exec on the common path.
-  const cleanup = check.cleanup && exec.ok && exec.value.exitCode === 0 ? await runCleanup(check.cleanup, target, ctx) : null;
-  const evidence: ExecEvidence = { type: "exec", pod: check.pod, container: check.container, argv, exitCode: null, stdout: "", stderr: "", cleanup };
+  const cleanup =
+    check.cleanup && exec.ok && exec.value.exitCode === 0 ? await runCleanup(check.cleanup, target, ctx) : null;
+  const evidence: ExecEvidence = {
+    type: "exec",
+    pod: check.pod,
+    container: check.container,
+    argv,
+    exitCode: null,
+    stdout: "",
+    stderr: "",
+    cleanup,
+  };
 
   if (!exec.ok) {
     if (container.status?.state?.running === undefined) {
@@ -48,7 +63,9 @@ export async function checkExecProbe(check: TExecCheck, ctx: CheckContext): Prom
       // The container runs but the command could not start (not in the image, say): the learner's pod
       // is not what the lab expects, which is a fail with the runtime's words. Any other failure (a 500
       // from the kubelet, a dropped stream) is the cluster's, and becomes an error below.
-      return fail(`${argv[0]} could not run: ${exec.failure.message.slice(0, 120)}`, [{ ...evidence, stderr: exec.failure.message.slice(0, 4000) }]);
+      return fail(`${argv[0]} could not run: ${exec.failure.message.slice(0, 120)}`, [
+        { ...evidence, stderr: exec.failure.message.slice(0, 4000) },
+      ]);
     }
     const verdict = failureVerdict(exec.failure, `exec in pod ${check.pod}`, ctx.cluster);
     return { ...verdict, evidence: [...verdict.evidence, evidence] };

@@ -3,8 +3,14 @@ import { parseFieldPath, resolveFieldPath } from "./field-path";
 
 const policy = {
   spec: {
-    validations: [{ expression: "a" }, { expression: "object.spec.containers.all(c, c.securityContext.readOnlyRootFilesystem)" }],
-    containers: [{ name: "a", image: "nginx" }, { name: "b", image: "busybox" }],
+    validations: [
+      { expression: "a" },
+      { expression: "object.spec.containers.all(c, c.securityContext.readOnlyRootFilesystem)" },
+    ],
+    containers: [
+      { name: "a", image: "nginx" },
+      { name: "b", image: "busybox" },
+    ],
   },
 };
 
@@ -12,7 +18,10 @@ describe("parseFieldPath", () => {
   it.each([
     ["securityContext.readOnlyRootFilesystem", [{ key: "securityContext" }, { key: "readOnlyRootFilesystem" }]],
     ["spec.validations[*].expression", [{ key: "spec" }, { key: "validations" }, { all: true }, { key: "expression" }]],
-    ["spec.containers[name=b].image", [{ key: "spec" }, { key: "containers" }, { where: "name", equals: "b" }, { key: "image" }]],
+    [
+      "spec.containers[name=b].image",
+      [{ key: "spec" }, { key: "containers" }, { where: "name", equals: "b" }, { key: "image" }],
+    ],
   ])("parses %s", (path, expected) => {
     expect(parseFieldPath(path)).toEqual(expected);
   });
@@ -24,7 +33,12 @@ describe("parseFieldPath", () => {
 
 describe("resolveFieldPath", () => {
   it.each([
-    ["spec.validations[*].expression", ["a", "object.spec.containers.all(c, c.securityContext.readOnlyRootFilesystem)"], 0, 0],
+    [
+      "spec.validations[*].expression",
+      ["a", "object.spec.containers.all(c, c.securityContext.readOnlyRootFilesystem)"],
+      0,
+      0,
+    ],
     ["spec.containers[name=b].image", ["busybox"], 0, 0],
     ["spec.containers[name=c].image", [], 0, 1],
     ["spec.missing.deeper", [], 1, 0],
@@ -35,7 +49,11 @@ describe("resolveFieldPath", () => {
   });
 
   it("counts the containers that lack a field, so 'every container' cannot pass on some", () => {
-    const pod = { spec: { containers: [{ name: "a", securityContext: { readOnlyRootFilesystem: true } }, { name: "b" }] } };
-    expect(resolveFieldPath(pod, parseFieldPath("spec.containers[*].securityContext.readOnlyRootFilesystem")!)).toEqual({ values: [true], missing: 1, unmatched: 0 });
+    const pod = {
+      spec: { containers: [{ name: "a", securityContext: { readOnlyRootFilesystem: true } }, { name: "b" }] },
+    };
+    expect(resolveFieldPath(pod, parseFieldPath("spec.containers[*].securityContext.readOnlyRootFilesystem")!)).toEqual(
+      { values: [true], missing: 1, unmatched: 0 },
+    );
   });
 });

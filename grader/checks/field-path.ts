@@ -47,7 +47,8 @@ export function resolveFieldPath(root: unknown, segments: PathSegment[]): Resolv
     const next: unknown[] = [];
     for (const value of current) {
       if ("key" in segment) {
-        if (isRecord(value) && value[segment.key] !== undefined && value[segment.key] !== null) next.push(value[segment.key]);
+        if (isRecord(value) && value[segment.key] !== undefined && value[segment.key] !== null)
+          next.push(value[segment.key]);
         else missing += 1;
       } else if (Array.isArray(value)) {
         const before = next.length;

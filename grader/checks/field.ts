@@ -14,7 +14,12 @@ export async function checkField(check: TFieldCheck, ctx: CheckContext): Promise
     if (!read.ok) return podReadFailure(read.failure, check.pod, ctx);
     const container = findContainer(read.value, check.container ?? "");
     if (!container) {
-      return fail(`pod ${check.pod} has no container ${check.container}`, [], "container-missing", `Pod ${check.pod} has no container named ${check.container}.`);
+      return fail(
+        `pod ${check.pod} has no container ${check.container}`,
+        [],
+        "container-missing",
+        `Pod ${check.pod} has no container named ${check.container}.`,
+      );
     }
     root = container.spec;
     volumes = read.value.spec.volumes ?? [];
@@ -24,21 +29,37 @@ export async function checkField(check: TFieldCheck, ctx: CheckContext): Promise
     const read = await ctx.cluster.readObject({ apiVersion, kind, name, namespace: ctx.namespace });
     if (!read.ok) {
       if (read.failure.kind === "not-found") {
-        return fail(`no ${kind} named ${name}`, [{ type: "object", apiVersion, kind, name, found: false }], "object-missing");
+        return fail(
+          `no ${kind} named ${name}`,
+          [{ type: "object", apiVersion, kind, name, found: false }],
+          "object-missing",
+        );
       }
       return failureVerdict(read.failure, `get ${kind} ${name}`, ctx.cluster);
     }
     root = read.value;
     target = `${kind} ${name}`;
   } else {
-    return { status: "error", outcome: "unexpected", observed: "no target", message: "Lab error: field check without target.", evidence: [] };
+    return {
+      status: "error",
+      outcome: "unexpected",
+      observed: "no target",
+      message: "Lab error: field check without target.",
+      evidence: [],
+    };
   }
 
   if (check.emptyDirMountAt !== undefined) return emptyDirMount(check, root, volumes, check.emptyDirMountAt);
 
   const segments = parseFieldPath(check.path ?? "");
   if (!segments) {
-    return { status: "error", outcome: "unexpected", observed: "bad path", message: `Lab error: malformed field path ${check.path}.`, evidence: [] };
+    return {
+      status: "error",
+      outcome: "unexpected",
+      observed: "bad path",
+      message: `Lab error: malformed field path ${check.path}.`,
+      evidence: [],
+    };
   }
   const { values, missing, unmatched } = resolveFieldPath(root, segments);
   if (unmatched > 0) {
@@ -48,7 +69,10 @@ export async function checkField(check: TFieldCheck, ctx: CheckContext): Promise
   }
   const evidence: Evidence[] = [{ type: "field", target, path: check.path ?? "", values: values.map(boundedEvidence) }];
   const shown = values.map(show).join(", ");
-  const observed = values.length === 0 ? `${check.path} not set` : `${check.path} = ${shown.length > 120 ? `${shown.slice(0, 117)}...` : shown}${missing ? ` (unset in ${missing} place${missing === 1 ? "" : "s"})` : ""}`;
+  const observed =
+    values.length === 0
+      ? `${check.path} not set`
+      : `${check.path} = ${shown.length > 120 ? `${shown.slice(0, 117)}...` : shown}${missing ? ` (unset in ${missing} place${missing === 1 ? "" : "s"})` : ""}`;
 
   let met: boolean;
   if (check.equals !== undefined) {
@@ -59,7 +83,11 @@ export async function checkField(check: TFieldCheck, ctx: CheckContext): Promise
   } else {
     const needle = check.contains;
     met = values.some((v) =>
-      typeof v === "string" && typeof needle === "string" ? v.includes(needle) : Array.isArray(v) ? v.includes(needle) : v === needle,
+      typeof v === "string" && typeof needle === "string"
+        ? v.includes(needle)
+        : Array.isArray(v)
+          ? v.includes(needle)
+          : v === needle,
     );
   }
   return met ? pass(observed, evidence) : fail(observed, evidence);
@@ -71,9 +99,12 @@ function emptyDirMount(check: TFieldCheck, container: unknown, volumes: unknown[
   const mount = mounts.find((m) => typeof m.mountPath === "string" && normalize(m.mountPath) === normalize(mountPath));
   const base = { type: "mount" as const, pod: check.pod ?? "", container: check.container ?? "", mountPath };
   if (!mount) return fail(`no volumeMount at ${mountPath}`, [{ ...base, volume: null, source: null }]);
-  const volume = volumes.find((v) => (v as { name?: string }).name === mount.name) as Record<string, unknown> | undefined;
+  const volume = volumes.find((v) => (v as { name?: string }).name === mount.name) as
+    Record<string, unknown> | undefined;
   if (!volume) {
-    return fail(`volumeMount at ${mountPath} names missing volume ${mount.name}`, [{ ...base, volume: mount.name ?? null, source: null }]);
+    return fail(`volumeMount at ${mountPath} names missing volume ${mount.name}`, [
+      { ...base, volume: mount.name ?? null, source: null },
+    ]);
   }
   const source = Object.keys(volume).find((k) => k !== "name") ?? null;
   const evidence = [{ ...base, volume: mount.name ?? null, source }];

@@ -9,7 +9,12 @@ export async function checkPodCondition(check: TPodConditionCheck, ctx: CheckCon
   const pod = read.value;
   const container = findContainer(pod, check.container);
   if (!container) {
-    return fail(`pod ${check.pod} has no container ${check.container}`, [], "container-missing", `Pod ${check.pod} has no container named ${check.container}.`);
+    return fail(
+      `pod ${check.pod} has no container ${check.container}`,
+      [],
+      "container-missing",
+      `Pod ${check.pod} has no container named ${check.container}.`,
+    );
   }
   const evidence = podEvidence(pod, check.container);
   const observed = summarizePod(evidence);

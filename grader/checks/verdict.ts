@@ -30,25 +30,56 @@ export function pass(observed: string, evidence: Evidence[]): Verdict {
 }
 
 /** A failing verdict; `message` replaces the lab's failure message for outcomes the lab does not describe. */
-export function fail(observed: string, evidence: Evidence[], outcome: CheckOutcome = "failed", message?: string): Verdict {
+export function fail(
+  observed: string,
+  evidence: Evidence[],
+  outcome: CheckOutcome = "failed",
+  message?: string,
+): Verdict {
   return { status: "fail", outcome, observed, evidence, ...(message ? { message } : {}) };
 }
 
 /** Turns a failed cluster call into a verdict that says what to do; not-found is left to the caller. */
-export function failureVerdict(failure: ClusterFailure, call: string, cluster: Pick<ClusterPort, "server" | "context">): Verdict {
+export function failureVerdict(
+  failure: ClusterFailure,
+  call: string,
+  cluster: Pick<ClusterPort, "server" | "context">,
+): Verdict {
   const evidence: Evidence[] = [{ type: "call", call, failure: failure.kind, detail: failure.message.slice(0, 500) }];
-  const error = (outcome: CheckOutcome, observed: string, message: string): Verdict => ({ status: "error", outcome, observed, message, evidence });
+  const error = (outcome: CheckOutcome, observed: string, message: string): Verdict => ({
+    status: "error",
+    outcome,
+    observed,
+    message,
+    evidence,
+  });
   switch (failure.kind) {
     case "unreachable":
-      return error("cluster-unreachable", "cluster unreachable", `Cannot reach the cluster at ${cluster.server}: is it running? (kind create cluster --name cks)`);
+      return error(
+        "cluster-unreachable",
+        "cluster unreachable",
+        `Cannot reach the cluster at ${cluster.server}: is it running? (kind create cluster --name cks)`,
+      );
     case "unauthorized":
-      return error("unauthorized", "401 Unauthorized", `The cluster rejected the credentials (401)${cluster.context ? ` of context ${cluster.context}` : ""}: refresh your kubeconfig.`);
+      return error(
+        "unauthorized",
+        "401 Unauthorized",
+        `The cluster rejected the credentials (401)${cluster.context ? ` of context ${cluster.context}` : ""}: refresh your kubeconfig.`,
+      );
     case "forbidden": {
       const where = failure.namespace ? ` in namespace ${failure.namespace}` : " (cluster-wide)";
-      return error("forbidden", `403 Forbidden: ${failure.verb} ${failure.resource}`, `Permission denied: your user needs RBAC "${failure.verb} ${failure.resource}"${where}.`);
+      return error(
+        "forbidden",
+        `403 Forbidden: ${failure.verb} ${failure.resource}`,
+        `Permission denied: your user needs RBAC "${failure.verb} ${failure.resource}"${where}.`,
+      );
     }
     case "timeout":
-      return error("timeout", "no answer in time", `${call} got no answer in time: the API server may be busy; press Check again.`);
+      return error(
+        "timeout",
+        "no answer in time",
+        `${call} got no answer in time: the API server may be busy; press Check again.`,
+      );
     case "not-found":
       return error("unexpected", "404 Not Found", `${call}: not found (${failure.message.slice(0, 120)})`);
     default:
@@ -62,11 +93,35 @@ export async function podReadFailure(failure: ClusterFailure, pod: string, ctx: 
   // The evidence shows the call a learner can repeat with kubectl to see the same answer.
   const ns = await ctx.readNamespace();
   if (!ns.ok && ns.failure.kind === "not-found") {
-    const evidence: Evidence[] = [{ type: "call", call: `kubectl get namespace ${ctx.namespace}`, failure: "not-found", detail: `namespaces "${ctx.namespace}" not found` }];
-    return fail(`namespace ${ctx.namespace} not found`, evidence, "namespace-missing", namespaceMissingMessage(ctx.namespace));
+    const evidence: Evidence[] = [
+      {
+        type: "call",
+        call: `kubectl get namespace ${ctx.namespace}`,
+        failure: "not-found",
+        detail: `namespaces "${ctx.namespace}" not found`,
+      },
+    ];
+    return fail(
+      `namespace ${ctx.namespace} not found`,
+      evidence,
+      "namespace-missing",
+      namespaceMissingMessage(ctx.namespace),
+    );
   }
-  const evidence: Evidence[] = [{ type: "call", call: `kubectl get pod ${pod} -n ${ctx.namespace}`, failure: "not-found", detail: `pods "${pod}" not found` }];
-  return fail(`pod ${pod} not found`, evidence, "pod-missing", `Pod ${pod} not found in namespace ${ctx.namespace}: create it first.`);
+  const evidence: Evidence[] = [
+    {
+      type: "call",
+      call: `kubectl get pod ${pod} -n ${ctx.namespace}`,
+      failure: "not-found",
+      detail: `pods "${pod}" not found`,
+    },
+  ];
+  return fail(
+    `pod ${pod} not found`,
+    evidence,
+    "pod-missing",
+    `Pod ${pod} not found in namespace ${ctx.namespace}: create it first.`,
+  );
 }
 
 /** What to tell a learner whose lab namespace does not exist. */

@@ -28,18 +28,28 @@ async function main(): Promise<number> {
     console.error(connection.failure.message);
     return 2;
   }
-  const report = await gradeLab({ lab, cluster: connection.cluster, ...(args.namespace ? { namespace: args.namespace } : {}) });
+  const report = await gradeLab({
+    lab,
+    cluster: connection.cluster,
+    ...(args.namespace ? { namespace: args.namespace } : {}),
+  });
   if (args.json) {
     console.log(JSON.stringify(report, null, 2));
   } else {
-    print(report, lab.tasks.map((t) => ({ id: t.id, title: t.title })));
+    print(
+      report,
+      lab.tasks.map((t) => ({ id: t.id, title: t.title })),
+    );
   }
   return report.status === "passed" ? 0 : report.status === "failed" ? 1 : 2;
 }
 
 function print(report: GradeReport, tasks: { id: string; title: string }[]): void {
   const c = painter(Boolean(process.stdout.isTTY));
-  const out: string[] = [c.bold(`${report.labId}`) + c.dim(`  namespace ${report.namespace}, context ${report.context ?? "-"}, ${report.server}`)];
+  const out: string[] = [
+    c.bold(`${report.labId}`) +
+      c.dim(`  namespace ${report.namespace}, context ${report.context ?? "-"}, ${report.server}`),
+  ];
   if (report.problem) out.push(c.yellow(`! ${report.problem.message}`));
   for (const task of tasks) {
     const score = report.tasks.find((t) => t.taskId === task.id);

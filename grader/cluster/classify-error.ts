@@ -3,7 +3,18 @@ import type { ClusterFailure } from "../port";
 /** What the adapter was doing, so a 403 can name the missing permission even when the message cannot. */
 export type CallIntent = { verb: string; resource: string; namespace?: string; create?: boolean };
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ECONNRESET", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_SOCKET", "EPIPE"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "EAI_AGAIN",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET",
+  "EPIPE",
+]);
 
 /** A Kubernetes `Status` body, as far as the grader reads it. */
 type StatusBody = { message?: string; reason?: string; code?: number };
@@ -25,13 +36,28 @@ export function classifyError(error: unknown, intent: CallIntent): ClusterFailur
     case 401:
       return { kind: "unauthorized", message };
     case 403: {
-      const rbac = /cannot (\S+) resource "([^"]+)"(?: in API group "[^"]*")?(?: in the namespace "([^"]+)")?/.exec(message);
+      const rbac = /cannot (\S+) resource "([^"]+)"(?: in API group "[^"]*")?(?: in the namespace "([^"]+)")?/.exec(
+        message,
+      );
       if (rbac) {
-        return { kind: "forbidden", verb: rbac[1] ?? intent.verb, resource: rbac[2] ?? intent.resource, ...namespaceOf(rbac[3] ?? intent.namespace), message };
+        return {
+          kind: "forbidden",
+          verb: rbac[1] ?? intent.verb,
+          resource: rbac[2] ?? intent.resource,
+          ...namespaceOf(rbac[3] ?? intent.namespace),
+          message,
+        };
       }
       // On create, a 403 that is not RBAC's wording comes from admission (Pod Security, a policy, a webhook).
-      if (intent.create && status.message) return { kind: "rejected", code, reason: status.reason ?? "Forbidden", message };
-      return { kind: "forbidden", verb: intent.verb, resource: intent.resource, ...namespaceOf(intent.namespace), message };
+      if (intent.create && status.message)
+        return { kind: "rejected", code, reason: status.reason ?? "Forbidden", message };
+      return {
+        kind: "forbidden",
+        verb: intent.verb,
+        resource: intent.resource,
+        ...namespaceOf(intent.namespace),
+        message,
+      };
     }
     case 404:
       return { kind: "not-found", message };
@@ -39,7 +65,9 @@ export function classifyError(error: unknown, intent: CallIntent): ClusterFailur
       return { kind: "conflict", message };
     case 400:
     case 422:
-      return intent.create ? { kind: "rejected", code, reason: status.reason ?? (code === 422 ? "Invalid" : "BadRequest"), message } : { kind: "unexpected", code, message };
+      return intent.create
+        ? { kind: "rejected", code, reason: status.reason ?? (code === 422 ? "Invalid" : "BadRequest"), message }
+        : { kind: "unexpected", code, message };
     case 408:
     case 504:
       return { kind: "timeout", message };

@@ -40,7 +40,10 @@ const busybox = (name: string, command: string[]): KubeObject => ({
 
 beforeAll(async () => {
   cluster = connect();
-  const ns = await cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: { "grader-it": suffix } } }, { namespace });
+  const ns = await cluster.create(
+    { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: { "grader-it": suffix } } },
+    { namespace },
+  );
   if (!ns.ok) throw new Error(`cannot create namespace: ${ns.failure.message}`);
   const pod = await cluster.create(busybox("box", ["sh", "-c", "echo hello-from-box; sleep 3600"]), { namespace });
   if (!pod.ok) throw new Error(`cannot create pod: ${pod.failure.message}`);
@@ -63,21 +66,39 @@ describe("ClientNodeCluster against the test cluster", () => {
   });
 
   it("execs argv and returns exit code, stdout and stderr", async () => {
-    const result = await cluster.exec({ namespace, pod: "box", container: "box", command: ["sh", "-c", "echo out; echo err >&2; exit 3"], timeoutMs: 10_000 });
+    const result = await cluster.exec({
+      namespace,
+      pod: "box",
+      container: "box",
+      command: ["sh", "-c", "echo out; echo err >&2; exit 3"],
+      timeoutMs: 10_000,
+    });
     expect(result).toEqual({ ok: true, value: { exitCode: 3, stdout: "out\n", stderr: "err\n" } });
-    expect(await cluster.exec({ namespace, pod: "box", container: "box", command: ["true"], timeoutMs: 10_000 })).toEqual({ ok: true, value: { exitCode: 0, stdout: "", stderr: "" } });
+    expect(
+      await cluster.exec({ namespace, pod: "box", container: "box", command: ["true"], timeoutMs: 10_000 }),
+    ).toEqual({ ok: true, value: { exitCode: 0, stdout: "", stderr: "" } });
   });
 
   it("ends a command that does not finish with a timeout", async () => {
     const started = performance.now();
-    const result = await cluster.exec({ namespace, pod: "box", container: "box", command: ["sleep", "30"], timeoutMs: 500 });
+    const result = await cluster.exec({
+      namespace,
+      pod: "box",
+      container: "box",
+      command: ["sleep", "30"],
+      timeoutMs: 500,
+    });
     expect(result).toMatchObject({ ok: false, failure: { kind: "timeout" } });
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it("exec into a missing pod or container is a failure that says so, not a result", async () => {
-    expect(await cluster.exec({ namespace, pod: "nope", container: "box", command: ["true"], timeoutMs: 5_000 })).toMatchObject({ ok: false, failure: { kind: "not-found" } });
-    expect(await cluster.exec({ namespace, pod: "box", container: "nope", command: ["true"], timeoutMs: 5_000 })).toMatchObject({
+    expect(
+      await cluster.exec({ namespace, pod: "nope", container: "box", command: ["true"], timeoutMs: 5_000 }),
+    ).toMatchObject({ ok: false, failure: { kind: "not-found" } });
+    expect(
+      await cluster.exec({ namespace, pod: "box", container: "nope", command: ["true"], timeoutMs: 5_000 }),
+    ).toMatchObject({
       ok: false,
       failure: { kind: "unexpected", code: 400, message: expect.stringContaining("400") },
     });
@@ -100,7 +121,9 @@ describe("ClientNodeCluster against the test cluster", () => {
       metadata: { name: policyName },
       spec: {
         failurePolicy: "Fail",
-        matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["pods"] }] },
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["pods"] }],
+        },
         validations: [{ expression: "object.metadata.name != 'forbidden-name'", message: "that name is not allowed" }],
       },
     };
@@ -108,16 +131,23 @@ describe("ClientNodeCluster against the test cluster", () => {
       apiVersion: "admissionregistration.k8s.io/v1",
       kind: "ValidatingAdmissionPolicyBinding",
       metadata: { name: `${policyName}-binding` },
-      spec: { policyName, validationActions: ["Deny"], matchResources: { namespaceSelector: { matchLabels: { "grader-it": suffix } } } },
+      spec: {
+        policyName,
+        validationActions: ["Deny"],
+        matchResources: { namespaceSelector: { matchLabels: { "grader-it": suffix } } },
+      },
     };
     try {
       expect((await cluster.create(policy, { namespace })).ok).toBe(true);
       expect((await cluster.create(binding, { namespace })).ok).toBe(true);
       await expect
-        .poll(async () => {
-          const result = await cluster.create(busybox("forbidden-name", ["true"]), { namespace, dryRun: true });
-          return result.ok ? "admitted" : result.failure;
-        }, { timeout: 10_000 })
+        .poll(
+          async () => {
+            const result = await cluster.create(busybox("forbidden-name", ["true"]), { namespace, dryRun: true });
+            return result.ok ? "admitted" : result.failure;
+          },
+          { timeout: 10_000 },
+        )
         .toMatchObject({ kind: "rejected", message: expect.stringContaining("that name is not allowed") });
     } finally {
       await cluster.delete({ apiVersion: binding.apiVersion, kind: binding.kind, name: binding.metadata.name });
@@ -129,17 +159,40 @@ describe("ClientNodeCluster against the test cluster", () => {
     const yaml = readFileSync(kubeconfigPath, "utf8").replace(/token: .*/, "token: wrong-token");
     const result = connectCluster({ kubeconfigYaml: yaml });
     if (!result.ok) throw new Error(result.failure.message);
-    expect(await result.cluster.readPod(namespace, "box")).toMatchObject({ ok: false, failure: { kind: "unauthorized" } });
-    const report = await gradeLab({ lab: labWith([{ id: "ro", type: "podCondition", pod: "box", container: "box", expect: { phase: ["Running"] } }], namespace), cluster: result.cluster });
+    expect(await result.cluster.readPod(namespace, "box")).toMatchObject({
+      ok: false,
+      failure: { kind: "unauthorized" },
+    });
+    const report = await gradeLab({
+      lab: labWith(
+        [{ id: "ro", type: "podCondition", pod: "box", container: "box", expect: { phase: ["Running"] } }],
+        namespace,
+      ),
+      cluster: result.cluster,
+    });
     expect(report).toMatchObject({ status: "error", score: 0, problem: { outcome: "unauthorized" } });
   });
 
   it("grades through client-node: a running pod passes, a missing namespace is reported as such", async () => {
     const lab = labWith(
       [
-        { id: "running", type: "podCondition", pod: "box", container: "box", expect: { phase: ["Running"], ready: true } },
+        {
+          id: "running",
+          type: "podCondition",
+          pod: "box",
+          container: "box",
+          expect: { phase: ["Running"], ready: true },
+        },
         { id: "log", type: "logs", pod: "box", container: "box", pattern: "hello-from-box", from: "current" },
-        { id: "exec", type: "exec", pod: "box", container: "box", command: ["touch", "/tmp/{{probeFile}}"], expect: { exit: "zero" }, cleanup: ["rm", "-f", "/tmp/{{probeFile}}"] },
+        {
+          id: "exec",
+          type: "exec",
+          pod: "box",
+          container: "box",
+          command: ["touch", "/tmp/{{probeFile}}"],
+          expect: { exit: "zero" },
+          cleanup: ["rm", "-f", "/tmp/{{probeFile}}"],
+        },
       ],
       namespace,
     );

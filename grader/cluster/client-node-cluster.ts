@@ -10,7 +10,15 @@ import {
   type KubernetesObject,
   type V1Status,
 } from "@kubernetes/client-node";
-import type { AccessDecision, AccessRequest, CallResult, ClusterPort, ExecOutput, KubeObject, ObjectRef } from "../port";
+import type {
+  AccessDecision,
+  AccessRequest,
+  CallResult,
+  ClusterPort,
+  ExecOutput,
+  KubeObject,
+  ObjectRef,
+} from "../port";
 import { classifyError, type CallIntent } from "./classify-error";
 
 const CALL_TIMEOUT_MS = 10_000;
@@ -28,7 +36,10 @@ class RawObjectApi extends KubernetesObjectApi {
   }
 
   async readRaw(spec: KubernetesObject): Promise<KubeObject> {
-    const request = this.configuration.baseServer.makeRequestContext(await this.specUriPath(spec, "read"), HttpMethod.GET);
+    const request = this.configuration.baseServer.makeRequestContext(
+      await this.specUriPath(spec, "read"),
+      HttpMethod.GET,
+    );
     request.setHeaderParam("Accept", "application/json");
     return this.requestPromise(request, "CksRawObject");
   }
@@ -66,37 +77,76 @@ export class ClientNodeCluster implements ClusterPort {
   }
 
   readPod(namespace: string, name: string): Promise<CallResult<KubeObject>> {
-    return call({ verb: "get", resource: "pods", namespace }, () => this.objects.readRaw({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace } }));
-  }
-
-  readObject(ref: ObjectRef): Promise<CallResult<KubeObject>> {
-    const intent = { verb: "get", resource: resourceName(ref.kind), ...(ref.namespace ? { namespace: ref.namespace } : {}) };
-    return call(intent, () =>
-      this.objects.readRaw({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } }),
+    return call({ verb: "get", resource: "pods", namespace }, () =>
+      this.objects.readRaw({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace } }),
     );
   }
 
-  readLogs(args: { namespace: string; pod: string; container: string; previous: boolean }): Promise<CallResult<string>> {
+  readObject(ref: ObjectRef): Promise<CallResult<KubeObject>> {
+    const intent = {
+      verb: "get",
+      resource: resourceName(ref.kind),
+      ...(ref.namespace ? { namespace: ref.namespace } : {}),
+    };
+    return call(intent, () =>
+      this.objects.readRaw({
+        apiVersion: ref.apiVersion,
+        kind: ref.kind,
+        metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) },
+      }),
+    );
+  }
+
+  readLogs(args: {
+    namespace: string;
+    pod: string;
+    container: string;
+    previous: boolean;
+  }): Promise<CallResult<string>> {
     return call({ verb: "get", resource: "pods/log", namespace: args.namespace }, async () => {
-      const text = await this.core.readNamespacedPodLog({ name: args.pod, namespace: args.namespace, container: args.container, previous: args.previous, limitBytes: OUTPUT_LIMIT });
+      const text = await this.core.readNamespacedPodLog({
+        name: args.pod,
+        namespace: args.namespace,
+        container: args.container,
+        previous: args.previous,
+        limitBytes: OUTPUT_LIMIT,
+      });
       return typeof text === "string" ? text : String(text ?? "");
     });
   }
 
   create(manifest: KubeObject, options: { namespace: string; dryRun?: boolean }): Promise<CallResult<KubeObject>> {
     const kind = manifest.kind ?? "";
-    const spec = { ...manifest, metadata: { ...manifest.metadata, namespace: kind === "Namespace" ? undefined : options.namespace } };
+    const spec = {
+      ...manifest,
+      metadata: { ...manifest.metadata, namespace: kind === "Namespace" ? undefined : options.namespace },
+    };
     const intent = { verb: "create", resource: resourceName(kind), namespace: options.namespace, create: true };
     return call(intent, async () =>
-      plain(await this.objects.create(spec as Parameters<KubernetesObjectApi["create"]>[0], undefined, options.dryRun ? "All" : undefined, "cks-grader")),
+      plain(
+        await this.objects.create(
+          spec as Parameters<KubernetesObjectApi["create"]>[0],
+          undefined,
+          options.dryRun ? "All" : undefined,
+          "cks-grader",
+        ),
+      ),
     );
   }
 
   delete(ref: ObjectRef): Promise<CallResult<null>> {
-    const intent = { verb: "delete", resource: resourceName(ref.kind), ...(ref.namespace ? { namespace: ref.namespace } : {}) };
+    const intent = {
+      verb: "delete",
+      resource: resourceName(ref.kind),
+      ...(ref.namespace ? { namespace: ref.namespace } : {}),
+    };
     return call(intent, async () => {
       await this.objects.delete(
-        { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } },
+        {
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) },
+        },
         undefined,
         undefined,
         0,
@@ -112,13 +162,23 @@ export class ClientNodeCluster implements ClusterPort {
     // means the cluster restricts even that, and it is reported like any other missing permission.
     return call({ verb: "create", resource: "selfsubjectaccessreviews.authorization.k8s.io" }, async () => {
       const review = await this.authorization.createSelfSubjectAccessReview({
-        body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { ...request } } },
+        body: {
+          apiVersion: "authorization.k8s.io/v1",
+          kind: "SelfSubjectAccessReview",
+          spec: { resourceAttributes: { ...request } },
+        },
       });
       return { allowed: review.status?.allowed === true, reason: review.status?.reason || null };
     });
   }
 
-  exec(args: { namespace: string; pod: string; container: string; command: string[]; timeoutMs: number }): Promise<CallResult<ExecOutput>> {
+  exec(args: {
+    namespace: string;
+    pod: string;
+    container: string;
+    command: string[];
+    timeoutMs: number;
+  }): Promise<CallResult<ExecOutput>> {
     const intent: CallIntent = { verb: "create", resource: "pods/exec", namespace: args.namespace };
     const stdout = collector();
     const stderr = collector();
@@ -139,7 +199,8 @@ export class ClientNodeCluster implements ClusterPort {
         resolve(result);
       };
       const timer = setTimeout(
-        () => finish({ ok: false, failure: { kind: "timeout", message: `no exit status within ${args.timeoutMs} ms` } }),
+        () =>
+          finish({ ok: false, failure: { kind: "timeout", message: `no exit status within ${args.timeoutMs} ms` } }),
         args.timeoutMs,
       );
       const onStatus = (status: V1Status) => {
@@ -147,22 +208,47 @@ export class ClientNodeCluster implements ClusterPort {
         setImmediate(() => {
           const exitCode = exitCodeOf(status);
           if (exitCode === null) {
-            finish({ ok: false, failure: { kind: "exec-not-started", message: status.message ?? `exec failed: ${status.reason ?? "unknown reason"}` } });
+            finish({
+              ok: false,
+              failure: {
+                kind: "exec-not-started",
+                message: status.message ?? `exec failed: ${status.reason ?? "unknown reason"}`,
+              },
+            });
           } else {
             finish({ ok: true, value: { exitCode, stdout: stdout.text(), stderr: stderr.text() } });
           }
         });
       };
-      this.execApi.exec(args.namespace, args.pod, args.container, args.command, stdout.stream, stderr.stream, null, false, onStatus).then(
-        (ws) => {
-          socket = ws;
-          if (settled) ws.close();
-          ws.on("close", () =>
-            setTimeout(() => finish({ ok: false, failure: { kind: "unexpected", message: "exec stream closed without an exit status" } }), 50),
-          );
-        },
-        (error: unknown) => finish({ ok: false, failure: classifyError(error, intent) }),
-      );
+      this.execApi
+        .exec(
+          args.namespace,
+          args.pod,
+          args.container,
+          args.command,
+          stdout.stream,
+          stderr.stream,
+          null,
+          false,
+          onStatus,
+        )
+        .then(
+          (ws) => {
+            socket = ws;
+            if (settled) ws.close();
+            ws.on("close", () =>
+              setTimeout(
+                () =>
+                  finish({
+                    ok: false,
+                    failure: { kind: "unexpected", message: "exec stream closed without an exit status" },
+                  }),
+                50,
+              ),
+            );
+          },
+          (error: unknown) => finish({ ok: false, failure: classifyError(error, intent) }),
+        );
     });
   }
 }
@@ -170,7 +256,17 @@ export class ClientNodeCluster implements ClusterPort {
 async function call<T>(intent: CallIntent, run: () => Promise<T>): Promise<CallResult<T>> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<CallResult<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, failure: { kind: "timeout", message: `${intent.verb} ${intent.resource}: no answer within ${CALL_TIMEOUT_MS} ms` } }), CALL_TIMEOUT_MS);
+    timer = setTimeout(
+      () =>
+        resolve({
+          ok: false,
+          failure: {
+            kind: "timeout",
+            message: `${intent.verb} ${intent.resource}: no answer within ${CALL_TIMEOUT_MS} ms`,
+          },
+        }),
+      CALL_TIMEOUT_MS,
+    );
   });
   const work = run().then(
     (value): CallResult<T> => ({ ok: true, value }),

@@ -33,7 +33,14 @@ describe("listContexts", () => {
     if (!result.ok) throw new Error(result.failure.message);
     expect(result.contexts.map((c) => c.name)).toEqual(["kind-a", "kind-cks", "prod"]);
     expect(result.current).toBe("prod");
-    expect(result.contexts[2]).toEqual({ name: "prod", cluster: "prod", server: "https://prod.example:6443", namespace: "apps", isKind: false, isCurrent: true });
+    expect(result.contexts[2]).toEqual({
+      name: "prod",
+      cluster: "prod",
+      server: "https://prod.example:6443",
+      namespace: "apps",
+      isKind: false,
+      isCurrent: true,
+    });
     expect(JSON.stringify(result)).not.toContain("SECRET-TOKEN");
   });
 
@@ -57,16 +64,29 @@ describe("connectCluster", () => {
   });
 
   it("fails as data on an unknown context, an invalid kubeconfig or both sources at once", () => {
-    expect(connectCluster({ kubeconfigYaml: KUBECONFIG, context: "nope" })).toMatchObject({ ok: false, failure: { code: "context-not-found" } });
-    expect(connectCluster({ kubeconfigYaml: "{ not: [yaml" })).toMatchObject({ ok: false, failure: { code: "kubeconfig-invalid" } });
-    expect(connectCluster({ kubeconfigYaml: KUBECONFIG, kubeconfigPath: "/x" })).toMatchObject({ ok: false, failure: { code: "invalid-options" } });
+    expect(connectCluster({ kubeconfigYaml: KUBECONFIG, context: "nope" })).toMatchObject({
+      ok: false,
+      failure: { code: "context-not-found" },
+    });
+    expect(connectCluster({ kubeconfigYaml: "{ not: [yaml" })).toMatchObject({
+      ok: false,
+      failure: { code: "kubeconfig-invalid" },
+    });
+    expect(connectCluster({ kubeconfigYaml: KUBECONFIG, kubeconfigPath: "/x" })).toMatchObject({
+      ok: false,
+      failure: { code: "invalid-options" },
+    });
   });
 
   it("reports a cluster that does not listen as unreachable", async () => {
     const result = connectCluster({ kubeconfigYaml: KUBECONFIG, context: "kind-cks" });
     if (!result.ok) throw new Error(result.failure.message);
     const status = await checkConnection(result.cluster);
-    expect(status).toMatchObject({ ok: false, outcome: "cluster-unreachable", message: "Cannot reach the cluster at https://127.0.0.1:1: is it running? (kind create cluster --name cks)" });
+    expect(status).toMatchObject({
+      ok: false,
+      outcome: "cluster-unreachable",
+      message: "Cannot reach the cluster at https://127.0.0.1:1: is it running? (kind create cluster --name cks)",
+    });
   });
 });
 
@@ -76,18 +96,39 @@ describe("kubeconfig text from someone else", () => {
   const withUser = (user: string) => KUBECONFIG.replace("  user: { token: SECRET-TOKEN-123 }", `  user: ${user}`);
 
   it.each([
-    ["an exec plugin", withUser('{ exec: { apiVersion: client.authentication.k8s.io/v1, command: "sh", args: ["-c", "id"] } }'), /uses "exec"/],
+    [
+      "an exec plugin",
+      withUser('{ exec: { apiVersion: client.authentication.k8s.io/v1, command: "sh", args: ["-c", "id"] } }'),
+      /uses "exec"/,
+    ],
     ["an auth-provider", withUser("{ auth-provider: { name: oidc, config: {} } }"), /uses "auth-provider"/],
     ["a token file on the server", withUser(`{ token-file: ${secretFile} }`), /uses "token-file"/],
-    ["client certificate files", withUser("{ client-certificate: /etc/ssl/cert.pem, client-key: /etc/ssl/key.pem }"), /uses "client-certificate"/],
-    ["a CA file", KUBECONFIG.replace('{ server: "https://prod.example:6443" }', '{ server: "https://prod.example:6443", certificate-authority: /etc/ssl/ca.pem }'), /uses "certificate-authority"/],
+    [
+      "client certificate files",
+      withUser("{ client-certificate: /etc/ssl/cert.pem, client-key: /etc/ssl/key.pem }"),
+      /uses "client-certificate"/,
+    ],
+    [
+      "a CA file",
+      KUBECONFIG.replace(
+        '{ server: "https://prod.example:6443" }',
+        '{ server: "https://prod.example:6443", certificate-authority: /etc/ssl/ca.pem }',
+      ),
+      /uses "certificate-authority"/,
+    ],
   ])("refuses %s before client-node reads it", (_name, yaml, message) => {
     const result = connectCluster({ kubeconfigYaml: yaml, context: "kind-cks" });
-    expect(result).toMatchObject({ ok: false, failure: { code: "kubeconfig-invalid", message: expect.stringMatching(message) } });
+    expect(result).toMatchObject({
+      ok: false,
+      failure: { code: "kubeconfig-invalid", message: expect.stringMatching(message) },
+    });
     expect(JSON.stringify(result)).not.toContain("TOP-SECRET-FROM-THE-SERVER");
   });
 
   it("accepts inline credentials", () => {
-    expect(connectCluster({ kubeconfigYaml: KUBECONFIG, context: "kind-cks" })).toMatchObject({ ok: true, context: "kind-cks" });
+    expect(connectCluster({ kubeconfigYaml: KUBECONFIG, context: "kind-cks" })).toMatchObject({
+      ok: true,
+      context: "kind-cks",
+    });
   });
 });

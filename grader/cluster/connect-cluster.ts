@@ -30,13 +30,20 @@ export type ConnectFailure = {
 };
 
 export type ConnectResult =
-  | { ok: true; cluster: ClusterPort; context: string; server: string }
-  | { ok: false; failure: ConnectFailure };
+  { ok: true; cluster: ClusterPort; context: string; server: string } | { ok: false; failure: ConnectFailure };
 
 /** A kubeconfig context as the UI may show it (never user credentials). */
-export type ContextInfo = { name: string; cluster: string; server: string | null; namespace: string | null; isKind: boolean; isCurrent: boolean };
+export type ContextInfo = {
+  name: string;
+  cluster: string;
+  server: string | null;
+  namespace: string | null;
+  isKind: boolean;
+  isCurrent: boolean;
+};
 
-export type ListContextsResult = { ok: true; contexts: ContextInfo[]; current: string | null } | { ok: false; failure: ConnectFailure };
+export type ListContextsResult =
+  { ok: true; contexts: ContextInfo[]; current: string | null } | { ok: false; failure: ConnectFailure };
 
 const CREATE_HINT = "Create a cluster with: kind create cluster --name cks";
 
@@ -44,26 +51,58 @@ const CREATE_HINT = "Create a cluster with: kind create cluster --name cks";
 export function connectCluster(options: TConnectOptions = {}): ConnectResult {
   const parsed = ZConnectOptionsSchema.safeParse(options);
   if (!parsed.success || (parsed.data.kubeconfigPath && parsed.data.kubeconfigYaml)) {
-    return { ok: false, failure: { code: "invalid-options", message: "Give kubeconfigPath or kubeconfigYaml (not both) and optionally a context." } };
+    return {
+      ok: false,
+      failure: {
+        code: "invalid-options",
+        message: "Give kubeconfigPath or kubeconfigYaml (not both) and optionally a context.",
+      },
+    };
   }
   const loaded = loadKubeConfig(parsed.data);
   if (!loaded.ok) return loaded;
   const kc = loaded.kubeConfig;
   const context = parsed.data.context ?? kc.getCurrentContext();
-  if (!context) return { ok: false, failure: { code: "no-current-context", message: `The kubeconfig has no current context; choose one. ${CREATE_HINT}` } };
+  if (!context)
+    return {
+      ok: false,
+      failure: {
+        code: "no-current-context",
+        message: `The kubeconfig has no current context; choose one. ${CREATE_HINT}`,
+      },
+    };
   if (!kc.getContextObject(context)) {
-    return { ok: false, failure: { code: "context-not-found", message: `Context "${context}" is not in the kubeconfig (have: ${kc.getContexts().map((c) => c.name).join(", ") || "none"}).` } };
+    return {
+      ok: false,
+      failure: {
+        code: "context-not-found",
+        message: `Context "${context}" is not in the kubeconfig (have: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(", ") || "none"
+        }).`,
+      },
+    };
   }
   kc.setCurrentContext(context);
   const server = kc.getCurrentCluster()?.server;
-  if (!server) return { ok: false, failure: { code: "kubeconfig-invalid", message: `Context "${context}" names no cluster with a server URL.` } };
+  if (!server)
+    return {
+      ok: false,
+      failure: { code: "kubeconfig-invalid", message: `Context "${context}" names no cluster with a server URL.` },
+    };
   return { ok: true, cluster: new ClientNodeCluster(kc), context, server };
 }
 
 /** Lists the kubeconfig's contexts, kind-* first, without credentials. */
 export function listContexts(source: TKubeconfigSource = {}): ListContextsResult {
   const parsed = ZKubeconfigSourceSchema.safeParse(source);
-  if (!parsed.success) return { ok: false, failure: { code: "invalid-options", message: "Give kubeconfigPath or kubeconfigYaml, not both." } };
+  if (!parsed.success)
+    return {
+      ok: false,
+      failure: { code: "invalid-options", message: "Give kubeconfigPath or kubeconfigYaml, not both." },
+    };
   const loaded = loadKubeConfig(parsed.data);
   if (!loaded.ok) return loaded;
   const kc = loaded.kubeConfig;
@@ -80,26 +119,41 @@ export function listContexts(source: TKubeconfigSource = {}): ListContextsResult
   return { ok: true, contexts, current };
 }
 
-function loadKubeConfig(source: TKubeconfigSource): { ok: true; kubeConfig: KubeConfig } | { ok: false; failure: ConnectFailure } {
+function loadKubeConfig(
+  source: TKubeconfigSource,
+): { ok: true; kubeConfig: KubeConfig } | { ok: false; failure: ConnectFailure } {
   const kc = new KubeConfig();
   try {
     if (source.kubeconfigYaml) {
       const unsafe = unsafeKubeconfigText(source.kubeconfigYaml);
-      if (unsafe) return { ok: false, failure: { code: "kubeconfig-invalid", message: `The kubeconfig is refused: ${unsafe}.` } };
+      if (unsafe)
+        return { ok: false, failure: { code: "kubeconfig-invalid", message: `The kubeconfig is refused: ${unsafe}.` } };
       kc.loadFromString(source.kubeconfigYaml);
     } else {
       const file = source.kubeconfigPath ?? defaultKubeconfigPath();
       if (!file || !existsSync(file)) {
-        return { ok: false, failure: { code: "no-kubeconfig", message: `No kubeconfig found${file ? ` at ${file}` : ""}. ${CREATE_HINT}` } };
+        return {
+          ok: false,
+          failure: {
+            code: "no-kubeconfig",
+            message: `No kubeconfig found${file ? ` at ${file}` : ""}. ${CREATE_HINT}`,
+          },
+        };
       }
       kc.loadFromFile(file);
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    return { ok: false, failure: { code: "kubeconfig-invalid", message: `The kubeconfig could not be read: ${reason}` } };
+    return {
+      ok: false,
+      failure: { code: "kubeconfig-invalid", message: `The kubeconfig could not be read: ${reason}` },
+    };
   }
   if (kc.getContexts().length === 0) {
-    return { ok: false, failure: { code: "kubeconfig-invalid", message: `The kubeconfig defines no contexts. ${CREATE_HINT}` } };
+    return {
+      ok: false,
+      failure: { code: "kubeconfig-invalid", message: `The kubeconfig defines no contexts. ${CREATE_HINT}` },
+    };
   }
   return { ok: true, kubeConfig: kc };
 }
@@ -108,7 +162,15 @@ function loadKubeConfig(source: TKubeconfigSource): { ok: true; kubeConfig: Kube
 // plugins and read the files it names on this server (a token-file is read at load time and its
 // content sent as a bearer token to whatever server the text names), so those are refused before
 // client-node ever sees the text. The server's own kubeconfig file is trusted.
-const FILE_OR_COMMAND_KEYS = ["exec", "auth-provider", "token-file", "tokenFile", "client-certificate", "client-key", "certificate-authority"];
+const FILE_OR_COMMAND_KEYS = [
+  "exec",
+  "auth-provider",
+  "token-file",
+  "tokenFile",
+  "client-certificate",
+  "client-key",
+  "certificate-authority",
+];
 
 function unsafeKubeconfigText(text: string): string | null {
   let parsed: unknown;
@@ -121,12 +183,16 @@ function unsafeKubeconfigText(text: string): string | null {
     const list = (parsed as Record<string, unknown> | null)?.[key];
     return Array.isArray(list) ? (list as Array<Record<string, unknown> | null>) : [];
   };
-  for (const [list, inner] of [["users", "user"], ["clusters", "cluster"]] as const) {
+  for (const [list, inner] of [
+    ["users", "user"],
+    ["clusters", "cluster"],
+  ] as const) {
     for (const entry of entries(list)) {
       const body = entry?.[inner];
       if (typeof body !== "object" || body === null) continue;
       const key = FILE_OR_COMMAND_KEYS.find((k) => k in body);
-      if (key) return `${inner} ${String(entry?.name ?? "")} uses "${key}", which would run a command or read a file on this server; use inline data (kind get kubeconfig) instead`;
+      if (key)
+        return `${inner} ${String(entry?.name ?? "")} uses "${key}", which would run a command or read a file on this server; use inline data (kind get kubeconfig) instead`;
     }
   }
   return null;

@@ -65,7 +65,9 @@ describe("parseLab", () => {
   });
 
   it("reports a wrong value at its own line", () => {
-    const error = issuesOf(VALID.replace("        points: 2\n        pod: web", "        points: two\n        pod: web"));
+    const error = issuesOf(
+      VALID.replace("        points: 2\n        pod: web", "        points: two\n        pod: web"),
+    );
     expect(error.issues.map((i) => [i.line, i.field])).toContainEqual([12, "tasks[0].checks[0].points"]);
   });
 
@@ -91,15 +93,22 @@ describe("parseLab", () => {
       "mutants:\n  - id: bad\n    description: d\n    manifests:\n      - {apiVersion: v1, kind: Pod, metadata: {name: web}}\n    mustFail: [nope]",
     );
     const error = issuesOf(text);
-    expect(error.issues[0]).toMatchObject({ line: 31, field: "mutants[0].mustFail[0]", message: 'unknown check id "nope"' });
+    expect(error.issues[0]).toMatchObject({
+      line: 31,
+      field: "mutants[0].mustFail[0]",
+      message: 'unknown check id "nope"',
+    });
   });
 
   it("rejects an invalid regular expression and an exec check with a shell string", () => {
     const text = VALID.replace(
       "        type: podCondition",
-      "        type: logs\n        pattern: \"(unclosed\"",
+      '        type: logs\n        pattern: "(unclosed"',
     ).replace("        expect:\n          phase: [Running]\n", "");
-    expect(issuesOf(text).issues[0]).toMatchObject({ field: "tasks[0].checks[0].pattern", message: "must be a valid regular expression" });
+    expect(issuesOf(text).issues[0]).toMatchObject({
+      field: "tasks[0].checks[0].pattern",
+      message: "must be a valid regular expression",
+    });
   });
 
   it("reports YAML syntax errors with their line", () => {
@@ -109,25 +118,47 @@ describe("parseLab", () => {
   });
 
   it("rejects a requirement on a check that is not earlier in the file", () => {
-    const error = issuesOf(VALID.replace('        lesson: "#best-practices"', '        lesson: "#best-practices"\n        requires: [pod-exists]'));
-    expect(error.issues[0]).toMatchObject({ line: 20, field: "tasks[0].checks[0].requires[0]", message: '"pod-exists" must be a check that appears earlier in the file' });
+    const error = issuesOf(
+      VALID.replace(
+        '        lesson: "#best-practices"',
+        '        lesson: "#best-practices"\n        requires: [pod-exists]',
+      ),
+    );
+    expect(error.issues[0]).toMatchObject({
+      line: 20,
+      field: "tasks[0].checks[0].requires[0]",
+      message: '"pod-exists" must be a check that appears earlier in the file',
+    });
   });
 
   it("rejects patterns that match empty text, which would pass on an empty log", () => {
-    const text = VALID.replace("        type: podCondition", '        type: logs\n        pattern: "error|"').replace("        expect:\n          phase: [Running]\n", "");
-    expect(issuesOf(text).issues[0]).toMatchObject({ field: "tasks[0].checks[0].pattern", message: expect.stringMatching(/^must not match empty text/) });
+    const text = VALID.replace("        type: podCondition", '        type: logs\n        pattern: "error|"').replace(
+      "        expect:\n          phase: [Running]\n",
+      "",
+    );
+    expect(issuesOf(text).issues[0]).toMatchObject({
+      field: "tasks[0].checks[0].pattern",
+      message: expect.stringMatching(/^must not match empty text/),
+    });
   });
 
   it("requires messageMatches on dryRunRejected: other admission errors must not count", () => {
-    const text = VALID.replace("        type: podCondition", "        type: dryRunRejected\n        manifest: {apiVersion: v1, kind: Pod, metadata: {name: x}}")
-      .replace("        pod: web\n        container: web\n        expect:\n          phase: [Running]\n", "");
+    const text = VALID.replace(
+      "        type: podCondition",
+      "        type: dryRunRejected\n        manifest: {apiVersion: v1, kind: Pod, metadata: {name: x}}",
+    ).replace("        pod: web\n        container: web\n        expect:\n          phase: [Running]\n", "");
     expect(issuesOf(text).issues[0]).toMatchObject({ field: "tasks[0].checks[0].messageMatches" });
   });
 
   it("requires a mutant proving that an absentOrFalse check can fail", () => {
-    const text = VALID.replace("        type: podCondition", "        type: field\n        path: securityContext.privileged\n        absentOrFalse: true")
-      .replace("        expect:\n          phase: [Running]\n", "");
-    expect(issuesOf(text).issues[0]).toMatchObject({ field: "tasks[0].checks[0].absentOrFalse", message: expect.stringContaining("needs a mutant") });
+    const text = VALID.replace(
+      "        type: podCondition",
+      "        type: field\n        path: securityContext.privileged\n        absentOrFalse: true",
+    ).replace("        expect:\n          phase: [Running]\n", "");
+    expect(issuesOf(text).issues[0]).toMatchObject({
+      field: "tasks[0].checks[0].absentOrFalse",
+      message: expect.stringContaining("needs a mutant"),
+    });
     const proven = text.replace(
       "mutants: []",
       "mutants:\n  - id: privileged\n    description: d\n    manifests:\n      - {apiVersion: v1, kind: Pod, metadata: {name: web}}\n    mustFail: [pod-exists]",
@@ -137,8 +168,14 @@ describe("parseLab", () => {
 
   it("rejects duplicate check ids", () => {
     const check = VALID.slice(VALID.indexOf("      - id: pod-exists"), VALID.indexOf("solution:"));
-    const text = VALID.replace("    points: 2\n    instructions", "    points: 4\n    instructions").replace("solution:", `${check}solution:`);
-    expect(issuesOf(text).issues[0]).toMatchObject({ field: "tasks[0].checks[1].id", message: 'duplicate check id "pod-exists"' });
+    const text = VALID.replace("    points: 2\n    instructions", "    points: 4\n    instructions").replace(
+      "solution:",
+      `${check}solution:`,
+    );
+    expect(issuesOf(text).issues[0]).toMatchObject({
+      field: "tasks[0].checks[1].id",
+      message: 'duplicate check id "pod-exists"',
+    });
   });
 });
 
@@ -157,7 +194,10 @@ describe("loadAllLabs / findLab", () => {
   });
 
   it("loads the immutability lab from the repository with every declared mutant", async () => {
-    const lab = await findLab("runtime-security/immutable-containers", path.join(import.meta.dirname, "..", "..", "lessons"));
+    const lab = await findLab(
+      "runtime-security/immutable-containers",
+      path.join(import.meta.dirname, "..", "..", "lessons"),
+    );
     expect(lab).not.toBeNull();
     const bytes = readFileSync(lab!.file);
     expect(lab!.contentVersion).toBe(createHash("sha256").update(bytes).digest("hex"));
@@ -171,9 +211,17 @@ describe("loadAllLabs / findLab", () => {
     const lessonsDir = path.join(import.meta.dirname, "..", "..", "lessons");
     for (const lab of await loadAllLabs(lessonsDir)) {
       const lesson = readFileSync(path.join(lessonsDir, lab.id, "lesson.md"), "utf8");
-      const anchors = new Set(lesson.split("\n").filter((l) => l.startsWith("## ")).map((l) => `#${slugify(l.slice(3))}`));
+      const anchors = new Set(
+        lesson
+          .split("\n")
+          .filter((l) => l.startsWith("## "))
+          .map((l) => `#${slugify(l.slice(3))}`),
+      );
       const links = lab.tasks.flatMap((t) => t.checks.map((c) => c.lesson));
-      expect(links.filter((link) => !anchors.has(link)), lab.id).toEqual([]);
+      expect(
+        links.filter((link) => !anchors.has(link)),
+        lab.id,
+      ).toEqual([]);
     }
   });
 });

@@ -26,7 +26,10 @@ export async function loadLab(file: string): Promise<TLab> {
     if (hit && hit.mtimeMs === info.mtimeMs && hit.size === info.size) return hit.lab;
     bytes = await readFile(absolute);
   } catch (cause) {
-    throw new AppError("LAB_UNREADABLE", `${absolute}: cannot read lab file (${(cause as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new AppError(
+      "LAB_UNREADABLE",
+      `${absolute}: cannot read lab file (${(cause as NodeJS.ErrnoException).code ?? "error"})`,
+    );
   }
   const lab = parseLab(bytes, absolute);
   parsed.set(absolute, { mtimeMs: info.mtimeMs, size: info.size, lab });
@@ -43,13 +46,22 @@ export function parseLab(bytes: Buffer | string, file: string): TLab {
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((error) => {
       const pos = lineCounter.linePos(error.pos[0]);
-      return { file: display, line: pos.line, column: pos.col, field: "", message: error.message.split("\n")[0] ?? error.message };
+      return {
+        file: display,
+        line: pos.line,
+        column: pos.col,
+        field: "",
+        message: error.message.split("\n")[0] ?? error.message,
+      };
     });
     throw invalid(display, issues);
   }
   const parsed = ZLabFileSchema.safeParse(doc.toJS({ maxAliasCount: 1000 }));
   if (!parsed.success) {
-    throw invalid(display, parsed.error.issues.map((issue) => locate(issue, doc, lineCounter, display)));
+    throw invalid(
+      display,
+      parsed.error.issues.map((issue) => locate(issue, doc, lineCounter, display)),
+    );
   }
   return {
     ...parsed.data,
@@ -65,12 +77,20 @@ export function parseLab(bytes: Buffer | string, file: string): TLab {
  */
 export async function findLabFiles(lessonsDir: string = defaultLessonsDir()): Promise<string[]> {
   const folders = async (dir: string) =>
-    (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((entry) => entry.isDirectory() && !entry.name.startsWith(".")).map((entry) => entry.name);
+    (await readdir(dir, { withFileTypes: true }).catch(() => []))
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith("."))
+      .map((entry) => entry.name);
   const files: string[] = [];
   for (const mod of await folders(lessonsDir)) {
     for (const lesson of await folders(path.join(lessonsDir, mod))) {
       const candidate = path.join(lessonsDir, mod, lesson, "lab.yaml");
-      if (await stat(candidate).then((info) => info.isFile(), () => false)) files.push(candidate);
+      if (
+        await stat(candidate).then(
+          (info) => info.isFile(),
+          () => false,
+        )
+      )
+        files.push(candidate);
     }
   }
   return files.sort();

@@ -29,7 +29,14 @@ const ZRegexSchema = z
 export const ZManifestSchema = z.looseObject({
   apiVersion: z.string().min(1),
   kind: z.string().min(1),
-  metadata: z.looseObject({ name: ZNameSchema.or(z.string().regex(/^[a-z0-9.-]+$/).max(253)) }),
+  metadata: z.looseObject({
+    name: ZNameSchema.or(
+      z
+        .string()
+        .regex(/^[a-z0-9.-]+$/)
+        .max(253),
+    ),
+  }),
 });
 export type TManifest = z.infer<typeof ZManifestSchema>;
 
@@ -60,22 +67,24 @@ export const ZObjectExistsCheckSchema = z.strictObject({
   object: ZObjectRefSchema,
 });
 
-export const ZPodConditionCheckSchema = z
-  .strictObject({
-    ...checkBase,
-    type: z.literal("podCondition"),
-    pod: ZNameSchema,
-    container: ZNameSchema,
-    expect: z
-      .strictObject({
-        phase: z.array(z.enum(["Pending", "Running", "Succeeded", "Failed", "Unknown"])).min(1).optional(),
-        ready: z.boolean().optional(),
-        restartCountAtLeast: z.number().int().positive().optional(),
-        // Matches the current waiting/terminated reason or the last termination reason.
-        reasonIn: z.array(z.string().min(1)).min(1).optional(),
-      })
-      .refine((e) => Object.keys(e).length > 0, "needs at least one of phase, ready, restartCountAtLeast, reasonIn"),
-  });
+export const ZPodConditionCheckSchema = z.strictObject({
+  ...checkBase,
+  type: z.literal("podCondition"),
+  pod: ZNameSchema,
+  container: ZNameSchema,
+  expect: z
+    .strictObject({
+      phase: z
+        .array(z.enum(["Pending", "Running", "Succeeded", "Failed", "Unknown"]))
+        .min(1)
+        .optional(),
+      ready: z.boolean().optional(),
+      restartCountAtLeast: z.number().int().positive().optional(),
+      // Matches the current waiting/terminated reason or the last termination reason.
+      reasonIn: z.array(z.string().min(1)).min(1).optional(),
+    })
+    .refine((e) => Object.keys(e).length > 0, "needs at least one of phase, ready, restartCountAtLeast, reasonIn"),
+});
 
 export const ZFieldCheckSchema = z
   .strictObject({
@@ -93,16 +102,28 @@ export const ZFieldCheckSchema = z
   .superRefine((c, ctx) => {
     const ops = (["equals", "absentOrFalse", "contains", "emptyDirMountAt"] as const).filter((k) => c[k] !== undefined);
     if (ops.length !== 1) {
-      ctx.addIssue({ code: "custom", path: ["equals"], message: `needs exactly one of equals, absentOrFalse, contains, emptyDirMountAt (found ${ops.length})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["equals"],
+        message: `needs exactly one of equals, absentOrFalse, contains, emptyDirMountAt (found ${ops.length})`,
+      });
     }
     if ((c.pod === undefined) === (c.object === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["pod"], message: "needs exactly one target: pod (with container) or object" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["pod"],
+        message: "needs exactly one target: pod (with container) or object",
+      });
     }
     if (c.pod !== undefined && c.container === undefined) {
       ctx.addIssue({ code: "custom", path: ["container"], message: "a pod field check must name its container" });
     }
     if (c.emptyDirMountAt !== undefined && c.pod === undefined) {
-      ctx.addIssue({ code: "custom", path: ["emptyDirMountAt"], message: "emptyDirMountAt applies to a pod container" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["emptyDirMountAt"],
+        message: "emptyDirMountAt applies to a pod container",
+      });
     }
     if (c.emptyDirMountAt === undefined && c.path === undefined) {
       ctx.addIssue({ code: "custom", path: ["path"], message: "a field check needs a path" });
@@ -168,7 +189,11 @@ export const ZTaskSchema = z
   .superRefine((task, ctx) => {
     const sum = task.checks.reduce((total, check) => total + check.points, 0);
     if (sum !== task.points) {
-      ctx.addIssue({ code: "custom", path: ["points"], message: `task points (${task.points}) must equal the sum of its checks' points (${sum})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["points"],
+        message: `task points (${task.points}) must equal the sum of its checks' points (${sum})`,
+      });
     }
   });
 export type TTask = z.infer<typeof ZTaskSchema>;
@@ -205,7 +230,11 @@ export const ZLabFileSchema = z
     lab.tasks.forEach((task, t) =>
       task.checks.forEach((check, c) => {
         if (seen.has(check.id)) {
-          ctx.addIssue({ code: "custom", path: ["tasks", t, "checks", c, "id"], message: `duplicate check id "${check.id}"` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["tasks", t, "checks", c, "id"],
+            message: `duplicate check id "${check.id}"`,
+          });
         }
         seen.add(check.id);
       }),
@@ -215,7 +244,11 @@ export const ZLabFileSchema = z
       task.checks.forEach((check, c) => {
         check.requires?.forEach((id, r) => {
           if (!earlier.has(id)) {
-            ctx.addIssue({ code: "custom", path: ["tasks", t, "checks", c, "requires", r], message: `"${id}" must be a check that appears earlier in the file` });
+            ctx.addIssue({
+              code: "custom",
+              path: ["tasks", t, "checks", c, "requires", r],
+              message: `"${id}" must be a check that appears earlier in the file`,
+            });
           }
         });
         earlier.add(check.id);
@@ -223,7 +256,8 @@ export const ZLabFileSchema = z
     );
     const taskIds = new Set<string>();
     lab.tasks.forEach((task, t) => {
-      if (taskIds.has(task.id)) ctx.addIssue({ code: "custom", path: ["tasks", t, "id"], message: `duplicate task id "${task.id}"` });
+      if (taskIds.has(task.id))
+        ctx.addIssue({ code: "custom", path: ["tasks", t, "id"], message: `duplicate task id "${task.id}"` });
       taskIds.add(task.id);
     });
     lab.mutants.forEach((mutant, m) =>
@@ -235,7 +269,8 @@ export const ZLabFileSchema = z
     );
     const mutantIds = new Set<string>();
     lab.mutants.forEach((mutant, m) => {
-      if (mutantIds.has(mutant.id)) ctx.addIssue({ code: "custom", path: ["mutants", m, "id"], message: `duplicate mutant id "${mutant.id}"` });
+      if (mutantIds.has(mutant.id))
+        ctx.addIssue({ code: "custom", path: ["mutants", m, "id"], message: `duplicate mutant id "${mutant.id}"` });
       mutantIds.add(mutant.id);
     });
     // An "absent or false" check fails on an empty namespace only because the object is missing,
@@ -267,7 +302,9 @@ export type TLab = TLabFile & {
 };
 
 /** Lab ids are "<module>/<lesson>"; validated before they ever touch the file system. */
-export const ZLabIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9-]*$/, "lab id must look like module/lesson");
+export const ZLabIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9-]*$/, "lab id must look like module/lesson");
 
 /** The most a lab can score: the sum of its tasks' points (each task's points equal its checks'). */
 export function labMaxScore(lab: Pick<TLabFile, "tasks">): number {

@@ -1,9 +1,19 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { AccessDecision, AccessRequest, CallResult, ClusterFailure, ClusterPort, ExecOutput, KubeObject, ObjectRef } from "../port";
+import type {
+  AccessDecision,
+  AccessRequest,
+  CallResult,
+  ClusterFailure,
+  ClusterPort,
+  ExecOutput,
+  KubeObject,
+  ObjectRef,
+} from "../port";
 
 type ExecArgs = Parameters<ClusterPort["exec"]>[0];
-type Method = "version" | "readNamespace" | "readPod" | "readObject" | "readLogs" | "exec" | "create" | "delete" | "reviewAccess";
+type Method =
+  "version" | "readNamespace" | "readPod" | "readObject" | "readLogs" | "exec" | "create" | "delete" | "reviewAccess";
 
 /** Loads a pod fixture (realistic `kubectl get pod -o json` output) from grader/testing/fixtures. */
 export function podFixture(name: string): KubeObject {
@@ -29,7 +39,10 @@ export class FakeCluster implements ClusterPort {
   /** Admission for creates: return a failure to reject. */
   admission: (manifest: KubeObject) => ClusterFailure | null = () => null;
   /** RBAC for reviewAccess: answers allowed for every request unless this says otherwise (default: cluster-admin). */
-  authorizer: (request: AccessRequest) => AccessDecision = () => ({ allowed: true, reason: "fake cluster: everything allowed" });
+  authorizer: (request: AccessRequest) => AccessDecision = () => ({
+    allowed: true,
+    reason: "fake cluster: everything allowed",
+  });
 
   constructor(namespace?: string) {
     if (namespace) this.namespaces.add(namespace);
@@ -45,7 +58,10 @@ export class FakeCluster implements ClusterPort {
   }
 
   addObject(object: KubeObject, namespace?: string): this {
-    this.objects.set(this.key(object.apiVersion ?? "", object.kind ?? "", object.metadata?.name ?? "", namespace), object);
+    this.objects.set(
+      this.key(object.apiVersion ?? "", object.kind ?? "", object.metadata?.name ?? "", namespace),
+      object,
+    );
     return this;
   }
 
@@ -75,19 +91,36 @@ export class FakeCluster implements ClusterPort {
 
   async readObject(ref: ObjectRef): Promise<CallResult<KubeObject>> {
     return this.answer("readObject", ref, () => {
-      if (ref.apiVersion === "v1" && ref.kind === "Pod") return this.pods.has(`${ref.namespace}/${ref.name}`) ? { ok: true, value: this.pods.get(`${ref.namespace}/${ref.name}`)! } : notFound("pod");
-      const object = this.objects.get(this.key(ref.apiVersion, ref.kind, ref.name, ref.namespace)) ?? this.objects.get(this.key(ref.apiVersion, ref.kind, ref.name));
+      if (ref.apiVersion === "v1" && ref.kind === "Pod")
+        return this.pods.has(`${ref.namespace}/${ref.name}`)
+          ? { ok: true, value: this.pods.get(`${ref.namespace}/${ref.name}`)! }
+          : notFound("pod");
+      const object =
+        this.objects.get(this.key(ref.apiVersion, ref.kind, ref.name, ref.namespace)) ??
+        this.objects.get(this.key(ref.apiVersion, ref.kind, ref.name));
       return object ? { ok: true, value: structuredClone(object) } : notFound(`${ref.kind} "${ref.name}" not found`);
     });
   }
 
-  async readLogs(args: { namespace: string; pod: string; container: string; previous: boolean }): Promise<CallResult<string>> {
+  async readLogs(args: {
+    namespace: string;
+    pod: string;
+    container: string;
+    previous: boolean;
+  }): Promise<CallResult<string>> {
     return this.answer("readLogs", args, () => {
       if (!this.pods.has(`${args.namespace}/${args.pod}`)) return notFound(`pods "${args.pod}" not found`);
       const logs = this.logs.get(`${args.namespace}/${args.pod}/${args.container}`) ?? {};
-      const text = args.previous ? logs.previous : logs.current ?? "";
+      const text = args.previous ? logs.previous : (logs.current ?? "");
       if (text === undefined) {
-        return { ok: false, failure: { kind: "unexpected", code: 400, message: `previous terminated container "${args.container}" in pod "${args.pod}" not found` } };
+        return {
+          ok: false,
+          failure: {
+            kind: "unexpected",
+            code: 400,
+            message: `previous terminated container "${args.container}" in pod "${args.pod}" not found`,
+          },
+        };
       }
       return { ok: true, value: text };
     });
@@ -97,9 +130,13 @@ export class FakeCluster implements ClusterPort {
     return this.answer("exec", args, () => (this.execHandler ? this.execHandler(args) : this.simulateExec(args)));
   }
 
-  async create(manifest: KubeObject, options: { namespace: string; dryRun?: boolean }): Promise<CallResult<KubeObject>> {
+  async create(
+    manifest: KubeObject,
+    options: { namespace: string; dryRun?: boolean },
+  ): Promise<CallResult<KubeObject>> {
     return this.answer("create", { manifest, options }, () => {
-      if (manifest.kind !== "Namespace" && !this.namespaces.has(options.namespace)) return notFound(`namespaces "${options.namespace}" not found`);
+      if (manifest.kind !== "Namespace" && !this.namespaces.has(options.namespace))
+        return notFound(`namespaces "${options.namespace}" not found`);
       const rejection = this.admission(manifest);
       if (rejection) return { ok: false, failure: rejection };
       if (!options.dryRun) {
@@ -113,7 +150,9 @@ export class FakeCluster implements ClusterPort {
 
   async delete(ref: ObjectRef): Promise<CallResult<null>> {
     return this.answer("delete", ref, () => {
-      const existed = this.objects.delete(this.key(ref.apiVersion, ref.kind, ref.name, ref.namespace)) || this.pods.delete(`${ref.namespace}/${ref.name}`);
+      const existed =
+        this.objects.delete(this.key(ref.apiVersion, ref.kind, ref.name, ref.namespace)) ||
+        this.pods.delete(`${ref.namespace}/${ref.name}`);
       return existed ? { ok: true, value: null } : notFound(`${ref.kind} "${ref.name}" not found`);
     });
   }
@@ -122,7 +161,11 @@ export class FakeCluster implements ClusterPort {
     return this.answer("reviewAccess", request, () => ({ ok: true, value: this.authorizer(request) }));
   }
 
-  private async answer<T>(method: Method, args: unknown, run: () => CallResult<T> | Promise<CallResult<T>>): Promise<CallResult<T>> {
+  private async answer<T>(
+    method: Method,
+    args: unknown,
+    run: () => CallResult<T> | Promise<CallResult<T>>,
+  ): Promise<CallResult<T>> {
     this.calls.push({ method, args });
     const forced = this.failures[method];
     if (forced === "hang") return new Promise(() => {});
@@ -139,24 +182,43 @@ export class FakeCluster implements ClusterPort {
     const pod = this.pods.get(`${args.namespace}/${args.pod}`);
     if (!pod) return notFound(`pods "${args.pod}" not found`);
     const spec = pod.spec as {
-      containers: { name: string; securityContext?: { readOnlyRootFilesystem?: boolean }; volumeMounts?: { name: string; mountPath: string }[] }[];
+      containers: {
+        name: string;
+        securityContext?: { readOnlyRootFilesystem?: boolean };
+        volumeMounts?: { name: string; mountPath: string }[];
+      }[];
       volumes?: { name: string; emptyDir?: object }[];
     };
     const container = spec.containers.find((c) => c.name === args.container);
-    const status = (pod.status as { containerStatuses?: { name: string; state?: { running?: object } }[] } | undefined)?.containerStatuses?.find((s) => s.name === args.container);
+    const status = (
+      pod.status as { containerStatuses?: { name: string; state?: { running?: object } }[] } | undefined
+    )?.containerStatuses?.find((s) => s.name === args.container);
     if (!container || !status?.state?.running) {
-      return { ok: false, failure: { kind: "unexpected", code: 400, message: `container ${args.container} is not valid for pod ${args.pod}` } };
+      return {
+        ok: false,
+        failure: {
+          kind: "unexpected",
+          code: 400,
+          message: `container ${args.container} is not valid for pod ${args.pod}`,
+        },
+      };
     }
     const readOnlyRoot = container.securityContext?.readOnlyRootFilesystem === true;
     const writable = (file: string) =>
-      !readOnlyRoot || (container.volumeMounts ?? []).some((m) => file.startsWith(`${m.mountPath}/`) && spec.volumes?.find((v) => v.name === m.name)?.emptyDir);
+      !readOnlyRoot ||
+      (container.volumeMounts ?? []).some(
+        (m) => file.startsWith(`${m.mountPath}/`) && spec.volumes?.find((v) => v.name === m.name)?.emptyDir,
+      );
     const [cmd, ...rest] = args.command;
     if (cmd === "sh" && rest[0] === "-c" && rest[1] !== undefined) {
       // Just enough shell for lab probes: `cmd "$1" && cmd "$1"` with positional arguments.
       const positional = rest.slice(2);
       let last: CallResult<ExecOutput> = { ok: true, value: { exitCode: 0, stdout: "", stderr: "" } };
       for (const part of rest[1].split("&&")) {
-        const argv = part.trim().split(/\s+/).map((word) => word.replace(/^"\$(\d)"$/, (_m, n: string) => positional[Number(n)] ?? ""));
+        const argv = part
+          .trim()
+          .split(/\s+/)
+          .map((word) => word.replace(/^"\$(\d)"$/, (_m, n: string) => positional[Number(n)] ?? ""));
         last = this.simulateExec({ ...args, command: argv });
         if (!last.ok || last.value.exitCode !== 0) return last;
       }
@@ -165,11 +227,30 @@ export class FakeCluster implements ClusterPort {
     if (cmd === "touch" && rest[0]) {
       return writable(rest[0])
         ? { ok: true, value: { exitCode: 0, stdout: "", stderr: "" } }
-        : { ok: true, value: { exitCode: 1, stdout: "", stderr: `touch: cannot touch '${rest[0]}': Read-only file system\n` } };
+        : {
+            ok: true,
+            value: { exitCode: 1, stdout: "", stderr: `touch: cannot touch '${rest[0]}': Read-only file system\n` },
+          };
     }
     if ((cmd === "apt" || cmd === "apt-get") && rest[0] === "update") {
-      if (!readOnlyRoot) return { ok: true, value: { exitCode: 100, stdout: "", stderr: "E: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Temporary failure resolving 'deb.debian.org'\n" } };
-      return { ok: true, value: { exitCode: 100, stdout: "", stderr: "E: List directory /var/lib/apt/lists/partial is missing. - Acquire (30: Read-only file system)\n" } };
+      if (!readOnlyRoot)
+        return {
+          ok: true,
+          value: {
+            exitCode: 100,
+            stdout: "",
+            stderr:
+              "E: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Temporary failure resolving 'deb.debian.org'\n",
+          },
+        };
+      return {
+        ok: true,
+        value: {
+          exitCode: 100,
+          stdout: "",
+          stderr: "E: List directory /var/lib/apt/lists/partial is missing. - Acquire (30: Read-only file system)\n",
+        },
+      };
     }
     if (cmd === "rm") return { ok: true, value: { exitCode: 0, stdout: "", stderr: "" } };
     return { ok: true, value: { exitCode: 127, stdout: "", stderr: `sh: ${cmd}: not found\n` } };

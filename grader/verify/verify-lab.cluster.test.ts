@@ -6,7 +6,10 @@ import { verifyLab } from "./verify-lab";
 
 describe("labs:verify against the test cluster", () => {
   it("immutability lab: empty scores 0, the solution full marks, each mutant fails exactly what it declares", async () => {
-    const lab = await findLab("runtime-security/immutable-containers", path.join(import.meta.dirname, "..", "..", "lessons"));
+    const lab = await findLab(
+      "runtime-security/immutable-containers",
+      path.join(import.meta.dirname, "..", "..", "lessons"),
+    );
     if (!lab) throw new Error("lab missing");
     const connection = connectCluster({ kubeconfigPath: inject("kubeconfigPath") });
     if (!connection.ok) throw new Error(connection.failure.message);
@@ -26,13 +29,24 @@ describe("labs:verify against the test cluster", () => {
   }, 600_000);
 
   it("reports a mutant whose declaration is wrong, naming the checks that deviate", async () => {
-    const found = await findLab("runtime-security/immutable-containers", path.join(import.meta.dirname, "..", "..", "lessons"));
+    const found = await findLab(
+      "runtime-security/immutable-containers",
+      path.join(import.meta.dirname, "..", "..", "lessons"),
+    );
     if (!found) throw new Error("lab missing");
     // Claim the privileged-left-on mutant breaks the running check instead of the privileged one.
-    const lab = { ...found, mutants: found.mutants.map((m) => (m.id === "privileged-left-on" ? { ...m, mustFail: ["fixed-running"] } : m)) };
+    const lab = {
+      ...found,
+      mutants: found.mutants.map((m) => (m.id === "privileged-left-on" ? { ...m, mustFail: ["fixed-running"] } : m)),
+    };
     const connection = connectCluster({ kubeconfigPath: inject("kubeconfigPath") });
     if (!connection.ok) throw new Error(connection.failure.message);
-    const result = await verifyLab({ lab, cluster: connection.cluster, settleMs: 15_000, only: ["mutant:privileged-left-on"] });
+    const result = await verifyLab({
+      lab,
+      cluster: connection.cluster,
+      settleMs: 15_000,
+      only: ["mutant:privileged-left-on"],
+    });
     expect(result.ok).toBe(false);
     expect(result.phases).toHaveLength(1);
     expect(result.phases[0]?.deviations).toEqual([

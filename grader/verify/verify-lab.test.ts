@@ -3,26 +3,61 @@ import type { CheckResult, GradeReport } from "../report";
 import { deviationsFor, renamespace, type VerifyPhase } from "./verify-lab";
 
 function report(results: Pick<CheckResult, "checkId" | "status">[]): GradeReport {
-  const full = results.map((r) => ({ ...r, outcome: r.status === "pass" ? "passed" : "failed", awarded: r.status === "pass" ? 1 : 0, points: 1, message: `${r.checkId} message`, observed: "seen" })) as CheckResult[];
+  const full = results.map((r) => ({
+    ...r,
+    outcome: r.status === "pass" ? "passed" : "failed",
+    awarded: r.status === "pass" ? 1 : 0,
+    points: 1,
+    message: `${r.checkId} message`,
+    observed: "seen",
+  })) as CheckResult[];
   return { results: full, score: full.reduce((s, r) => s + r.awarded, 0), maxScore: full.length } as GradeReport;
 }
-const phase = (fields: Partial<VerifyPhase>): VerifyPhase => ({ name: "p", kind: "mutant", labels: {}, manifests: [], mustFail: [], exact: true, ...fields });
+const phase = (fields: Partial<VerifyPhase>): VerifyPhase => ({
+  name: "p",
+  kind: "mutant",
+  labels: {},
+  manifests: [],
+  mustFail: [],
+  exact: true,
+  ...fields,
+});
 
 describe("deviationsFor", () => {
   it("flags any pass on an empty namespace as vacuous", () => {
-    expect(deviationsFor(phase({ kind: "empty" }), report([{ checkId: "a", status: "fail" }, { checkId: "b", status: "pass" }]))).toEqual([
-      "b passes on an empty namespace (vacuous): seen",
-      "empty namespace scores 1/2, expected 0",
-    ]);
+    expect(
+      deviationsFor(
+        phase({ kind: "empty" }),
+        report([
+          { checkId: "a", status: "fail" },
+          { checkId: "b", status: "pass" },
+        ]),
+      ),
+    ).toEqual(["b passes on an empty namespace (vacuous): seen", "empty namespace scores 1/2, expected 0"]);
   });
 
   it("requires every check to pass for the solution", () => {
-    expect(deviationsFor(phase({ kind: "solution" }), report([{ checkId: "a", status: "pass" }, { checkId: "b", status: "fail" }]))).toEqual(["b should pass but fails: b message"]);
+    expect(
+      deviationsFor(
+        phase({ kind: "solution" }),
+        report([
+          { checkId: "a", status: "pass" },
+          { checkId: "b", status: "fail" },
+        ]),
+      ),
+    ).toEqual(["b should pass but fails: b message"]);
   });
 
   it("requires a mutant's declared checks to fail, and with exact the others to pass", () => {
-    const results = report([{ checkId: "a", status: "pass" }, { checkId: "b", status: "fail" }, { checkId: "c", status: "fail" }]);
-    expect(deviationsFor(phase({ mustFail: ["a", "b"] }), results)).toEqual(["a should fail but passes: seen", "c should pass but fails: c message"]);
+    const results = report([
+      { checkId: "a", status: "pass" },
+      { checkId: "b", status: "fail" },
+      { checkId: "c", status: "fail" },
+    ]);
+    expect(deviationsFor(phase({ mustFail: ["a", "b"] }), results)).toEqual([
+      "a should fail but passes: seen",
+      "c should pass but fails: c message",
+    ]);
     expect(deviationsFor(phase({ mustFail: ["b"], exact: false }), results)).toEqual([]);
   });
 
@@ -34,7 +69,10 @@ describe("deviationsFor", () => {
 
 describe("renamespace", () => {
   it("rewrites strings equal to the lab namespace, nothing else", () => {
-    const manifest = { metadata: { name: "immutable-lab-pod", namespace: "immutable-lab" }, spec: { selector: { matchLabels: { "kubernetes.io/metadata.name": "immutable-lab" } }, n: 1 } };
+    const manifest = {
+      metadata: { name: "immutable-lab-pod", namespace: "immutable-lab" },
+      spec: { selector: { matchLabels: { "kubernetes.io/metadata.name": "immutable-lab" } }, n: 1 },
+    };
     expect(renamespace(manifest, "immutable-lab", "fresh")).toEqual({
       metadata: { name: "immutable-lab-pod", namespace: "fresh" },
       spec: { selector: { matchLabels: { "kubernetes.io/metadata.name": "fresh" } }, n: 1 },
@@ -48,10 +86,26 @@ describe("verifyLab clean-up", () => {
     const { labWith } = await import("../testing/lab-builder");
     const { verifyLab } = await import("./verify-lab");
     const cluster = new FakeCluster();
-    cluster.failures.delete = { kind: "forbidden", verb: "delete", resource: "namespaces", message: "namespaces is forbidden" };
-    const lab = labWith([{ id: "ro", type: "field", pod: "x", container: "x", path: "securityContext.readOnlyRootFilesystem", equals: true }]);
+    cluster.failures.delete = {
+      kind: "forbidden",
+      verb: "delete",
+      resource: "namespaces",
+      message: "namespaces is forbidden",
+    };
+    const lab = labWith([
+      {
+        id: "ro",
+        type: "field",
+        pod: "x",
+        container: "x",
+        path: "securityContext.readOnlyRootFilesystem",
+        equals: true,
+      },
+    ]);
     const result = await verifyLab({ lab, cluster, only: ["empty"], settleMs: 0, pollMs: 1 });
     expect(result.ok).toBe(false);
-    expect(result.phases[0]?.deviations).toContainEqual(expect.stringMatching(/^cleanup: deleting Namespace cks-verify-[0-9a-f]+ failed: forbidden/));
+    expect(result.phases[0]?.deviations).toContainEqual(
+      expect.stringMatching(/^cleanup: deleting Namespace cks-verify-[0-9a-f]+ failed: forbidden/),
+    );
   });
 });

@@ -5,7 +5,14 @@ import type { ClusterPort, KubeObject, ObjectRef } from "../port";
 import type { GradeReport } from "../report";
 
 /** One of the three integrity phases of a lab: nothing applied, the reference solution, or a mutant. */
-export type VerifyPhase = { name: string; kind: "empty" | "solution" | "mutant"; labels: Record<string, string>; manifests: TManifest[]; mustFail: string[]; exact: boolean };
+export type VerifyPhase = {
+  name: string;
+  kind: "empty" | "solution" | "mutant";
+  labels: Record<string, string>;
+  manifests: TManifest[];
+  mustFail: string[];
+  exact: boolean;
+};
 
 export type PhaseOutcome = {
   phase: string;
@@ -42,7 +49,14 @@ export function phasesOf(lab: TLab): VerifyPhase[] {
   return [
     { name: "empty", kind: "empty", labels: {}, manifests: [], mustFail: [], exact: true },
     { name: "solution", kind: "solution", labels, manifests: lab.solution.manifests, mustFail: [], exact: true },
-    ...lab.mutants.map((m): VerifyPhase => ({ name: `mutant:${m.id}`, kind: "mutant", labels: m.namespaceLabels ?? labels, manifests: m.manifests, mustFail: m.mustFail, exact: m.exact })),
+    ...lab.mutants.map((m): VerifyPhase => ({
+      name: `mutant:${m.id}`,
+      kind: "mutant",
+      labels: m.namespaceLabels ?? labels,
+      manifests: m.manifests,
+      mustFail: m.mustFail,
+      exact: m.exact,
+    })),
   ];
 }
 
@@ -52,14 +66,17 @@ export function deviationsFor(phase: VerifyPhase, report: GradeReport): string[]
   const errors = report.results.filter((r) => r.status === "error");
   for (const r of errors) deviations.push(`${r.checkId}: grader error (${r.outcome}): ${r.message}`);
   if (phase.kind === "empty") {
-    for (const r of report.results.filter((r) => r.status === "pass")) deviations.push(`${r.checkId} passes on an empty namespace (vacuous): ${r.observed}`);
+    for (const r of report.results.filter((r) => r.status === "pass"))
+      deviations.push(`${r.checkId} passes on an empty namespace (vacuous): ${r.observed}`);
     if (report.score !== 0) deviations.push(`empty namespace scores ${report.score}/${report.maxScore}, expected 0`);
     return deviations;
   }
   const mustFail = new Set(phase.mustFail);
   for (const r of report.results) {
-    if (mustFail.has(r.checkId) && r.status === "pass") deviations.push(`${r.checkId} should fail but passes: ${r.observed}`);
-    if (!mustFail.has(r.checkId) && r.status === "fail" && (phase.kind === "solution" || phase.exact)) deviations.push(`${r.checkId} should pass but fails: ${r.message}`);
+    if (mustFail.has(r.checkId) && r.status === "pass")
+      deviations.push(`${r.checkId} should fail but passes: ${r.observed}`);
+    if (!mustFail.has(r.checkId) && r.status === "fail" && (phase.kind === "solution" || phase.exact))
+      deviations.push(`${r.checkId} should pass but fails: ${r.message}`);
   }
   return deviations;
 }
@@ -101,14 +118,30 @@ async function runPhase(phase: VerifyPhase, options: VerifyLabOptions): Promise<
   });
 
   const run = async (): Promise<PhaseOutcome> => {
-    const ns = await cluster.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: phase.labels } }, { namespace });
-    if (!ns.ok) return outcome({ deviations: [`cannot create namespace ${namespace}: ${ns.failure.kind}: ${ns.failure.message}`] });
+    const ns = await cluster.create(
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: phase.labels } },
+      { namespace },
+    );
+    if (!ns.ok)
+      return outcome({
+        deviations: [`cannot create namespace ${namespace}: ${ns.failure.kind}: ${ns.failure.message}`],
+      });
     for (const manifest of phase.manifests) {
       const object = renamespace(manifest, lab.namespace, namespace) as KubeObject;
       const result = await cluster.create(object, { namespace });
-      if (!result.ok) return outcome({ deviations: [`applying ${manifest.kind} ${manifest.metadata.name} failed: ${result.failure.kind}: ${result.failure.message}`] });
+      if (!result.ok)
+        return outcome({
+          deviations: [
+            `applying ${manifest.kind} ${manifest.metadata.name} failed: ${result.failure.kind}: ${result.failure.message}`,
+          ],
+        });
       const isNamespaced = Boolean(result.value.metadata?.namespace);
-      created.push({ apiVersion: manifest.apiVersion, kind: manifest.kind, name: manifest.metadata.name, ...(isNamespaced ? { namespace } : {}) });
+      created.push({
+        apiVersion: manifest.apiVersion,
+        kind: manifest.kind,
+        name: manifest.metadata.name,
+        ...(isNamespaced ? { namespace } : {}),
+      });
     }
 
     let attempts = 0;
@@ -144,13 +177,21 @@ async function runPhase(phase: VerifyPhase, options: VerifyLabOptions): Promise<
   } finally {
     // Cluster-scoped objects (policies) would leak into the next phase, so they go first and always;
     // one that cannot be deleted makes later phases meaningless, so it is a deviation, not a shrug.
-    const refs = [...created.filter((r) => !r.namespace).reverse(), { apiVersion: "v1", kind: "Namespace", name: namespace }];
+    const refs = [
+      ...created.filter((r) => !r.namespace).reverse(),
+      { apiVersion: "v1", kind: "Namespace", name: namespace },
+    ];
     for (const ref of refs) {
       const deleted = await cluster.delete(ref);
-      if (!deleted.ok && deleted.failure.kind !== "not-found") cleanupFailures.push(`cleanup: deleting ${ref.kind} ${ref.name} failed: ${deleted.failure.kind}: ${deleted.failure.message}`);
+      if (!deleted.ok && deleted.failure.kind !== "not-found")
+        cleanupFailures.push(
+          `cleanup: deleting ${ref.kind} ${ref.name} failed: ${deleted.failure.kind}: ${deleted.failure.message}`,
+        );
     }
   }
-  return cleanupFailures.length ? { ...result, ok: false, deviations: [...result.deviations, ...cleanupFailures] } : result;
+  return cleanupFailures.length
+    ? { ...result, ok: false, deviations: [...result.deviations, ...cleanupFailures] }
+    : result;
 }
 
 // A policy left behind by an earlier run (or by hand) would make the empty namespace pass.
@@ -163,9 +204,16 @@ async function clusterScopedLeftovers(lab: TLab, cluster: ClusterPort): Promise<
     const key = `${m.apiVersion}/${m.kind}/${m.metadata.name}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const read = await cluster.readObject({ apiVersion: m.apiVersion, kind: m.kind, name: m.metadata.name, namespace: lab.namespace });
+    const read = await cluster.readObject({
+      apiVersion: m.apiVersion,
+      kind: m.kind,
+      name: m.metadata.name,
+      namespace: lab.namespace,
+    });
     if (read.ok && !read.value.metadata?.namespace) {
-      problems.push(`${m.kind} ${m.metadata.name} already exists in the cluster; delete it first (kubectl delete ${m.kind.toLowerCase()} ${m.metadata.name}), labs:verify creates its own.`);
+      problems.push(
+        `${m.kind} ${m.metadata.name} already exists in the cluster; delete it first (kubectl delete ${m.kind.toLowerCase()} ${m.metadata.name}), labs:verify creates its own.`,
+      );
     } else if (!read.ok && read.failure.kind !== "not-found") {
       problems.push(`cannot read ${m.kind} ${m.metadata.name}: ${read.failure.kind}: ${read.failure.message}`);
     }

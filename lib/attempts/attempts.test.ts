@@ -27,7 +27,14 @@ function result(checkId: string, status: CheckResult["status"], awarded: number)
     hint: "a hint",
     lessonAnchor: "#x",
     lessonHref: `/lessons/${LAB}#x`,
-    evidence: [{ type: "field", target: "pod nginx container nginx", path: "securityContext.readOnlyRootFilesystem", values: [true] }],
+    evidence: [
+      {
+        type: "field",
+        target: "pod nginx container nginx",
+        path: "securityContext.readOnlyRootFilesystem",
+        values: [true],
+      },
+    ],
     durationMs: 12.4,
   };
 }
@@ -52,7 +59,8 @@ function report(results: CheckResult[]): GradeReport {
   };
 }
 
-const start = (userId: string) => startAttempt({ userId, labId: LAB, contentVersion: "v1", maxScore: 4, context: "kind-cks" });
+const start = (userId: string) =>
+  startAttempt({ userId, labId: LAB, contentVersion: "v1", maxScore: 4, context: "kind-cks" });
 
 describe("attempts", () => {
   it("stores an attempt with every check result and its evidence, and returns it as the last attempt", async () => {
@@ -62,9 +70,26 @@ describe("attempts", () => {
     await recordCheckResult(started.attemptId, result("a", "pass", 2));
     await finishAttempt(started.attemptId, report([result("a", "pass", 2), result("b", "fail", 0)]));
     const last = await findLastAttempt(userId, LAB);
-    expect(last).toMatchObject({ id: started.attemptId, status: "failed", score: 2, maxScore: 4, durationMs: 321, context: "kind-cks" });
-    expect(last?.checks.map((c) => [c.checkId, c.status, c.awarded])).toEqual([["a", "pass", 2], ["b", "fail", 0]]);
-    expect(last?.checks[0]?.evidence).toEqual([{ type: "field", target: "pod nginx container nginx", path: "securityContext.readOnlyRootFilesystem", values: [true] }]);
+    expect(last).toMatchObject({
+      id: started.attemptId,
+      status: "failed",
+      score: 2,
+      maxScore: 4,
+      durationMs: 321,
+      context: "kind-cks",
+    });
+    expect(last?.checks.map((c) => [c.checkId, c.status, c.awarded])).toEqual([
+      ["a", "pass", 2],
+      ["b", "fail", 0],
+    ]);
+    expect(last?.checks[0]?.evidence).toEqual([
+      {
+        type: "field",
+        target: "pod nginx container nginx",
+        path: "securityContext.readOnlyRootFilesystem",
+        values: [true],
+      },
+    ]);
   });
 
   it("lets only one of many simultaneous starts run for the same learner and lab", async () => {
@@ -72,7 +97,11 @@ describe("attempts", () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => start(userId)));
     const winners = results.filter((r) => r.ok);
     expect(winners).toHaveLength(1);
-    expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.reason === "already-running" && r.attemptId === winners[0]!.attemptId)).toBe(true);
+    expect(
+      results
+        .filter((r) => !r.ok)
+        .every((r) => !r.ok && r.reason === "already-running" && r.attemptId === winners[0]!.attemptId),
+    ).toBe(true);
     // Another learner is not blocked by it.
     expect((await start(await newUser())).ok).toBe(true);
     // Once finished, the next Check starts a new attempt.
@@ -87,7 +116,11 @@ describe("attempts", () => {
     await recordCheckResult(started.attemptId, result("a", "pass", 2));
     expect(await interruptRunningAttempts()).toBeGreaterThanOrEqual(1);
     const [attempt] = await listAttempts(userId);
-    expect(attempt).toMatchObject({ id: started.attemptId, status: "interrupted", problem: expect.stringContaining("restarted") });
+    expect(attempt).toMatchObject({
+      id: started.attemptId,
+      status: "interrupted",
+      problem: expect.stringContaining("restarted"),
+    });
     expect(attempt?.checks).toHaveLength(1);
     expect((await start(userId)).ok).toBe(true);
   });
@@ -96,14 +129,21 @@ describe("attempts", () => {
     const userId = await newUser();
     const first = await start(userId);
     if (!first.ok) throw new Error("expected a new attempt");
-    await db().attempt.update({ where: { id: first.attemptId }, data: { startedAt: new Date(Date.now() - STALE_RUNNING_MS - 1000) } });
+    await db().attempt.update({
+      where: { id: first.attemptId },
+      data: { startedAt: new Date(Date.now() - STALE_RUNNING_MS - 1000) },
+    });
     expect((await start(userId)).ok).toBe(true);
     expect((await listAttempts(userId)).map((a) => a.status)).toEqual(["running", "interrupted"]);
   });
 
   it("derives progress per lab: attempts, best and last score, done only at full marks", async () => {
     const userId = await newUser();
-    for (const awarded of [[2, 0], [2, 2], [0, 0]]) {
+    for (const awarded of [
+      [2, 0],
+      [2, 2],
+      [0, 0],
+    ]) {
       const started = await start(userId);
       if (!started.ok) throw new Error("expected a new attempt");
       await finishAttempt(started.attemptId, report(awarded.map((a, i) => result(`c${i}`, a ? "pass" : "fail", a))));

@@ -62,7 +62,11 @@ const CHECK_COLUMNS = {
   durationMs: true,
 } as const;
 
-type AttemptRow = { startedAt: Date; finishedAt: Date | null; checks: Array<{ evidence: string; status: string; outcome: string }> } & Record<string, unknown>;
+type AttemptRow = {
+  startedAt: Date;
+  finishedAt: Date | null;
+  checks: Array<{ evidence: string; status: string; outcome: string }>;
+} & Record<string, unknown>;
 
 function toStored(row: AttemptRow): StoredAttempt {
   return {
@@ -93,7 +97,10 @@ export async function findLastAttempt(userId: string, labId: string): Promise<St
 }
 
 /** Every attempt of one learner, newest first (optionally for one lab), with their checks. */
-export async function listAttempts(userId: string, options: { labId?: string; take?: number } = {}): Promise<StoredAttempt[]> {
+export async function listAttempts(
+  userId: string,
+  options: { labId?: string; take?: number } = {},
+): Promise<StoredAttempt[]> {
   const rows = await db().attempt.findMany({
     where: { userId, ...(options.labId ? { labId: options.labId } : {}) },
     orderBy: { startedAt: "desc" },

@@ -22,7 +22,15 @@ export async function labProgressFor(userId: string): Promise<Map<string, LabPro
   });
   const byLab = new Map<string, LabProgress>();
   for (const row of rows) {
-    const entry = byLab.get(row.labId) ?? { labId: row.labId, attempts: 0, bestScore: 0, lastScore: null, maxScore: row.maxScore, lastAttemptAt: null, progress: "in-progress" as LessonProgress };
+    const entry = byLab.get(row.labId) ?? {
+      labId: row.labId,
+      attempts: 0,
+      bestScore: 0,
+      lastScore: null,
+      maxScore: row.maxScore,
+      lastAttemptAt: null,
+      progress: "in-progress" as LessonProgress,
+    };
     entry.attempts += 1;
     entry.bestScore = Math.max(entry.bestScore, row.score);
     entry.lastScore = row.score;

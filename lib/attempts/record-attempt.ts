@@ -52,7 +52,12 @@ export async function failAttempt(attemptId: string, status: "error" | "interrup
 export async function interruptRunningAttempts(): Promise<number> {
   const { count } = await db().attempt.updateMany({
     where: { status: "running" },
-    data: { status: "interrupted", runningKey: null, finishedAt: new Date(), problem: "The server restarted while this attempt was being graded." },
+    data: {
+      status: "interrupted",
+      runningKey: null,
+      finishedAt: new Date(),
+      problem: "The server restarted while this attempt was being graded.",
+    },
   });
   return count;
 }

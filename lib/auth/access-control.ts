@@ -19,5 +19,10 @@ export const ac = createAccessControl(statements);
 export const acRoles = {
   student: ac.newRole({ user: [], session: [] }),
   grader: ac.newRole({ user: [], session: [], progress: ["read-any"] }),
-  instructor: ac.newRole({ user: ["list", "get", "set-role"], session: ["list", "revoke"], settings: ["update"], progress: ["read-any"] }),
+  instructor: ac.newRole({
+    user: ["list", "get", "set-role"],
+    session: ["list", "revoke"],
+    settings: ["update"],
+    progress: ["read-any"],
+  }),
 };

@@ -10,7 +10,10 @@ export function resolveBaseUrl(env: Env = process.env): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new AppError("CONFIG_INVALID", `BETTER_AUTH_URL must be the address people open CKS Lab at, such as https://cks.example.edu; found "${raw}".`);
+    throw new AppError(
+      "CONFIG_INVALID",
+      `BETTER_AUTH_URL must be the address people open CKS Lab at, such as https://cks.example.edu; found "${raw}".`,
+    );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new AppError("CONFIG_INVALID", `BETTER_AUTH_URL must start with http:// or https://; found "${raw}".`);

@@ -15,7 +15,11 @@ export type SecretSource = "env" | "file" | "created";
  */
 export function ensureAuthSecret(env: Env = process.env, file: string = path.resolve(AUTH_SECRET_FILE)): SecretSource {
   if (fromEnv(env) !== null) return "env";
-  return ensureSecretFile(file, { check: readSecretFile, purpose: "the sign-in secret", envName: "BETTER_AUTH_SECRET" });
+  return ensureSecretFile(file, {
+    check: readSecretFile,
+    purpose: "the sign-in secret",
+    envName: "BETTER_AUTH_SECRET",
+  });
 }
 
 /**
@@ -23,7 +27,10 @@ export function ensureAuthSecret(env: Env = process.env, file: string = path.res
  * `file` with `check` (which throws a one-line config error), or creates it once with 32 random bytes
  * (base64url) and mode 0600. Never returns or logs the value.
  */
-export function ensureSecretFile(file: string, options: { check: (file: string) => unknown; purpose: string; envName: string }): Exclude<SecretSource, "env"> {
+export function ensureSecretFile(
+  file: string,
+  options: { check: (file: string) => unknown; purpose: string; envName: string },
+): Exclude<SecretSource, "env"> {
   if (existsSync(file)) {
     options.check(file);
     // Someone may have copied the folder with a permissive umask; the secret protects every user.
@@ -36,7 +43,10 @@ export function ensureSecretFile(file: string, options: { check: (file: string) 
     writeFileSync(file, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600, flag: "wx" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return "file";
-    throw new AppError("CONFIG_INVALID", `Cannot create ${file} for ${options.purpose} (${(error as NodeJS.ErrnoException).code ?? "unknown error"}); set ${options.envName} instead.`);
+    throw new AppError(
+      "CONFIG_INVALID",
+      `Cannot create ${file} for ${options.purpose} (${(error as NodeJS.ErrnoException).code ?? "unknown error"}); set ${options.envName} instead.`,
+    );
   }
   return "created";
 }

@@ -83,7 +83,18 @@ describe("can(user, action, resource)", () => {
   });
 
   it("personal actions without a resource are refused", () => {
-    for (const action of ["bookmark:read", "bookmark:write", "account:view", "session:revoke", "user:set-role", "progress:read", "attempt:read", "connection:read", "connection:write", "grade:override"] as const) {
+    for (const action of [
+      "bookmark:read",
+      "bookmark:write",
+      "account:view",
+      "session:revoke",
+      "user:set-role",
+      "progress:read",
+      "attempt:read",
+      "connection:read",
+      "connection:write",
+      "grade:override",
+    ] as const) {
       expect(can({ id: ME, role: "instructor" }, action)).toBe(false);
     }
   });
@@ -114,11 +125,14 @@ describe("every route and server action asks the policy", () => {
         const url = route === "/" ? "/" : route.replace(/^\/$/, "");
         if (entry.name === "page.tsx") found.add(`page ${url}`);
         if (entry.name === "route.ts") {
-          const methods = [...readFileSync(full, "utf8").matchAll(/export (?:async )?function (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]);
+          const methods = [
+            ...readFileSync(full, "utf8").matchAll(/export (?:async )?function (GET|POST|PUT|PATCH|DELETE)\b/g),
+          ].map((m) => m[1]);
           found.add(`${methods.join(",")} ${url}`);
         }
         if (entry.name === "actions.ts") {
-          for (const m of readFileSync(full, "utf8").matchAll(/export async function (\w+)/g)) found.add(`action ${m[1]}`);
+          for (const m of readFileSync(full, "utf8").matchAll(/export async function (\w+)/g))
+            found.add(`action ${m[1]}`);
         }
       }
     };

@@ -38,7 +38,8 @@ type Rule = (user: NonNullable<Actor>, resource: Resource | undefined) => boolea
 const own: Rule = (user, resource) => resource !== undefined && resource.ownerId === user.id;
 const signedIn: Rule = () => true;
 // Graders and instructors review the class; a student sees only their own work.
-const ownOrStaff: Rule = (user, resource) => own(user, resource) || (resource !== undefined && (user.role === "grader" || user.role === "instructor"));
+const ownOrStaff: Rule = (user, resource) =>
+  own(user, resource) || (resource !== undefined && (user.role === "grader" || user.role === "instructor"));
 const allowedBy =
   (request: Parameters<(typeof acRoles)["instructor"]["authorize"]>[0]): Rule =>
   (user) =>
@@ -57,7 +58,8 @@ const RULES: Record<Exclude<Action, "lesson:read">, Rule> = {
   "lab:self-test": (user) => user.role === "instructor",
   "gradebook:read": (user) => user.role === "grader" || user.role === "instructor",
   // A grader never grades their own work; the target must be someone else's.
-  "grade:override": (user, resource) => resource !== undefined && !own(user, resource) && (user.role === "grader" || user.role === "instructor"),
+  "grade:override": (user, resource) =>
+    resource !== undefined && !own(user, resource) && (user.role === "grader" || user.role === "instructor"),
   // A saved connection holds the learner's cluster credentials: nobody else, staff included, reads or uses it.
   "connection:read": own,
   "connection:write": own,
@@ -66,7 +68,8 @@ const RULES: Record<Exclude<Action, "lesson:read">, Rule> = {
   "admin:view": allowedBy({ user: ["list"] }),
   "user:list": allowedBy({ user: ["list"] }),
   // Never one's own role: an instructor cannot lock themselves (and maybe everyone) out.
-  "user:set-role": (user, resource) => !own(user, resource) && resource !== undefined && allowedBy({ user: ["set-role"] })(user, resource),
+  "user:set-role": (user, resource) =>
+    !own(user, resource) && resource !== undefined && allowedBy({ user: ["set-role"] })(user, resource),
   "settings:update": allowedBy({ settings: ["update"] }),
 };
 

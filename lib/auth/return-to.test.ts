@@ -6,7 +6,10 @@ describe("safeReturnTo", () => {
   it.each([
     [undefined, "/"],
     ["/admin", "/admin"],
-    ["/lessons/runtime-security/immutable-containers#practice-lab", "/lessons/runtime-security/immutable-containers#practice-lab"],
+    [
+      "/lessons/runtime-security/immutable-containers#practice-lab",
+      "/lessons/runtime-security/immutable-containers#practice-lab",
+    ],
     [["/account", "/admin"], "/account"],
     ["https://evil.example/", "/"],
     ["//evil.example", "/"],
@@ -32,7 +35,11 @@ describe("base URL and trusted origins", () => {
   });
 
   it("trusts the other loopback names only for a loopback base URL", () => {
-    expect(trustedOrigins("http://127.0.0.1:3100")).toEqual(["http://localhost:3100", "http://127.0.0.1:3100", "http://[::1]:3100"]);
+    expect(trustedOrigins("http://127.0.0.1:3100")).toEqual([
+      "http://localhost:3100",
+      "http://127.0.0.1:3100",
+      "http://[::1]:3100",
+    ]);
     expect(trustedOrigins("https://cks.example.edu")).toEqual(["https://cks.example.edu"]);
   });
 });

@@ -4,6 +4,13 @@
  */
 export function safeReturnTo(raw: string | string[] | undefined, fallback = "/"): string {
   const value = Array.isArray(raw) ? raw[0] : raw;
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.includes("\\") || [...value].some((c) => c.charCodeAt(0) < 0x20)) return fallback;
+  if (
+    !value ||
+    !value.startsWith("/") ||
+    value.startsWith("//") ||
+    value.includes("\\") ||
+    [...value].some((c) => c.charCodeAt(0) < 0x20)
+  )
+    return fallback;
   return value;
 }

@@ -3,12 +3,20 @@
 import { z } from "zod";
 import { ZRoleSchema } from "./roles";
 
-const email = z.string().trim().toLowerCase().pipe(z.email({ error: "Enter a valid email address." })).pipe(z.string().max(254, { error: "That email address is too long." }));
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: "Enter a valid email address." }))
+  .pipe(z.string().max(254, { error: "That email address is too long." }));
 
 /** Sign-in form and `POST /api/auth/sign-in/email`. */
 export const ZSignInSchema = z.object({
   email,
-  password: z.string().min(1, { error: "Enter your password." }).max(128, { error: "Passwords are at most 128 characters." }),
+  password: z
+    .string()
+    .min(1, { error: "Enter your password." })
+    .max(128, { error: "Passwords are at most 128 characters." }),
 });
 export type TSignIn = z.infer<typeof ZSignInSchema>;
 
@@ -20,9 +28,16 @@ export const ZInviteCodeSchema = z
 
 /** Sign-up and first-run set-up forms and `POST /api/auth/sign-up/email`. */
 export const ZSignUpSchema = z.object({
-  name: z.string().trim().min(1, { error: "Enter your name." }).max(100, { error: "Names are at most 100 characters." }),
+  name: z
+    .string()
+    .trim()
+    .min(1, { error: "Enter your name." })
+    .max(100, { error: "Names are at most 100 characters." }),
   email,
-  password: z.string().min(8, { error: "Use at least 8 characters for your password." }).max(128, { error: "Passwords are at most 128 characters." }),
+  password: z
+    .string()
+    .min(8, { error: "Use at least 8 characters for your password." })
+    .max(128, { error: "Passwords are at most 128 characters." }),
   inviteCode: z.string().trim().max(64).optional(),
 });
 export type TSignUp = z.infer<typeof ZSignUpSchema>;

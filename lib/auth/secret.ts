@@ -21,7 +21,10 @@ export function fromEnv(env: Env): string | null {
   const value = env.BETTER_AUTH_SECRET?.trim();
   if (!value) return null;
   if (value.length < MIN_LENGTH) {
-    throw new AppError("CONFIG_INVALID", `BETTER_AUTH_SECRET must be at least ${MIN_LENGTH} characters (for example: openssl rand -base64 32).`);
+    throw new AppError(
+      "CONFIG_INVALID",
+      `BETTER_AUTH_SECRET must be at least ${MIN_LENGTH} characters (for example: openssl rand -base64 32).`,
+    );
   }
   return value;
 }
@@ -32,10 +35,16 @@ export function readSecretFile(file: string): string {
   try {
     value = readFileSync(file, "utf8").trim();
   } catch {
-    throw new AppError("CONFIG_INVALID", `No sign-in secret: set BETTER_AUTH_SECRET, or run \`npm run db:migrate\` to create ${file}.`);
+    throw new AppError(
+      "CONFIG_INVALID",
+      `No sign-in secret: set BETTER_AUTH_SECRET, or run \`npm run db:migrate\` to create ${file}.`,
+    );
   }
   if (value.length < MIN_LENGTH) {
-    throw new AppError("CONFIG_INVALID", `${file} holds a secret shorter than ${MIN_LENGTH} characters; delete it and run \`npm run db:migrate\` to create a new one.`);
+    throw new AppError(
+      "CONFIG_INVALID",
+      `${file} holds a secret shorter than ${MIN_LENGTH} characters; delete it and run \`npm run db:migrate\` to create a new one.`,
+    );
   }
   return value;
 }

@@ -16,7 +16,9 @@ let auth: Auth;
 
 beforeAll(async () => {
   previousUrl = process.env.DATABASE_URL;
-  const { url } = await prepareDatabase(`file:${path.join(mkdtempSync(path.join(os.tmpdir(), "cks-auth-")), "auth.db")}`);
+  const { url } = await prepareDatabase(
+    `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "cks-auth-")), "auth.db")}`,
+  );
   process.env.DATABASE_URL = url;
   globalForPrisma.cksPrisma = undefined;
   auth = createAuth({ secret: "test-secret-".padEnd(40, "x"), baseURL: BASE });
@@ -31,18 +33,33 @@ afterAll(async () => {
 let ip = 0;
 /** POSTs like a browser on its own address would, so each test has its own rate-limit bucket. */
 function post(pathname: string, body: unknown, { cookie, from }: { cookie?: string; from?: string } = {}) {
-  const headers: Record<string, string> = { "content-type": "application/json", origin: BASE, "x-forwarded-for": from ?? `192.0.2.${++ip}` };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    origin: BASE,
+    "x-forwarded-for": from ?? `192.0.2.${++ip}`,
+  };
   if (cookie) headers.cookie = cookie;
-  return auth.handler(new Request(`${BASE}/api/auth${pathname}`, { method: "POST", headers, body: JSON.stringify(body) }));
+  return auth.handler(
+    new Request(`${BASE}/api/auth${pathname}`, { method: "POST", headers, body: JSON.stringify(body) }),
+  );
 }
 
 async function signUp(name: string, extra: Record<string, unknown> = {}) {
-  const response = await post("/sign-up/email", { name, email: `${name.toLowerCase()}@example.test`, password: "long-enough-pw", ...extra });
-  const cookie = response.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const response = await post("/sign-up/email", {
+    name,
+    email: `${name.toLowerCase()}@example.test`,
+    password: "long-enough-pw",
+    ...extra,
+  });
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   return { response, cookie, body: (await response.json()) as { user?: { id: string }; message?: string } };
 }
 
-const roleOf = async (id: string) => (await db().user.findUniqueOrThrow({ where: { id }, select: { role: true } })).role;
+const roleOf = async (id: string) =>
+  (await db().user.findUniqueOrThrow({ where: { id }, select: { role: true } })).role;
 
 describe("CKS Lab's better-auth configuration", () => {
   let instructor: { id: string; cookie: string };
@@ -61,7 +78,9 @@ describe("CKS Lab's better-auth configuration", () => {
   });
 
   it("validates sign-up input with the shared schema and refuses a role sent by the client", async () => {
-    expect((await signUp("Short", { password: "short" })).body.message).toBe("Use at least 8 characters for your password.");
+    expect((await signUp("Short", { password: "short" })).body.message).toBe(
+      "Use at least 8 characters for your password.",
+    );
     expect((await signUp("   ")).response.status).toBe(400);
     const sneaky = await signUp("Mallory", { role: "instructor" });
     expect(sneaky.response.status).toBe(400);
@@ -79,42 +98,82 @@ describe("CKS Lab's better-auth configuration", () => {
   });
 
   it("lets only instructors set roles, never their own, and never removes the last instructor", async () => {
-    const asStudent = await post("/admin/set-role", { userId: student.id, role: "instructor" }, { cookie: student.cookie });
+    const asStudent = await post(
+      "/admin/set-role",
+      { userId: student.id, role: "instructor" },
+      { cookie: student.cookie },
+    );
     expect(asStudent.status).toBe(403);
     expect(await roleOf(student.id)).toBe("student");
 
-    expect((await post("/admin/set-role", { userId: instructor.id, role: "student" }, { cookie: instructor.cookie })).status).toBe(403);
-    expect((await post("/admin/set-role", { userId: student.id, role: "admin" }, { cookie: instructor.cookie })).status).toBe(400);
-    expect((await post("/admin/set-role", { userId: student.id, role: ["grader", "instructor"] }, { cookie: instructor.cookie })).status).toBe(400);
-    expect((await post("/admin/set-role", { userId: student.id, role: "grader" }, { cookie: instructor.cookie })).status).toBe(200);
+    expect(
+      (await post("/admin/set-role", { userId: instructor.id, role: "student" }, { cookie: instructor.cookie })).status,
+    ).toBe(403);
+    expect(
+      (await post("/admin/set-role", { userId: student.id, role: "admin" }, { cookie: instructor.cookie })).status,
+    ).toBe(400);
+    expect(
+      (
+        await post(
+          "/admin/set-role",
+          { userId: student.id, role: ["grader", "instructor"] },
+          { cookie: instructor.cookie },
+        )
+      ).status,
+    ).toBe(400);
+    expect(
+      (await post("/admin/set-role", { userId: student.id, role: "grader" }, { cookie: instructor.cookie })).status,
+    ).toBe(200);
     expect(await roleOf(student.id)).toBe("grader");
 
     // Promote, then the new instructor demotes the first: allowed while another instructor remains.
     await post("/admin/set-role", { userId: student.id, role: "instructor" }, { cookie: instructor.cookie });
-    expect((await post("/admin/set-role", { userId: instructor.id, role: "student" }, { cookie: student.cookie })).status).toBe(200);
+    expect(
+      (await post("/admin/set-role", { userId: instructor.id, role: "student" }, { cookie: student.cookie })).status,
+    ).toBe(200);
     // The one instructor left cannot demote themselves, so the instance always keeps an instructor.
     expect(await db().user.count({ where: { role: "instructor" } })).toBe(1);
-    expect((await post("/admin/set-role", { userId: student.id, role: "student" }, { cookie: student.cookie })).status).toBe(403);
+    expect(
+      (await post("/admin/set-role", { userId: student.id, role: "student" }, { cookie: student.cookie })).status,
+    ).toBe(403);
     expect(await roleOf(student.id)).toBe("instructor");
   });
 
   it("does not serve endpoints no page uses", async () => {
     expect((await post("/update-user", { name: "x".repeat(10_000) }, { cookie: student.cookie })).status).toBe(404);
-    expect((await post("/change-email", { newEmail: "new@example.test" }, { cookie: student.cookie })).status).toBe(404);
+    expect((await post("/change-email", { newEmail: "new@example.test" }, { cookie: student.cookie })).status).toBe(
+      404,
+    );
   });
 
   it("refuses cookie-carrying POSTs from another origin", async () => {
     const response = await auth.handler(
-      new Request(`${BASE}/api/auth/sign-out`, { method: "POST", headers: { "content-type": "application/json", origin: "http://evil.example", cookie: student.cookie }, body: "{}" }),
+      new Request(`${BASE}/api/auth/sign-out`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "http://evil.example", cookie: student.cookie },
+        body: "{}",
+      }),
     );
     expect(response.status).toBe(403);
   });
 
   it("answers 429 after 5 bad sign-ins from one address within a minute, and only for that address", async () => {
     const statuses = [];
-    for (let i = 0; i < 6; i++) statuses.push((await post("/sign-in/email", { email: "stu@example.test", password: `wrong-${i}-guess` }, { from: "203.0.113.7" })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (
+          await post(
+            "/sign-in/email",
+            { email: "stu@example.test", password: `wrong-${i}-guess` },
+            { from: "203.0.113.7" },
+          )
+        ).status,
+      );
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    expect((await post("/sign-in/email", { email: "stu@example.test", password: "long-enough-pw" }, { from: "203.0.113.8" })).status).toBe(200);
+    expect(
+      (await post("/sign-in/email", { email: "stu@example.test", password: "long-enough-pw" }, { from: "203.0.113.8" }))
+        .status,
+    ).toBe(200);
   });
 
   it("revokes every session of a user at once", async () => {

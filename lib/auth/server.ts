@@ -56,9 +56,11 @@ export function createAuth({ secret, baseURL, lastPlugins = [] }: AuthConfig) {
         }
         if (ctx.path === "/admin/set-role") {
           const parsed = ZSetRoleSchema.safeParse(ctx.body);
-          if (!parsed.success) throw new APIError("BAD_REQUEST", { message: "Choose one of the roles student, grader or instructor." });
+          if (!parsed.success)
+            throw new APIError("BAD_REQUEST", { message: "Choose one of the roles student, grader or instructor." });
           const session = await getSessionFromCtx(ctx);
-          if (session?.user.id === parsed.data.userId) throw new APIError("FORBIDDEN", { message: "You cannot change your own role; ask another instructor." });
+          if (session?.user.id === parsed.data.userId)
+            throw new APIError("FORBIDDEN", { message: "You cannot change your own role; ask another instructor." });
           await refuseRemovingLastInstructor(parsed.data.userId, parsed.data.role);
         }
         return undefined;
@@ -83,7 +85,10 @@ export type Auth = ReturnType<typeof createAuth>;
 async function checkSignUp(body: unknown) {
   const parsed = ZSignUpSchema.safeParse(body);
   if (!parsed.success) throw new APIError("BAD_REQUEST", { message: firstIssue(parsed.error) });
-  const decision = decideSignUp(await getSignUpSettings(), { existingUsers: await countUsers(), inviteCode: parsed.data.inviteCode });
+  const decision = decideSignUp(await getSignUpSettings(), {
+    existingUsers: await countUsers(),
+    inviteCode: parsed.data.inviteCode,
+  });
   if (!decision.allowed) throw new APIError("FORBIDDEN", { message: decision.message });
   const { inviteCode: _inviteCode, ...fields } = parsed.data;
   return fields;

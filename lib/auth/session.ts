@@ -18,7 +18,11 @@ const globalForAuth = globalThis as unknown as { cksAuth?: Auth };
 
 /** The process-wide better-auth instance, built on first use (never at build time). */
 export function auth(): Auth {
-  globalForAuth.cksAuth ??= createAuth({ secret: readAuthSecret(), baseURL: resolveBaseUrl(), lastPlugins: [nextCookies()] });
+  globalForAuth.cksAuth ??= createAuth({
+    secret: readAuthSecret(),
+    baseURL: resolveBaseUrl(),
+    lastPlugins: [nextCookies()],
+  });
   return globalForAuth.cksAuth;
 }
 
@@ -45,9 +49,13 @@ export async function requireRole(roles: readonly Role[], returnTo = "/"): Promi
 }
 
 /** For route handlers: the user when the policy allows `action`, else the 401/403 response to send. */
-export async function authorizeRoute(action: Action, resource?: (user: CurrentUser) => Resource): Promise<{ user: CurrentUser; denied?: undefined } | { denied: Response }> {
+export async function authorizeRoute(
+  action: Action,
+  resource?: (user: CurrentUser) => Resource,
+): Promise<{ user: CurrentUser; denied?: undefined } | { denied: Response }> {
   const user = await getCurrentUser();
   if (!user) return { denied: Response.json({ error: "Sign in to do this." }, { status: 401 }) };
-  if (!can(user, action, resource?.(user))) return { denied: Response.json({ error: "Your role does not allow this." }, { status: 403 }) };
+  if (!can(user, action, resource?.(user)))
+    return { denied: Response.json({ error: "Your role does not allow this." }, { status: 403 }) };
   return { user };
 }

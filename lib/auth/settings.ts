@@ -16,6 +16,10 @@ export async function getSignUpSettings(): Promise<SignUpSettings> {
 /** Stores validated sign-up settings; the invite code is kept only in invite mode. */
 export async function saveSignUpSettings(input: TSignUpSettingsInput): Promise<SignUpSettings> {
   const inviteCode = input.mode === "invite" ? input.inviteCode : null;
-  await db().setting.upsert({ where: { id: ID }, create: { id: ID, signUpMode: input.mode, inviteCode }, update: { signUpMode: input.mode, inviteCode } });
+  await db().setting.upsert({
+    where: { id: ID },
+    create: { id: ID, signUpMode: input.mode, inviteCode },
+    update: { signUpMode: input.mode, inviteCode },
+  });
   return { mode: input.mode, inviteCode };
 }

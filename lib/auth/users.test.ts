@@ -12,7 +12,9 @@ let previousUrl: string | undefined;
 
 beforeAll(async () => {
   previousUrl = process.env.DATABASE_URL;
-  const { url } = await prepareDatabase(`file:${path.join(mkdtempSync(path.join(os.tmpdir(), "cks-users-")), "users.db")}`);
+  const { url } = await prepareDatabase(
+    `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "cks-users-")), "users.db")}`,
+  );
   process.env.DATABASE_URL = url;
   globalForPrisma.cksPrisma = undefined;
 });
@@ -24,7 +26,16 @@ afterAll(async () => {
 });
 
 const addUser = (id: string, at: string) =>
-  db().user.create({ data: { id, name: `User ${id}`, email: `${id}@example.test`, role: "student", createdAt: new Date(at), updatedAt: new Date(at) } });
+  db().user.create({
+    data: {
+      id,
+      name: `User ${id}`,
+      email: `${id}@example.test`,
+      role: "student",
+      createdAt: new Date(at),
+      updatedAt: new Date(at),
+    },
+  });
 
 describe("first user becomes instructor", () => {
   it("promotes only the oldest account, only once, even when the later one asks first", async () => {

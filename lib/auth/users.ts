@@ -6,7 +6,10 @@ export type UserSummary = { id: string; name: string; email: string; role: Role 
 
 /** Every user, oldest first, with only the columns the admin page needs. */
 export async function listUsers(): Promise<UserSummary[]> {
-  const rows = await db().user.findMany({ select: { id: true, name: true, email: true, role: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  const rows = await db().user.findMany({
+    select: { id: true, name: true, email: true, role: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
   return rows.map((r) => ({ ...r, role: parseRole(r.role) }));
 }
 

@@ -1,9 +1,25 @@
-import { connectCluster, findLab, loadAllLabs, phasesOf, verifyLab, type ClusterPort, type PhaseOutcome } from "@/grader";
+import {
+  connectCluster,
+  findLab,
+  loadAllLabs,
+  phasesOf,
+  verifyLab,
+  type ClusterPort,
+  type PhaseOutcome,
+} from "@/grader";
 import { connectionForGrading } from "@/lib/connections/connection-for-grading";
 import { db } from "@/lib/db/client";
 
 /** One phase as the Authoring page shows it (no grading report: evidence stays out of this view). */
-export type PhaseSummary = { phase: string; ok: boolean; score: number; maxScore: number; deviations: string[]; failedChecks: string[]; durationMs: number };
+export type PhaseSummary = {
+  phase: string;
+  ok: boolean;
+  score: number;
+  maxScore: number;
+  deviations: string[];
+  failedChecks: string[];
+  durationMs: number;
+};
 
 export type SelfTestEvent =
   | { type: "started"; runId: string; phases: string[] }
@@ -18,32 +34,53 @@ function summarise(outcome: PhaseOutcome): PhaseSummary {
   return { phase, ok, score, maxScore, deviations, failedChecks, durationMs };
 }
 
-async function clusterFor(target: SelfTestTarget, userId: string): Promise<{ ok: true; cluster: ClusterPort; label: string } | { ok: false; message: string }> {
+async function clusterFor(
+  target: SelfTestTarget,
+  userId: string,
+): Promise<{ ok: true; cluster: ClusterPort; label: string } | { ok: false; message: string }> {
   if ("connection" in target) {
     const saved = await connectionForGrading(userId);
     if (!saved.ok) return { ok: false, message: saved.message };
     const connected = connectCluster({ kubeconfigYaml: saved.kubeconfigYaml });
-    return connected.ok ? { ok: true, cluster: connected.cluster, label: `saved connection ${saved.label}` } : { ok: false, message: connected.failure.message };
+    return connected.ok
+      ? { ok: true, cluster: connected.cluster, label: `saved connection ${saved.label}` }
+      : { ok: false, message: connected.failure.message };
   }
   const connected = connectCluster(target.context ? { context: target.context } : {});
-  return connected.ok ? { ok: true, cluster: connected.cluster, label: connected.context } : { ok: false, message: connected.failure.message };
+  return connected.ok
+    ? { ok: true, cluster: connected.cluster, label: connected.context }
+    : { ok: false, message: connected.failure.message };
 }
 
 /**
  * Runs labs:verify for one lab against the chosen cluster, storing the run and each phase as it
  * finishes. Returns null when the lab does not exist. Cluster trouble ends the run as "error".
  */
-export async function runSelfTest(input: { userId: string; labId: string; target: SelfTestTarget; emit: (event: SelfTestEvent) => void }): Promise<{ runId: string } | null> {
+export async function runSelfTest(input: {
+  userId: string;
+  labId: string;
+  target: SelfTestTarget;
+  emit: (event: SelfTestEvent) => void;
+}): Promise<{ runId: string } | null> {
   const lab = await findLab(input.labId);
   if (!lab) return null;
   const resolved = await clusterFor(input.target, input.userId);
   const run = await db().selfTestRun.create({
-    data: { labId: lab.id, contentVersion: lab.contentVersion, status: "running", target: resolved.ok ? resolved.label : "unavailable", triggeredById: input.userId },
+    data: {
+      labId: lab.id,
+      contentVersion: lab.contentVersion,
+      status: "running",
+      target: resolved.ok ? resolved.label : "unavailable",
+      triggeredById: input.userId,
+    },
     select: { id: true },
   });
   input.emit({ type: "started", runId: run.id, phases: phasesOf(lab).map((p) => p.name) });
   const finish = async (status: "passed" | "failed" | "error", problem: string | null, phases: PhaseSummary[]) => {
-    await db().selfTestRun.update({ where: { id: run.id }, data: { status, problem, phases: JSON.stringify(phases), finishedAt: new Date() } });
+    await db().selfTestRun.update({
+      where: { id: run.id },
+      data: { status, problem, phases: JSON.stringify(phases), finishedAt: new Date() },
+    });
     input.emit({ type: "done", status, problem });
   };
   if (!resolved.ok) {
@@ -59,13 +96,19 @@ export async function runSelfTest(input: { userId: string; labId: string; target
         const summary = summarise(outcome);
         phases.push(summary);
         input.emit({ type: "phase", phase: summary });
-        void db().selfTestRun.update({ where: { id: run.id }, data: { phases: JSON.stringify(phases) } }).catch(() => undefined);
+        void db()
+          .selfTestRun.update({ where: { id: run.id }, data: { phases: JSON.stringify(phases) } })
+          .catch(() => undefined);
       },
     });
     if (result.preflight.length) await finish("error", result.preflight.join(" "), phases);
     else await finish(result.ok ? "passed" : "failed", null, phases);
   } catch (error) {
-    await finish("error", `The self-test stopped: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`, phases);
+    await finish(
+      "error",
+      `The self-test stopped: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+      phases,
+    );
   }
   return { runId: run.id };
 }
@@ -75,7 +118,16 @@ export async function listLabsForAuthoring() {
   const labs = await loadAllLabs();
   const runs = await db().selfTestRun.findMany({
     orderBy: { startedAt: "desc" },
-    select: { labId: true, contentVersion: true, status: true, target: true, phases: true, problem: true, startedAt: true, triggeredBy: { select: { name: true } } },
+    select: {
+      labId: true,
+      contentVersion: true,
+      status: true,
+      target: true,
+      phases: true,
+      problem: true,
+      startedAt: true,
+      triggeredBy: { select: { name: true } },
+    },
   });
   return labs.map((lab) => {
     const last = runs.find((r) => r.labId === lab.id) ?? null;

@@ -85,12 +85,22 @@ describe("checkClusterHost", () => {
     { server: "https://127.0.0.1:6443", policy: classroom, ok: true },
     { server: "https://[::1]:6443", policy: classroom, ok: true },
     { server: "https://[::1]:6443", policy: strict, ok: false, error: /loopback/ },
-    { server: "https://lan.example.com:6443", policy: strict, ok: false, error: /192\.168\.1\.20 \(lan\.example\.com resolves to it\) is a private network address/ },
+    {
+      server: "https://lan.example.com:6443",
+      policy: strict,
+      ok: false,
+      error: /192\.168\.1\.20 \(lan\.example\.com resolves to it\) is a private network address/,
+    },
     { server: "https://lan.example.com:6443", policy: classroom, ok: true },
     // Every address counts: the client may connect to any of them.
     { server: "https://both.example.com", policy: strict, ok: false, error: /10\.0\.0\.5/ },
     { server: "https://both.example.com", policy: classroom, ok: true },
-    { server: "https://169.254.169.254", policy: classroom, ok: false, error: /metadata address, which is never allowed/ },
+    {
+      server: "https://169.254.169.254",
+      policy: classroom,
+      ok: false,
+      error: /metadata address, which is never allowed/,
+    },
     { server: "https://meta.example.com", policy: classroom, ok: false, error: /169\.254\.169\.254/ },
     { server: "https://v6meta.example.com", policy: classroom, ok: false, error: /fd00:ec2::254/ },
     { server: "https://[fd00:ec2::254]", policy: classroom, ok: false, error: /never allowed/ },
@@ -98,7 +108,12 @@ describe("checkClusterHost", () => {
     { server: "https://metadata.google.internal", policy: classroom, ok: false, error: /cloud metadata service/ },
     { server: "https://METADATA.google.internal.", policy: classroom, ok: false, error: /cloud metadata service/ },
     { server: "https://0.0.0.0:6443", policy: classroom, ok: false, error: /not a routable unicast address/ },
-    { server: "https://nowhere.example.com", policy: classroom, ok: false, error: /could not be resolved \(ENOTFOUND\)/ },
+    {
+      server: "https://nowhere.example.com",
+      policy: classroom,
+      ok: false,
+      error: /could not be resolved \(ENOTFOUND\)/,
+    },
     { server: "https://empty.example.com", policy: classroom, ok: false, error: /resolves to no address/ },
     { server: "not a url", policy: classroom, ok: false, error: /not a URL/ },
   ];
@@ -109,6 +124,10 @@ describe("checkClusterHost", () => {
   });
 
   it("returns the first resolved address to pin the connection to", async () => {
-    expect(await checkClusterHost("https://cluster.example.com:6443", strict, lookup)).toEqual({ ok: true, hostname: "cluster.example.com", address: "203.0.113.10" });
+    expect(await checkClusterHost("https://cluster.example.com:6443", strict, lookup)).toEqual({
+      ok: true,
+      hostname: "cluster.example.com",
+      address: "203.0.113.10",
+    });
   });
 });

@@ -71,27 +71,40 @@ export function refusalFor(kind: AddressClass, policy: AddressPolicy): string | 
       return "is not a routable unicast address";
     case "loopback":
     case "private":
-      return policy.allowPrivate ? null : `is a ${kind === "loopback" ? "loopback" : "private network"} address, and this instance only connects to public clusters (an administrator can set CKS_ALLOW_PRIVATE_CLUSTERS=1)`;
+      return policy.allowPrivate
+        ? null
+        : `is a ${kind === "loopback" ? "loopback" : "private network"} address, and this instance only connects to public clusters (an administrator can set CKS_ALLOW_PRIVATE_CLUSTERS=1)`;
   }
 }
 
 /** The system resolver, all addresses (both families), as the HTTP client would see them. */
-export const systemLookup: Lookup = async (hostname) => (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+export const systemLookup: Lookup = async (hostname) =>
+  (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
 /**
  * Checks the host of a cluster's server URL: metadata names and addresses always refused; private and loopback
  * ones unless allowed. A hostname is resolved and EVERY address checked, since the client may pick any of them.
  */
-export async function checkClusterHost(serverUrl: string, policy: AddressPolicy, lookup: Lookup = systemLookup): Promise<HostCheck> {
+export async function checkClusterHost(
+  serverUrl: string,
+  policy: AddressPolicy,
+  lookup: Lookup = systemLookup,
+): Promise<HostCheck> {
   let url: URL;
   try {
     url = new URL(serverUrl);
   } catch {
     return { ok: false, error: "The cluster's server is not a URL." };
   }
-  const hostname = url.hostname.replace(/^\[|\]$/g, "").toLowerCase().replace(/\.$/, "");
+  const hostname = url.hostname
+    .replace(/^\[|\]$/g, "")
+    .toLowerCase()
+    .replace(/\.$/, "");
   if (METADATA_HOSTS.has(hostname) || hostname.endsWith(".metadata.google.internal")) {
-    return { ok: false, error: `The cluster's server ${hostname} is a cloud metadata service, which is never allowed.` };
+    return {
+      ok: false,
+      error: `The cluster's server ${hostname} is a cloud metadata service, which is never allowed.`,
+    };
   }
   let addresses: string[];
   if (isIP(hostname)) addresses = [hostname];
@@ -100,7 +113,10 @@ export async function checkClusterHost(serverUrl: string, policy: AddressPolicy,
       addresses = await lookup(hostname);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      return { ok: false, error: `The cluster's server ${hostname} could not be resolved${code ? ` (${code})` : ""}: check the name, or use the address kind printed.` };
+      return {
+        ok: false,
+        error: `The cluster's server ${hostname} could not be resolved${code ? ` (${code})` : ""}: check the name, or use the address kind printed.`,
+      };
     }
     if (addresses.length === 0) return { ok: false, error: `The cluster's server ${hostname} resolves to no address.` };
   }
@@ -148,7 +164,9 @@ function v6Bits(address: string): number[] | null {
   const right = tail !== undefined && tail !== "" ? tail.split(":") : [];
   const missing = 8 - left.length - right.length;
   if (tail === undefined ? missing !== 0 : missing < 1) return null;
-  const groups = [...left, ...Array<string>(tail === undefined ? 0 : missing).fill("0"), ...right].map((g) => Number.parseInt(g, 16));
+  const groups = [...left, ...Array<string>(tail === undefined ? 0 : missing).fill("0"), ...right].map((g) =>
+    Number.parseInt(g, 16),
+  );
   if (groups.length !== 8 || groups.some((g) => Number.isNaN(g) || g < 0 || g > 0xffff)) return null;
   return toBits(groups.flatMap((g) => [g >> 8, g & 0xff]));
 }

@@ -20,17 +20,41 @@ export type UseDeps = { lookup?: Lookup; key?: ConnectionKey; options?: Connecti
  * address just checked: a name that resolved to a public address at save time may point at a private one now.
  */
 export async function connectionForGrading(userId: string, deps: UseDeps = {}): Promise<GradingConnection> {
-  const row = await db().clusterConnection.findUnique({ where: { userId }, select: { label: true, server: true, context: true, encryptedKubeconfig: true } });
-  if (!row) return { ok: false, reason: "none", message: "You have no saved connection: add one on the Cluster page (/connections)." };
+  const row = await db().clusterConnection.findUnique({
+    where: { userId },
+    select: { label: true, server: true, context: true, encryptedKubeconfig: true },
+  });
+  if (!row)
+    return {
+      ok: false,
+      reason: "none",
+      message: "You have no saved connection: add one on the Cluster page (/connections).",
+    };
   const opened = decryptKubeconfig(row.encryptedKubeconfig, { boundTo: userId, key: deps.key ?? loadConnectionKey() });
-  if (!opened.ok) return { ok: false, reason: "unusable", message: `${opened.failure.message} Paste your kubeconfig again on the Cluster page.` };
+  if (!opened.ok)
+    return {
+      ok: false,
+      reason: "unusable",
+      message: `${opened.failure.message} Paste your kubeconfig again on the Cluster page.`,
+    };
   const options = deps.options ?? connectionOptionsFromEnv();
   // The instance's rules may have tightened since the learner saved (http loopback switched off, say).
   const validated = validateKubeconfig(opened.kubeconfig, { allowHttpLoopback: options.allowHttpLoopback });
-  if (!validated.ok) return { ok: false, reason: "unusable", message: `${validated.error} Paste your kubeconfig again on the Cluster page.` };
+  if (!validated.ok)
+    return {
+      ok: false,
+      reason: "unusable",
+      message: `${validated.error} Paste your kubeconfig again on the Cluster page.`,
+    };
   const host = await checkClusterHost(validated.summary.server, options, deps.lookup);
   if (!host.ok) return { ok: false, reason: "unusable", message: host.error };
-  return { ok: true, kubeconfigYaml: pinServer(validated.kubeconfig, host.hostname, host.address), label: row.label, server: row.server, context: row.context };
+  return {
+    ok: true,
+    kubeconfigYaml: pinServer(validated.kubeconfig, host.hostname, host.address),
+    label: row.label,
+    server: row.server,
+    context: row.context,
+  };
 }
 
 // Connects by the checked address instead of the name (no second DNS answer to rebind), and keeps the

@@ -19,7 +19,10 @@ describe("connection key bootstrap", () => {
     expect(readFileSync(file, "utf8")).toBe(first);
     const key = loadConnectionKey({}, file);
     const sealed = encryptKubeconfig("apiVersion: v1", { boundTo: "u1", key });
-    expect(decryptKubeconfig(sealed, { boundTo: "u1", key: loadConnectionKey({}, file) })).toEqual({ ok: true, kubeconfig: "apiVersion: v1" });
+    expect(decryptKubeconfig(sealed, { boundTo: "u1", key: loadConnectionKey({}, file) })).toEqual({
+      ok: true,
+      kubeconfig: "apiVersion: v1",
+    });
   });
 
   it("prefers CKS_CONNECTION_KEY, validates it, and then creates no file", () => {

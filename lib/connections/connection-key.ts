@@ -15,19 +15,28 @@ export function readConnectionKeyFile(file: string): ConnectionKey {
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    throw new AppError("CONFIG_INVALID", `No connection key: set ${CONNECTION_KEY_ENV}, or run \`npm run db:migrate\` to create ${file}.`);
+    throw new AppError(
+      "CONFIG_INVALID",
+      `No connection key: set ${CONNECTION_KEY_ENV}, or run \`npm run db:migrate\` to create ${file}.`,
+    );
   }
   try {
     return parseConnectionKey(text);
   } catch {
-    throw new AppError("CONFIG_INVALID", `${file} does not hold a 32-byte base64 key; restore it (saved connections need it) or delete it and run \`npm run db:migrate\`.`);
+    throw new AppError(
+      "CONFIG_INVALID",
+      `${file} does not hold a 32-byte base64 key; restore it (saved connections need it) or delete it and run \`npm run db:migrate\`.`,
+    );
   }
 }
 
 const cached = new Map<string, ConnectionKey>();
 
 /** The key that seals saved connections: CKS_CONNECTION_KEY when set, else `data/connection-key`; read once per process. */
-export function loadConnectionKey(env: Env = process.env, file: string = path.resolve(CONNECTION_KEY_FILE)): ConnectionKey {
+export function loadConnectionKey(
+  env: Env = process.env,
+  file: string = path.resolve(CONNECTION_KEY_FILE),
+): ConnectionKey {
   const fromEnv = env[CONNECTION_KEY_ENV];
   const cacheKey = fromEnv !== undefined && fromEnv.trim() !== "" ? `env:${fromEnv}` : `file:${file}`;
   let key = cached.get(cacheKey);

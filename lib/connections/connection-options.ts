@@ -10,5 +10,8 @@ export type ConnectionOptions = {
 
 /** The connection switches from `env`; anything but "1" means off. */
 export function connectionOptionsFromEnv(env: Env = process.env): ConnectionOptions {
-  return { allowHttpLoopback: env.CKS_ALLOW_HTTP_LOOPBACK === "1", allowPrivate: env.CKS_ALLOW_PRIVATE_CLUSTERS === "1" };
+  return {
+    allowHttpLoopback: env.CKS_ALLOW_HTTP_LOOPBACK === "1",
+    allowPrivate: env.CKS_ALLOW_PRIVATE_CLUSTERS === "1",
+  };
 }

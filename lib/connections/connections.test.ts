@@ -13,14 +13,18 @@ import { parseConnectionKey } from "./encryption";
 import { saveConnection } from "./save-connection";
 
 const kindYaml = readFileSync(path.join(import.meta.dirname, "fixtures", "kind-kubeconfig.yaml"), "utf8");
-const kind = parse(kindYaml) as { clusters: Array<{ cluster: Record<string, unknown> }>; users: Array<{ user: Record<string, unknown> }> };
+const kind = parse(kindYaml) as {
+  clusters: Array<{ cluster: Record<string, unknown> }>;
+  users: Array<{ user: Record<string, unknown> }>;
+};
 const KEY_DATA = kind.users[0]!.user["client-key-data"] as string;
 const key = parseConnectionKey(randomBytes(32).toString("base64"));
 const classroom = { allowPrivate: true, allowHttpLoopback: false };
 const publicOnly = { allowPrivate: false, allowHttpLoopback: false };
 
 let dns: Record<string, string[]> = {};
-const lookup: Lookup = async (hostname) => dns[hostname] ?? Promise.reject(Object.assign(new Error("no"), { code: "ENOTFOUND" }));
+const lookup: Lookup = async (hostname) =>
+  dns[hostname] ?? Promise.reject(Object.assign(new Error("no"), { code: "ENOTFOUND" }));
 const deps = { key, lookup, options: classroom };
 
 function withServer(server: string, user?: Record<string, unknown>): string {
@@ -39,7 +43,14 @@ describe("saved cluster connections", () => {
     const saved = await saveConnection(userId, { label: "  my kind  ", kubeconfig: kindYaml }, deps);
     expect(saved).toEqual({
       ok: true,
-      summary: { label: "my kind", server: "https://127.0.0.1:40731", context: "kind-cks", createdAt: expect.any(String), lastTestedAt: null, lastVersion: null },
+      summary: {
+        label: "my kind",
+        server: "https://127.0.0.1:40731",
+        context: "kind-cks",
+        createdAt: expect.any(String),
+        lastTestedAt: null,
+        lastVersion: null,
+      },
     });
     expect(JSON.stringify(saved)).not.toContain(KEY_DATA.slice(0, 40));
 
@@ -53,7 +64,9 @@ describe("saved cluster connections", () => {
     const opened = await connectionForGrading(userId, deps);
     if (!opened.ok) throw new Error(opened.message);
     expect(opened).toMatchObject({ label: "my kind", server: "https://127.0.0.1:40731", context: "kind-cks" });
-    expect((parse(opened.kubeconfigYaml) as typeof kind).users[0]!.user["client-key-data"]).toBe(KEY_DATA.replace(/\s/g, ""));
+    expect((parse(opened.kubeconfigYaml) as typeof kind).users[0]!.user["client-key-data"]).toBe(
+      KEY_DATA.replace(/\s/g, ""),
+    );
   });
 
   it("keeps one connection per learner: saving again replaces it", async () => {
@@ -71,18 +84,58 @@ describe("saved cluster connections", () => {
     expect(await connectionForGrading(thief, deps)).toMatchObject({ ok: false, reason: "none" });
     expect(await getConnectionSummary(thief)).toBeNull();
     const { encryptedKubeconfig } = await db().clusterConnection.findUniqueOrThrow({ where: { userId: owner } });
-    await db().clusterConnection.create({ data: { userId: thief, label: "stolen", server: "https://127.0.0.1:40731", context: "kind-cks", encryptedKubeconfig } });
-    expect(await connectionForGrading(thief, deps)).toMatchObject({ ok: false, reason: "unusable", message: expect.stringMatching(/failed authentication/) });
+    await db().clusterConnection.create({
+      data: {
+        userId: thief,
+        label: "stolen",
+        server: "https://127.0.0.1:40731",
+        context: "kind-cks",
+        encryptedKubeconfig,
+      },
+    });
+    expect(await connectionForGrading(thief, deps)).toMatchObject({
+      ok: false,
+      reason: "unusable",
+      message: expect.stringMatching(/failed authentication/),
+    });
   });
 
   const refusals: Array<{ name: string; kubeconfig: string; options?: typeof classroom; error: RegExp }> = [
-    { name: "an exec credential plugin", kubeconfig: withServer("https://127.0.0.1:6443", { exec: { apiVersion: "client.authentication.k8s.io/v1", command: "sh", args: ["-c", "id"] } }), error: /exec credential plugin: it would run a command on our server/ },
-    { name: "a token file", kubeconfig: withServer("https://127.0.0.1:6443", { tokenFile: "/etc/passwd" }), error: /tokenFile is a file path/ },
+    {
+      name: "an exec credential plugin",
+      kubeconfig: withServer("https://127.0.0.1:6443", {
+        exec: { apiVersion: "client.authentication.k8s.io/v1", command: "sh", args: ["-c", "id"] },
+      }),
+      error: /exec credential plugin: it would run a command on our server/,
+    },
+    {
+      name: "a token file",
+      kubeconfig: withServer("https://127.0.0.1:6443", { tokenFile: "/etc/passwd" }),
+      error: /tokenFile is a file path/,
+    },
     { name: "the metadata address", kubeconfig: withServer("https://169.254.169.254"), error: /never allowed/ },
-    { name: "a metadata hostname", kubeconfig: withServer("https://metadata.google.internal"), error: /cloud metadata service/ },
-    { name: "loopback on a public-only instance", kubeconfig: kindYaml, options: publicOnly, error: /loopback address.*CKS_ALLOW_PRIVATE_CLUSTERS/ },
-    { name: "a name resolving to a private address on a public-only instance", kubeconfig: withServer("https://lan.example.com"), options: publicOnly, error: /192\.168\.0\.7/ },
-    { name: "plain http to loopback unless allowed", kubeconfig: withServer("http://127.0.0.1:8080"), error: /does not accept plain http/ },
+    {
+      name: "a metadata hostname",
+      kubeconfig: withServer("https://metadata.google.internal"),
+      error: /cloud metadata service/,
+    },
+    {
+      name: "loopback on a public-only instance",
+      kubeconfig: kindYaml,
+      options: publicOnly,
+      error: /loopback address.*CKS_ALLOW_PRIVATE_CLUSTERS/,
+    },
+    {
+      name: "a name resolving to a private address on a public-only instance",
+      kubeconfig: withServer("https://lan.example.com"),
+      options: publicOnly,
+      error: /192\.168\.0\.7/,
+    },
+    {
+      name: "plain http to loopback unless allowed",
+      kubeconfig: withServer("http://127.0.0.1:8080"),
+      error: /does not accept plain http/,
+    },
     { name: "an empty paste", kubeconfig: "", error: /Paste the output of `kind get kubeconfig/ },
   ];
   it.each(refusals)("refuses $name and stores nothing", async ({ kubeconfig, options, error }) => {
@@ -96,7 +149,11 @@ describe("saved cluster connections", () => {
 
   it("accepts http to loopback when the instance allows it", async () => {
     const userId = await newUser();
-    const result = await saveConnection(userId, { label: "test", kubeconfig: withServer("http://127.0.0.1:8080") }, { ...deps, options: { allowPrivate: true, allowHttpLoopback: true } });
+    const result = await saveConnection(
+      userId,
+      { label: "test", kubeconfig: withServer("http://127.0.0.1:8080") },
+      { ...deps, options: { allowPrivate: true, allowHttpLoopback: true } },
+    );
     expect(result).toMatchObject({ ok: true, summary: { server: "http://127.0.0.1:8080" } });
   });
 
@@ -104,7 +161,9 @@ describe("saved cluster connections", () => {
     const userId = await newUser();
     dns = { "cluster.example.com": ["203.0.113.10"] };
     const pub = { ...deps, options: publicOnly };
-    expect(await saveConnection(userId, { label: "cloud", kubeconfig: withServer("https://cluster.example.com:6443") }, pub)).toMatchObject({ ok: true });
+    expect(
+      await saveConnection(userId, { label: "cloud", kubeconfig: withServer("https://cluster.example.com:6443") }, pub),
+    ).toMatchObject({ ok: true });
 
     const opened = await connectionForGrading(userId, pub);
     if (!opened.ok) throw new Error(opened.message);
@@ -114,7 +173,11 @@ describe("saved cluster connections", () => {
 
     // DNS rebinding: the same name now answers with the metadata address.
     dns = { "cluster.example.com": ["169.254.169.254"] };
-    expect(await connectionForGrading(userId, pub)).toMatchObject({ ok: false, reason: "unusable", message: expect.stringMatching(/169\.254\.169\.254.*never allowed/) });
+    expect(await connectionForGrading(userId, pub)).toMatchObject({
+      ok: false,
+      reason: "unusable",
+      message: expect.stringMatching(/169\.254\.169\.254.*never allowed/),
+    });
   });
 
   it("deletes the connection", async () => {
@@ -129,6 +192,9 @@ describe("saved cluster connections", () => {
     const userId = await newUser();
     await saveConnection(userId, { label: "old key", kubeconfig: kindYaml }, deps);
     const other = parseConnectionKey(randomBytes(32).toString("base64"));
-    expect(await connectionForGrading(userId, { ...deps, key: other })).toMatchObject({ ok: false, message: expect.stringMatching(/Paste your kubeconfig again/) });
+    expect(await connectionForGrading(userId, { ...deps, key: other })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/Paste your kubeconfig again/),
+    });
   });
 });

@@ -5,7 +5,8 @@ import { connectionKeyFromEnv, decryptKubeconfig, encryptKubeconfig, parseConnec
 
 const key = parseConnectionKey(randomBytes(32).toString("base64"));
 const otherKey = parseConnectionKey(randomBytes(32).toString("base64"));
-const kubeconfig = "apiVersion: v1\nkind: Config\nusers:\n- name: kind-cks\n  user:\n    token: super-secret-token-0123456789\n";
+const kubeconfig =
+  "apiVersion: v1\nkind: Config\nusers:\n- name: kind-cks\n  user:\n    token: super-secret-token-0123456789\n";
 const owner = "user_123";
 
 function flip(sealed: string, part: number): string {
@@ -38,7 +39,12 @@ describe("encryptKubeconfig / decryptKubeconfig", () => {
   it("leaks no plaintext, in any common encoding, into the sealed value", () => {
     const sealed = encryptKubeconfig(kubeconfig, { boundTo: owner, key });
     for (const fragment of ["super-secret-token", "apiVersion", "kind-cks"]) {
-      for (const encoded of [fragment, Buffer.from(fragment).toString("base64"), Buffer.from(fragment).toString("base64url"), Buffer.from(fragment).toString("hex")]) {
+      for (const encoded of [
+        fragment,
+        Buffer.from(fragment).toString("base64"),
+        Buffer.from(fragment).toString("base64url"),
+        Buffer.from(fragment).toString("hex"),
+      ]) {
         expect(sealed).not.toContain(encoded);
       }
     }
@@ -51,25 +57,37 @@ describe("encryptKubeconfig / decryptKubeconfig", () => {
     ["IV", 2],
   ])("detects a flipped bit in the %s", (_name, part) => {
     const sealed = encryptKubeconfig(kubeconfig, { boundTo: owner, key });
-    expect(decryptKubeconfig(flip(sealed, part), { boundTo: owner, key })).toMatchObject({ ok: false, failure: { code: "tampered" } });
+    expect(decryptKubeconfig(flip(sealed, part), { boundTo: owner, key })).toMatchObject({
+      ok: false,
+      failure: { code: "tampered" },
+    });
   });
 
   it("refuses a value moved to another owner's row", () => {
     const sealed = encryptKubeconfig(kubeconfig, { boundTo: owner, key });
-    expect(decryptKubeconfig(sealed, { boundTo: "user_456", key })).toMatchObject({ ok: false, failure: { code: "tampered" } });
+    expect(decryptKubeconfig(sealed, { boundTo: "user_456", key })).toMatchObject({
+      ok: false,
+      failure: { code: "tampered" },
+    });
   });
 
   it("refuses a value sealed with another key, naming both key ids", () => {
     const sealed = encryptKubeconfig(kubeconfig, { boundTo: owner, key });
     const result = decryptKubeconfig(sealed, { boundTo: owner, key: otherKey });
     expect(result).toMatchObject({ ok: false, failure: { code: "wrong-key" } });
-    if (!result.ok) expect(result.failure.message).toContain(`sealed with key ${key.id}, but CKS_CONNECTION_KEY is key ${otherKey.id}`);
+    if (!result.ok)
+      expect(result.failure.message).toContain(
+        `sealed with key ${key.id}, but CKS_CONNECTION_KEY is key ${otherKey.id}`,
+      );
   });
 
   it("refuses a forged key id (the key id is authenticated too)", () => {
     const sealed = encryptKubeconfig(kubeconfig, { boundTo: owner, key }).split(":");
     sealed[1] = otherKey.id;
-    expect(decryptKubeconfig(sealed.join(":"), { boundTo: owner, key: otherKey })).toMatchObject({ ok: false, failure: { code: "tampered" } });
+    expect(decryptKubeconfig(sealed.join(":"), { boundTo: owner, key: otherKey })).toMatchObject({
+      ok: false,
+      failure: { code: "tampered" },
+    });
   });
 
   it.each([

@@ -17,16 +17,21 @@ export const ZConnectionKeySchema = z
   .string({ error: `${CONNECTION_KEY_ENV} is not set: generate one with \`openssl rand -base64 32\`` })
   .trim()
   .min(1, `${CONNECTION_KEY_ENV} is empty: generate one with \`openssl rand -base64 32\``)
-  .regex(/^[A-Za-z0-9+/_-]+={0,2}$/, `${CONNECTION_KEY_ENV} is not base64: generate one with \`openssl rand -base64 32\``)
+  .regex(
+    /^[A-Za-z0-9+/_-]+={0,2}$/,
+    `${CONNECTION_KEY_ENV} is not base64: generate one with \`openssl rand -base64 32\``,
+  )
   .transform((text) => Buffer.from(text, text.includes("-") || text.includes("_") ? "base64url" : "base64"))
   .refine((bytes) => bytes.length === 32, {
-    error: (issue) => `${CONNECTION_KEY_ENV} must decode to 32 bytes, found ${(issue.input as Buffer).length}: generate one with \`openssl rand -base64 32\``,
+    error: (issue) =>
+      `${CONNECTION_KEY_ENV} must decode to 32 bytes, found ${(issue.input as Buffer).length}: generate one with \`openssl rand -base64 32\``,
   });
 
 /** Builds a key from its base64 text; throws AppError CONFIG_INVALID with a one-line reason. */
 export function parseConnectionKey(text: string | undefined): ConnectionKey {
   const parsed = ZConnectionKeySchema.safeParse(text);
-  if (!parsed.success) throw new AppError("CONFIG_INVALID", parsed.error.issues[0]?.message ?? `${CONNECTION_KEY_ENV} is invalid`);
+  if (!parsed.success)
+    throw new AppError("CONFIG_INVALID", parsed.error.issues[0]?.message ?? `${CONNECTION_KEY_ENV} is invalid`);
   return { id: keyId(parsed.data), key: parsed.data };
 }
 
@@ -48,7 +53,13 @@ export function encryptKubeconfig(plaintext: string, options: { boundTo: string;
   const cipher = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData(id, options.boundTo));
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return [VERSION, id, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ciphertext.toString("base64url")].join(":");
+  return [
+    VERSION,
+    id,
+    iv.toString("base64url"),
+    cipher.getAuthTag().toString("base64url"),
+    ciphertext.toString("base64url"),
+  ].join(":");
 }
 
 /** Why a sealed value could not be opened; never includes the value or the key. */
@@ -66,15 +77,26 @@ export function decryptKubeconfig(
       : failure("malformed", `expected ${VERSION}:<keyId>:<iv>:<tag>:<ciphertext>`);
   }
   const [, id, ivText, tagText, dataText] = parts;
-  if (parts.length !== 5 || !id || !ivText || !tagText || dataText === undefined || ![ivText, tagText, dataText].every(isBase64Url)) {
+  if (
+    parts.length !== 5 ||
+    !id ||
+    !ivText ||
+    !tagText ||
+    dataText === undefined ||
+    ![ivText, tagText, dataText].every(isBase64Url)
+  ) {
     return failure("malformed", `expected ${VERSION}:<keyId>:<iv>:<tag>:<ciphertext> with base64url parts`);
   }
   const iv = Buffer.from(ivText, "base64url");
   const tag = Buffer.from(tagText, "base64url");
-  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) return failure("malformed", `expected a ${IV_BYTES}-byte IV and a ${TAG_BYTES}-byte tag`);
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
+    return failure("malformed", `expected a ${IV_BYTES}-byte IV and a ${TAG_BYTES}-byte tag`);
   const { id: currentId, key } = options.key ?? connectionKeyFromEnv();
   if (id !== currentId) {
-    return failure("wrong-key", `sealed with key ${id}, but ${CONNECTION_KEY_ENV} is key ${currentId}: was the key changed? The learner must paste the kubeconfig again`);
+    return failure(
+      "wrong-key",
+      `sealed with key ${id}, but ${CONNECTION_KEY_ENV} is key ${currentId}: was the key changed? The learner must paste the kubeconfig again`,
+    );
   }
   try {
     const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
@@ -95,7 +117,12 @@ function associatedData(id: string, boundTo: string): Buffer {
 
 // A fingerprint, not the key: the first 8 bytes of a domain-separated SHA-256 of the key.
 function keyId(key: Buffer): string {
-  return createHash("sha256").update("cks-connection-key-id:").update(key).digest().subarray(0, 8).toString("base64url");
+  return createHash("sha256")
+    .update("cks-connection-key-id:")
+    .update(key)
+    .digest()
+    .subarray(0, 8)
+    .toString("base64url");
 }
 
 function isBase64Url(text: string): boolean {

@@ -8,11 +8,18 @@ import { CONNECTION_KEY_ENV, parseConnectionKey } from "./encryption";
  * Makes sure the key that seals saved connections exists: CKS_CONNECTION_KEY when set (validated),
  * otherwise `data/connection-key`, created once (32 random bytes, mode 0600). Never returns or logs the key.
  */
-export function ensureConnectionKey(env: Env = process.env, file: string = path.resolve(CONNECTION_KEY_FILE)): SecretSource {
+export function ensureConnectionKey(
+  env: Env = process.env,
+  file: string = path.resolve(CONNECTION_KEY_FILE),
+): SecretSource {
   const fromEnv = env[CONNECTION_KEY_ENV];
   if (fromEnv !== undefined && fromEnv.trim() !== "") {
     parseConnectionKey(fromEnv);
     return "env";
   }
-  return ensureSecretFile(file, { check: readConnectionKeyFile, purpose: "the connection key", envName: CONNECTION_KEY_ENV });
+  return ensureSecretFile(file, {
+    check: readConnectionKeyFile,
+    purpose: "the connection key",
+    envName: CONNECTION_KEY_ENV,
+  });
 }

@@ -11,7 +11,10 @@ export type ConnectionTest =
       ok: true;
       version: string;
       testedAt: string;
-      namespaces: Array<{ namespace: string; ok: true; granted: ShownPerm[]; missing: ShownPerm[] } | { namespace: string; ok: false; message: string }>;
+      namespaces: Array<
+        | { namespace: string; ok: true; granted: ShownPerm[]; missing: ShownPerm[] }
+        | { namespace: string; ok: false; message: string }
+      >;
     }
   | { ok: false; message: string };
 
@@ -24,7 +27,10 @@ export async function testConnection(userId: string, deps: UseDeps = {}): Promis
   const status = await checkConnection(connected.cluster);
   if (!status.ok) return { ok: false, message: status.message };
   const testedAt = new Date();
-  await db().clusterConnection.updateMany({ where: { userId }, data: { lastTestedAt: testedAt, lastVersion: status.version } });
+  await db().clusterConnection.updateMany({
+    where: { userId },
+    data: { lastTestedAt: testedAt, lastVersion: status.version },
+  });
   const labNamespaces = [...new Set((await loadAllLabs()).map((lab) => lab.namespace))].sort();
   const namespaces = await Promise.all(
     labNamespaces.map(async (namespace) => {

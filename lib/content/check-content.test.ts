@@ -29,12 +29,17 @@ describe("checkContent", () => {
 
   it("points at the check whose lesson anchor is not a heading", async () => {
     const { lessonsDir, lab } = copyOfLessons();
-    edit(lab, "lesson: \"#why-nginx-fails\"", "lesson: \"#why-nginx-crashes\"");
-    const lineOfEdit = readFileSync(lab, "utf8").split("\n").findIndex((l) => l.includes("#why-nginx-crashes")) + 1;
+    edit(lab, 'lesson: "#why-nginx-fails"', 'lesson: "#why-nginx-crashes"');
+    const lineOfEdit =
+      readFileSync(lab, "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes("#why-nginx-crashes")) + 1;
     const report = await checkContent(lessonsDir);
     expect(report.problems).toHaveLength(1);
     expect(report.problems[0]).toMatch(
-      new RegExp(`^lessons/runtime-security/immutable-containers/lab\\.yaml:${lineOfEdit}: field "tasks\\.\\d+\\.checks\\.\\d+\\.lesson": "#why-nginx-crashes" is not a heading of lessons/runtime-security/immutable-containers/lesson\\.md$`),
+      new RegExp(
+        `^lessons/runtime-security/immutable-containers/lab\\.yaml:${lineOfEdit}: field "tasks\\.\\d+\\.checks\\.\\d+\\.lesson": "#why-nginx-crashes" is not a heading of lessons/runtime-security/immutable-containers/lesson\\.md$`,
+      ),
     );
   });
 
@@ -44,8 +49,12 @@ describe("checkContent", () => {
     edit(lab, /^(\s+)points: 2$/m, "$1points: two");
     const report = await checkContent(lessonsDir);
     expect(report.problems).toEqual([
-      expect.stringMatching(/^lessons\/runtime-security\/immutable-containers\/lesson\.md:6: field "minutes": expected number/),
-      expect.stringMatching(/immutable-containers\/lab\.yaml:\d+: field "tasks\[0\]\.checks\[\d+\]\.points": .*expected number/),
+      expect.stringMatching(
+        /^lessons\/runtime-security\/immutable-containers\/lesson\.md:6: field "minutes": expected number/,
+      ),
+      expect.stringMatching(
+        /immutable-containers\/lab\.yaml:\d+: field "tasks\[0\]\.checks\[\d+\]\.points": .*expected number/,
+      ),
     ]);
   });
 });

@@ -21,7 +21,10 @@ const PAGE_ANCHORS = new Set(["practice-lab"]);
  * (each check's lesson anchor must be a heading of the lesson beside it). Collects all problems
  * instead of stopping at the first, so an author fixes a file in one pass.
  */
-export async function checkContent(lessonsDir: string, displayRoot: string = path.dirname(lessonsDir)): Promise<ContentReport> {
+export async function checkContent(
+  lessonsDir: string,
+  displayRoot: string = path.dirname(lessonsDir),
+): Promise<ContentReport> {
   const problems: string[] = [];
   let course: Course | null = null;
   try {
@@ -37,7 +40,11 @@ export async function checkContent(lessonsDir: string, displayRoot: string = pat
       labs.push(await loadLab(file));
     } catch (error) {
       if (!isAppError(error)) throw error;
-      problems.push(...(error.issues.length ? error.issues.map((i) => `${i.file}:${i.line}: ${i.field ? `field "${i.field}": ` : ""}${i.message}`) : [error.message]));
+      problems.push(
+        ...(error.issues.length
+          ? error.issues.map((i) => `${i.file}:${i.line}: ${i.field ? `field "${i.field}": ` : ""}${i.message}`)
+          : [error.message]),
+      );
     }
   }
 
@@ -59,12 +66,16 @@ function anchorProblems(lab: TLab, course: Course, displayRoot: string): string[
       const anchor = check.lesson.slice(1);
       if (ids.has(anchor)) return;
       const where = ["tasks", t, "checks", c, "lesson"];
-      out.push(`${shown}:${source.lineOf(where) ?? 1}: field "${where.join(".")}": "${check.lesson}" is not a heading of ${lesson.file}`);
+      out.push(
+        `${shown}:${source.lineOf(where) ?? 1}: field "${where.join(".")}": "${check.lesson}" is not a heading of ${lesson.file}`,
+      );
     }),
   );
   return out;
 }
 
 function headingIds(blocks: Block[]): string[] {
-  return blocks.flatMap((b) => (b.type === "heading" ? [b.id] : b.type === "callout" || b.type === "quote" ? headingIds(b.children) : []));
+  return blocks.flatMap((b) =>
+    b.type === "heading" ? [b.id] : b.type === "callout" || b.type === "quote" ? headingIds(b.children) : [],
+  );
 }

@@ -62,33 +62,54 @@ describe("loadCourse", () => {
     expect(code).toMatchObject({ type: "code", lang: "yaml", code: "apiVersion: v1\nkind: Pod" });
     expect(code?.type === "code" && code.html).toContain("shiki");
     expect(doc.blocks.find((b) => b.type === "callout")).toMatchObject({ kind: "warning" });
-    expect(doc.blocks.find((b) => b.type === "table")).toMatchObject({ type: "table", rows: [[[{ value: "Read-only root" }], [{ value: "No drift" }]]] });
+    expect(doc.blocks.find((b) => b.type === "table")).toMatchObject({
+      type: "table",
+      rows: [[[{ value: "Read-only root" }], [{ value: "No drift" }]]],
+    });
   });
 
   it("names the file, line and field when a required field is missing", async () => {
-    const dir = fixture({ "runtime-security/read-only/lesson.md": lesson(GOOD_FRONTMATTER.replace(/^summary:.*\n/m, "")) });
-    await expect(loadCourse(dir)).rejects.toThrow(/^lessons\/runtime-security\/read-only\/lesson\.md:2: field "summary": .*\(missing\)$/);
+    const dir = fixture({
+      "runtime-security/read-only/lesson.md": lesson(GOOD_FRONTMATTER.replace(/^summary:.*\n/m, "")),
+    });
+    await expect(loadCourse(dir)).rejects.toThrow(
+      /^lessons\/runtime-security\/read-only\/lesson\.md:2: field "summary": .*\(missing\)$/,
+    );
   });
 
   it("names the file, line and field when a field has the wrong type", async () => {
-    const dir = fixture({ "runtime-security/read-only/lesson.md": lesson(GOOD_FRONTMATTER.replace("order: 1", "order: first")) });
-    await expect(loadCourse(dir)).rejects.toThrow('lessons/runtime-security/read-only/lesson.md:4: field "order": expected number, received string (found "first")');
+    const dir = fixture({
+      "runtime-security/read-only/lesson.md": lesson(GOOD_FRONTMATTER.replace("order: 1", "order: first")),
+    });
+    await expect(loadCourse(dir)).rejects.toThrow(
+      'lessons/runtime-security/read-only/lesson.md:4: field "order": expected number, received string (found "first")',
+    );
   });
 
   it("rejects a lesson in a folder that is not a module of the course", async () => {
     const dir = fixture({ "kernel-magic/read-only/lesson.md": lesson(GOOD_FRONTMATTER) });
-    await expect(loadCourse(dir)).rejects.toThrow('lessons/kernel-magic: unknown module "kernel-magic"; course.yaml lists runtime-security.');
+    await expect(loadCourse(dir)).rejects.toThrow(
+      'lessons/kernel-magic: unknown module "kernel-magic"; course.yaml lists runtime-security.',
+    );
   });
 
   it("rejects a lesson whose domain disagrees with its module folder", async () => {
-    const dir = fixture({ "runtime-security/read-only/lesson.md": lesson(GOOD_FRONTMATTER.replace("domain: runtime-security", "domain: supply-chain")) });
-    await expect(loadCourse(dir)).rejects.toThrow('read-only/lesson.md:5: field "domain": expected "runtime-security" (the module folder), found "supply-chain"');
+    const dir = fixture({
+      "runtime-security/read-only/lesson.md": lesson(
+        GOOD_FRONTMATTER.replace("domain: runtime-security", "domain: supply-chain"),
+      ),
+    });
+    await expect(loadCourse(dir)).rejects.toThrow(
+      'read-only/lesson.md:5: field "domain": expected "runtime-security" (the module folder), found "supply-chain"',
+    );
   });
 
   it("rejects unknown frontmatter keys and broken YAML with a line number", async () => {
     const extra = fixture({ "runtime-security/read-only/lesson.md": lesson(`${GOOD_FRONTMATTER}\nauthor: me`) });
     await expect(loadCourse(extra)).rejects.toThrow(/lesson\.md:7: field "author": unknown field/);
-    const broken = fixture({ "runtime-security/read-only/lesson.md": lesson(GOOD_FRONTMATTER.replace("minutes: 20", "minutes: [20")) });
+    const broken = fixture({
+      "runtime-security/read-only/lesson.md": lesson(GOOD_FRONTMATTER.replace("minutes: 20", "minutes: [20")),
+    });
     await expect(loadCourse(broken)).rejects.toThrow(/lesson\.md:\d+: invalid YAML/);
   });
 
@@ -97,14 +118,19 @@ describe("loadCourse", () => {
       "runtime-security/a/lesson.md": lesson(GOOD_FRONTMATTER),
       "runtime-security/b/lesson.md": lesson(GOOD_FRONTMATTER),
     });
-    await expect(loadCourse(dir)).rejects.toThrow(/lessons\/runtime-security\/b\/lesson\.md: field "order": 1 is already used/);
+    await expect(loadCourse(dir)).rejects.toThrow(
+      /lessons\/runtime-security\/b\/lesson\.md: field "order": 1 is already used/,
+    );
   });
 
   it("drops raw HTML and script links instead of passing them to the page", async () => {
-    const body = '## Safe\n\n<script>alert(1)</script>\n\n[click](javascript:alert(1)) [away](//evil.example/x)\n';
+    const body = "## Safe\n\n<script>alert(1)</script>\n\n[click](javascript:alert(1)) [away](//evil.example/x)\n";
     const dir = fixture({ "runtime-security/read-only/lesson.md": lesson(GOOD_FRONTMATTER, body) });
     const doc = (await loadCourse(dir)).lessons.get("runtime-security/read-only")!.document;
     expect(JSON.stringify(doc)).not.toContain("<script>");
-    expect(doc.blocks[1]).toMatchObject({ type: "paragraph", children: [{ type: "link", href: "#" }, { type: "text" }, { type: "link", href: "#" }] });
+    expect(doc.blocks[1]).toMatchObject({
+      type: "paragraph",
+      children: [{ type: "link", href: "#" }, { type: "text" }, { type: "link", href: "#" }],
+    });
   });
 });

@@ -38,7 +38,8 @@ export async function loadCourse(
 ): Promise<Course> {
   const rel = (p: string) => path.relative(displayRoot, p) || p;
   const courseFile = path.join(lessonsDir, "course.yaml");
-  if (!existsSync(courseFile)) throw new AppError("CONTENT_INVALID", `${rel(courseFile)}: file missing; it lists the course modules.`);
+  if (!existsSync(courseFile))
+    throw new AppError("CONTENT_INVALID", `${rel(courseFile)}: file missing; it lists the course modules.`);
   const course = validateYaml(parseYamlSource(readFileSync(courseFile, "utf8"), rel(courseFile)), ZCourseSchema);
   const moduleIds = course.modules.map((m) => m.id);
   const duplicate = moduleIds.find((id, i) => moduleIds.indexOf(id) !== i);
@@ -61,22 +62,37 @@ export async function loadCourse(
   const modules = course.modules.map((module) => {
     const inModule = [...lessons.values()].filter((l) => l.moduleId === module.id).sort((a, b) => a.order - b.order);
     const clash = inModule.find((l, i) => i > 0 && inModule[i - 1]!.order === l.order);
-    if (clash) throw new AppError("CONTENT_INVALID", `${clash.file}: field "order": ${clash.order} is already used by another lesson in ${module.id}.`);
+    if (clash)
+      throw new AppError(
+        "CONTENT_INVALID",
+        `${clash.file}: field "order": ${clash.order} is already used by another lesson in ${module.id}.`,
+      );
     return { ...module, lessons: inModule.map(({ document: _document, ...summary }) => summary) };
   });
   return { title: course.title, modules, lessons };
 }
 
-async function loadLesson(dir: string, moduleId: string, slug: string, rel: (p: string) => string, options: { highlight?: boolean }): Promise<Lesson> {
+async function loadLesson(
+  dir: string,
+  moduleId: string,
+  slug: string,
+  rel: (p: string) => string,
+  options: { highlight?: boolean },
+): Promise<Lesson> {
   const file = path.join(dir, "lesson.md");
   const shown = rel(file);
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug)) {
     throw new AppError("CONTENT_INVALID", `${rel(dir)}: lesson folder "${slug}" must be a lower-case id with dashes.`);
   }
-  if (!existsSync(file)) throw new AppError("CONTENT_INVALID", `${shown}: file missing; every lesson folder needs a lesson.md.`);
+  if (!existsSync(file))
+    throw new AppError("CONTENT_INVALID", `${shown}: file missing; every lesson folder needs a lesson.md.`);
   const text = readFileSync(file, "utf8").replace(/\r\n/g, "\n");
   const match = /^---\n([\s\S]*?)\n---\n?/.exec(text);
-  if (!match) throw new AppError("CONTENT_INVALID", `${shown}:1: frontmatter missing; start the file with a --- YAML block (title, summary, order, domain, minutes).`);
+  if (!match)
+    throw new AppError(
+      "CONTENT_INVALID",
+      `${shown}:1: frontmatter missing; start the file with a --- YAML block (title, summary, order, domain, minutes).`,
+    );
   const source = parseYamlSource(match[1]!, shown, 2);
   const meta = validateYaml(source, ZLessonFrontmatterSchema);
   if (meta.domain !== moduleId) {

@@ -9,13 +9,22 @@ const course = await loadCourse(path.resolve("lessons"));
 
 function codeBlocks(blocks: Block[]): Array<{ lang: string; code: string }> {
   return blocks.flatMap((b) =>
-    b.type === "code" ? [b] : b.type === "callout" || b.type === "quote" ? codeBlocks(b.children) : b.type === "list" ? b.items.flatMap(codeBlocks) : [],
+    b.type === "code"
+      ? [b]
+      : b.type === "callout" || b.type === "quote"
+        ? codeBlocks(b.children)
+        : b.type === "list"
+          ? b.items.flatMap(codeBlocks)
+          : [],
   );
 }
 
 describe("the repository's lessons", () => {
   it("open with the Monitoring, Logging and Runtime Security module", () => {
-    expect(course.modules[0]).toMatchObject({ id: "runtime-security", title: "Monitoring, Logging and Runtime Security" });
+    expect(course.modules[0]).toMatchObject({
+      id: "runtime-security",
+      title: "Monitoring, Logging and Runtime Security",
+    });
     expect(course.modules).toHaveLength(6);
   });
 
@@ -34,26 +43,31 @@ describe("the repository's lessons", () => {
     ]);
   });
 
-  it.each([...course.lessons.values()].map((l) => [l.id, l] as const))("%s: every YAML block is a parseable Kubernetes object", (_id, lesson) => {
-    const yamlBlocks = codeBlocks(lesson.document.blocks).filter((b) => b.lang === "yaml");
-    expect(yamlBlocks.length).toBeGreaterThan(0);
-    for (const block of yamlBlocks) {
-      for (const doc of parseAllDocuments(block.code)) {
-        expect(doc.errors, block.code).toEqual([]);
-        const obj = doc.toJS() as Record<string, unknown>;
-        expect(obj.apiVersion, block.code).toEqual(expect.any(String));
-        expect(obj.kind, block.code).toEqual(expect.any(String));
-        expect(obj.metadata, block.code).toEqual(expect.objectContaining({ name: expect.any(String) }));
+  it.each([...course.lessons.values()].map((l) => [l.id, l] as const))(
+    "%s: every YAML block is a parseable Kubernetes object",
+    (_id, lesson) => {
+      const yamlBlocks = codeBlocks(lesson.document.blocks).filter((b) => b.lang === "yaml");
+      expect(yamlBlocks.length).toBeGreaterThan(0);
+      for (const block of yamlBlocks) {
+        for (const doc of parseAllDocuments(block.code)) {
+          expect(doc.errors, block.code).toEqual([]);
+          const obj = doc.toJS() as Record<string, unknown>;
+          expect(obj.apiVersion, block.code).toEqual(expect.any(String));
+          expect(obj.kind, block.code).toEqual(expect.any(String));
+          expect(obj.metadata, block.code).toEqual(expect.objectContaining({ name: expect.any(String) }));
+        }
       }
-    }
-  });
+    },
+  );
 
   it("shows PodSecurityPolicy only as history and the admission policy at its GA version", () => {
     const lesson = course.lessons.get("runtime-security/immutable-containers")!;
     const blocks = lesson.document.blocks;
     const historyAt = blocks.findIndex((b) => b.type === "heading" && b.id === "history-podsecuritypolicy");
     expect(historyAt).toBeGreaterThan(0);
-    const before = codeBlocks(blocks.slice(0, historyAt)).map((b) => b.code).join("\n");
+    const before = codeBlocks(blocks.slice(0, historyAt))
+      .map((b) => b.code)
+      .join("\n");
     expect(before).not.toContain("PodSecurityPolicy");
     expect(before).toContain("apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\n");
     expect(before).toContain("kind: ValidatingAdmissionPolicyBinding");

@@ -19,7 +19,10 @@ export function parseYamlSource(text: string, file: string, firstLine = 1): Yaml
   const first = doc.errors[0];
   if (first) {
     const line = first.linePos?.[0]?.line ?? counter.linePos(first.pos[0]).line;
-    throw new AppError("CONTENT_INVALID", `${file}:${line + firstLine - 1}: invalid YAML: ${first.message.split("\n")[0]}`);
+    throw new AppError(
+      "CONTENT_INVALID",
+      `${file}:${line + firstLine - 1}: invalid YAML: ${first.message.split("\n")[0]}`,
+    );
   }
   return {
     file,
@@ -48,7 +51,10 @@ export function validateYaml<S extends z.ZodType>(source: YamlSource, schema: S)
   const field = path.length ? path.map(String).join(".") : "(document)";
   const line = source.lineOf(path);
   const where = line === undefined ? source.file : `${source.file}:${line}`;
-  const detail = unknownKey === undefined ? `${plainMessage(issue.message)}${describeFound(source.data, path)}` : "unknown field (check its spelling or remove it)";
+  const detail =
+    unknownKey === undefined
+      ? `${plainMessage(issue.message)}${describeFound(source.data, path)}`
+      : "unknown field (check its spelling or remove it)";
   throw new AppError("CONTENT_INVALID", `${where}: field "${field}": ${detail}`);
 }
 

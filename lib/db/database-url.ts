@@ -28,9 +28,16 @@ export function resolveDatabaseUrl(raw: string | undefined, cwd: string = proces
       `DATABASE_URL must be a SQLite file: URL such as ${DEFAULT_DATABASE_URL}; found "${redact(url)}".`,
     );
   }
-  const filePart = url.slice("file:".length).replace(/^\/\/(?=\/)/, "").split("?")[0] ?? "";
+  const filePart =
+    url
+      .slice("file:".length)
+      .replace(/^\/\/(?=\/)/, "")
+      .split("?")[0] ?? "";
   if (filePart === "" || filePart.endsWith("/")) {
-    throw new AppError("CONFIG_INVALID", `DATABASE_URL "${redact(url)}" names no file; expected e.g. ${DEFAULT_DATABASE_URL}.`);
+    throw new AppError(
+      "CONFIG_INVALID",
+      `DATABASE_URL "${redact(url)}" names no file; expected e.g. ${DEFAULT_DATABASE_URL}.`,
+    );
   }
   const file = path.resolve(cwd, filePart);
   return { url: `file:${file}`, file };

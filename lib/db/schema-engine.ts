@@ -20,7 +20,9 @@ async function loadEngineModule(): Promise<typeof EngineModule> {
   const glue = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
   const bg = (await import(glue)) as typeof EngineModule & { __wbg_set_wasm(exports: unknown): void };
   const bytes = readFileSync(path.join(path.dirname(glue), "schema_engine_bg.wasm"));
-  const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports });
+  const { instance } = await WebAssembly.instantiate(bytes, {
+    "./schema_engine_bg.js": bg as unknown as WebAssembly.ModuleImports,
+  });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as (() => void) | undefined)?.();
   return bg;
@@ -35,7 +37,10 @@ export interface SchemaEngineSession {
 }
 
 /** Opens the WASM schema engine against the SQLite database at `fileUrl`. */
-export async function openSchemaEngine(fileUrl: string, schema: { path: string; content: string }): Promise<SchemaEngineSession> {
+export async function openSchemaEngine(
+  fileUrl: string,
+  schema: { path: string; content: string },
+): Promise<SchemaEngineSession> {
   modulePromise ??= loadEngineModule();
   const mod = await modulePromise;
   // The engine never closes the connections it opens; track them so close() can, or the

@@ -1,14 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { analyseItems, buildGradebook, gradebookCsv, type GradebookLab, type GradebookStudent } from "./build-gradebook";
+import {
+  analyseItems,
+  buildGradebook,
+  gradebookCsv,
+  type GradebookLab,
+  type GradebookStudent,
+} from "./build-gradebook";
 
 const t = (minute: number) => new Date(Date.UTC(2026, 10, 26, 10, minute));
 const students: GradebookStudent[] = [
   { id: "ada", name: "Ada", email: "ada@example.test" },
   { id: "bob", name: "Bob", email: "bob@example.test" },
-  { id: "cy", name: "=HYPERLINK(\"http://evil\",\"x\")", email: "cy@example.test" },
+  { id: "cy", name: '=HYPERLINK("http://evil","x")', email: "cy@example.test" },
 ];
 const labs: GradebookLab[] = [
-  { id: "runtime-security/immutable-containers", title: "Immutable containers", moduleId: "runtime-security", maxScore: 31 },
+  {
+    id: "runtime-security/immutable-containers",
+    title: "Immutable containers",
+    moduleId: "runtime-security",
+    maxScore: 31,
+  },
   { id: "cluster-setup/netpol", title: "Network policies, part 1", moduleId: "cluster-setup", maxScore: 10 },
 ];
 const IMM = labs[0]!.id;
@@ -26,20 +37,50 @@ describe("buildGradebook", () => {
     ],
     overrides: [
       { studentId: "bob", labId: IMM, score: 20, comment: "first look", createdAt: t(4) },
-      { studentId: "bob", labId: IMM, score: 25, comment: "Policy was right, grader's cluster lacked RBAC", createdAt: t(5) },
+      {
+        studentId: "bob",
+        labId: IMM,
+        score: 25,
+        comment: "Policy was right, grader's cluster lacked RBAC",
+        createdAt: t(5),
+      },
     ],
   });
-  const cell = (student: string, lab: string) => rows.find((r) => r.student.id === student)!.cells.find((c) => c.labId === lab)!;
+  const cell = (student: string, lab: string) =>
+    rows.find((r) => r.student.id === student)!.cells.find((c) => c.labId === lab)!;
 
   it("takes the best automatic score, and the newest manual grade over it", () => {
-    expect(cell("ada", IMM)).toMatchObject({ bestAutoScore: 31, manualScore: null, finalScore: 31, attempts: 3, status: "passed", lastAttemptAt: t(3) });
-    expect(cell("bob", IMM)).toMatchObject({ bestAutoScore: 6, manualScore: 25, finalScore: 25, manualComment: expect.stringContaining("RBAC"), status: "in-progress" });
+    expect(cell("ada", IMM)).toMatchObject({
+      bestAutoScore: 31,
+      manualScore: null,
+      finalScore: 31,
+      attempts: 3,
+      status: "passed",
+      lastAttemptAt: t(3),
+    });
+    expect(cell("bob", IMM)).toMatchObject({
+      bestAutoScore: 6,
+      manualScore: 25,
+      finalScore: 25,
+      manualComment: expect.stringContaining("RBAC"),
+      status: "in-progress",
+    });
   });
 
   it("covers students with no attempts and labs nobody started", () => {
-    expect(cell("cy", IMM)).toMatchObject({ bestAutoScore: null, finalScore: null, attempts: 0, status: "not-started", lastAttemptAt: null });
+    expect(cell("cy", IMM)).toMatchObject({
+      bestAutoScore: null,
+      finalScore: null,
+      attempts: 0,
+      status: "not-started",
+      lastAttemptAt: null,
+    });
     expect(cell("ada", "cluster-setup/netpol")).toMatchObject({ status: "not-started" });
-    expect(rows.map((r) => [r.student.id, r.finalTotal, r.maxTotal])).toEqual([["ada", 31, 41], ["bob", 25, 41], ["cy", 0, 41]]);
+    expect(rows.map((r) => [r.student.id, r.finalTotal, r.maxTotal])).toEqual([
+      ["ada", 31, 41],
+      ["bob", 25, 41],
+      ["cy", 0, 41],
+    ]);
   });
 
   it("flags a newer finished attempt after a manual grade as needs review, without changing the grade", () => {
@@ -56,26 +97,68 @@ describe("buildGradebook", () => {
 describe("analyseItems", () => {
   it("counts attempts and current failures per check with the commonest messages, worst first", () => {
     const stats = analyseItems([
-      { userId: "ada", labId: IMM, checks: [{ checkId: "run", title: "Running", status: "pass", message: "" }, { checkId: "vol", title: "Volume", status: "fail", message: "no volume at /var/run" }] },
-      { userId: "bob", labId: IMM, checks: [{ checkId: "run", title: "Running", status: "fail", message: "CrashLoopBackOff" }, { checkId: "vol", title: "Volume", status: "fail", message: "no volume at /var/run" }] },
-      { userId: "cy", labId: IMM, checks: [{ checkId: "vol", title: "Volume", status: "error", message: "cluster unreachable" }] },
+      {
+        userId: "ada",
+        labId: IMM,
+        checks: [
+          { checkId: "run", title: "Running", status: "pass", message: "" },
+          { checkId: "vol", title: "Volume", status: "fail", message: "no volume at /var/run" },
+        ],
+      },
+      {
+        userId: "bob",
+        labId: IMM,
+        checks: [
+          { checkId: "run", title: "Running", status: "fail", message: "CrashLoopBackOff" },
+          { checkId: "vol", title: "Volume", status: "fail", message: "no volume at /var/run" },
+        ],
+      },
+      {
+        userId: "cy",
+        labId: IMM,
+        checks: [{ checkId: "vol", title: "Volume", status: "error", message: "cluster unreachable" }],
+      },
     ]);
     expect(stats).toEqual([
-      { labId: IMM, checkId: "vol", title: "Volume", attempted: 3, failingNow: 3, topFailures: [{ message: "no volume at /var/run", count: 2 }, { message: "cluster unreachable", count: 1 }] },
-      { labId: IMM, checkId: "run", title: "Running", attempted: 2, failingNow: 1, topFailures: [{ message: "CrashLoopBackOff", count: 1 }] },
+      {
+        labId: IMM,
+        checkId: "vol",
+        title: "Volume",
+        attempted: 3,
+        failingNow: 3,
+        topFailures: [
+          { message: "no volume at /var/run", count: 2 },
+          { message: "cluster unreachable", count: 1 },
+        ],
+      },
+      {
+        labId: IMM,
+        checkId: "run",
+        title: "Running",
+        attempted: 2,
+        failingNow: 1,
+        topFailures: [{ message: "CrashLoopBackOff", count: 1 }],
+      },
     ]);
   });
 
   it("is empty for a class with no attempts, and lists a lab where no check passed", () => {
     expect(analyseItems([])).toEqual([]);
-    const none = analyseItems([{ userId: "a", labId: IMM, checks: [{ checkId: "x", title: "X", status: "fail", message: "m" }] }]);
+    const none = analyseItems([
+      { userId: "a", labId: IMM, checks: [{ checkId: "x", title: "X", status: "fail", message: "m" }] },
+    ]);
     expect(none[0]).toMatchObject({ attempted: 1, failingNow: 1 });
   });
 });
 
 describe("gradebookCsv", () => {
   it("writes one quoted-when-needed line per student and lab, with formulas neutralised", () => {
-    const rows = buildGradebook({ students, labs: [labs[1]!], attempts: [], overrides: [{ studentId: "ada", labId: labs[1]!.id, score: 7, comment: "c", createdAt: t(1) }] });
+    const rows = buildGradebook({
+      students,
+      labs: [labs[1]!],
+      attempts: [],
+      overrides: [{ studentId: "ada", labId: labs[1]!.id, score: 7, comment: "c", createdAt: t(1) }],
+    });
     const lines = gradebookCsv(rows, [labs[1]!]).trimEnd().split("\r\n");
     expect(lines[0]).toBe("student,email,lab,best_auto_score,manual_score,final_score,max_score,last_attempt_at");
     expect(lines[1]).toBe('Ada,ada@example.test,"Network policies, part 1",,7,7,10,');

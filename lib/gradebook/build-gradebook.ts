@@ -30,9 +30,17 @@ const FINISHED = new Set(["passed", "failed", "error", "interrupted"]);
  * Students × labs. The newest manual grade wins over any automatic score; an attempt that finished
  * after the newest manual grade flags the cell "needs review" (autograding never overwrites it).
  */
-export function buildGradebook(input: { students: GradebookStudent[]; labs: GradebookLab[]; attempts: GradebookAttempt[]; overrides: GradebookOverride[] }): GradebookRow[] {
+export function buildGradebook(input: {
+  students: GradebookStudent[];
+  labs: GradebookLab[];
+  attempts: GradebookAttempt[];
+  overrides: GradebookOverride[];
+}): GradebookRow[] {
   const key = (studentId: string, labId: string) => `${studentId} ${labId}`;
-  const attemptsBy = group(input.attempts.filter((a) => FINISHED.has(a.status)), (a) => key(a.userId, a.labId));
+  const attemptsBy = group(
+    input.attempts.filter((a) => FINISHED.has(a.status)),
+    (a) => key(a.userId, a.labId),
+  );
   const overridesBy = group(input.overrides, (o) => key(o.studentId, o.labId));
   return input.students.map((student) => {
     const cells = input.labs.map((lab): GradebookCell => {
@@ -68,15 +76,36 @@ export function buildGradebook(input: { students: GradebookStudent[]; labs: Grad
 }
 
 /** Per check: how many students attempted it, how many fail it in their latest attempt, and the commonest failure messages. */
-export type ItemStat = { labId: string; checkId: string; title: string; attempted: number; failingNow: number; topFailures: Array<{ message: string; count: number }> };
+export type ItemStat = {
+  labId: string;
+  checkId: string;
+  title: string;
+  attempted: number;
+  failingNow: number;
+  topFailures: Array<{ message: string; count: number }>;
+};
 
 /** Item analysis over each student's latest attempt per lab (the state they are in now). */
-export function analyseItems(latestAttempts: Array<{ userId: string; labId: string; checks: Array<{ checkId: string; title: string; status: string; message: string }> }>): ItemStat[] {
+export function analyseItems(
+  latestAttempts: Array<{
+    userId: string;
+    labId: string;
+    checks: Array<{ checkId: string; title: string; status: string; message: string }>;
+  }>,
+): ItemStat[] {
   const stats = new Map<string, ItemStat & { messages: Map<string, number> }>();
   for (const attempt of latestAttempts) {
     for (const check of attempt.checks) {
       const id = `${attempt.labId} ${check.checkId}`;
-      const stat = stats.get(id) ?? { labId: attempt.labId, checkId: check.checkId, title: check.title, attempted: 0, failingNow: 0, topFailures: [], messages: new Map<string, number>() };
+      const stat = stats.get(id) ?? {
+        labId: attempt.labId,
+        checkId: check.checkId,
+        title: check.title,
+        attempted: 0,
+        failingNow: 0,
+        topFailures: [],
+        messages: new Map<string, number>(),
+      };
       stat.attempted += 1;
       if (check.status !== "pass") {
         stat.failingNow += 1;
@@ -88,15 +117,29 @@ export function analyseItems(latestAttempts: Array<{ userId: string; labId: stri
   return [...stats.values()]
     .map(({ messages, ...stat }) => ({
       ...stat,
-      topFailures: [...messages.entries()].map(([message, count]) => ({ message, count })).sort((a, b) => b.count - a.count || a.message.localeCompare(b.message)).slice(0, 3),
+      topFailures: [...messages.entries()]
+        .map(([message, count]) => ({ message, count }))
+        .sort((a, b) => b.count - a.count || a.message.localeCompare(b.message))
+        .slice(0, 3),
     }))
-    .sort((a, b) => b.failingNow - a.failingNow || a.labId.localeCompare(b.labId) || a.checkId.localeCompare(b.checkId));
+    .sort(
+      (a, b) => b.failingNow - a.failingNow || a.labId.localeCompare(b.labId) || a.checkId.localeCompare(b.checkId),
+    );
 }
 
 /** The gradebook as CSV: one line per student and lab, safe to open in a spreadsheet. */
 export function gradebookCsv(rows: GradebookRow[], labs: GradebookLab[]): string {
   const titles = new Map(labs.map((l) => [l.id, l.title]));
-  const header = ["student", "email", "lab", "best_auto_score", "manual_score", "final_score", "max_score", "last_attempt_at"];
+  const header = [
+    "student",
+    "email",
+    "lab",
+    "best_auto_score",
+    "manual_score",
+    "final_score",
+    "max_score",
+    "last_attempt_at",
+  ];
   const lines = [header];
   for (const row of rows) {
     for (const cell of row.cells) {
@@ -129,5 +172,8 @@ function group<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
 }
 
 function latest<T>(items: T[], at: (item: T) => Date): T | undefined {
-  return items.reduce<T | undefined>((best, item) => (best === undefined || at(item) > at(best) ? item : best), undefined);
+  return items.reduce<T | undefined>(
+    (best, item) => (best === undefined || at(item) > at(best) ? item : best),
+    undefined,
+  );
 }

@@ -28,15 +28,37 @@ beforeAll(async () => {
         startedAt: at(minute),
         finishedAt: at(minute),
         checks: {
-          create: checks.map(([checkId, status, message]) => ({ checkId, taskId: "t", title: checkId, status, outcome: status === "pass" ? "passed" : "failed", points: 2, awarded: status === "pass" ? 2 : 0, message, hint: "h", lessonHref: "/l", evidence: "[]", durationMs: 1 })),
+          create: checks.map(([checkId, status, message]) => ({
+            checkId,
+            taskId: "t",
+            title: checkId,
+            status,
+            outcome: status === "pass" ? "passed" : "failed",
+            points: 2,
+            awarded: status === "pass" ? 2 : 0,
+            message,
+            hint: "h",
+            lessonHref: "/l",
+            evidence: "[]",
+            durationMs: 1,
+          })),
         },
       },
     });
   // Ada failed, then passed: her latest attempt is what item analysis counts.
-  await attempt("s-ada", 1, 4, [["running", "fail", "CrashLoopBackOff"], ["ro", "pass", ""]]);
-  await attempt("s-ada", 2, 31, [["running", "pass", ""], ["ro", "pass", ""]]);
+  await attempt("s-ada", 1, 4, [
+    ["running", "fail", "CrashLoopBackOff"],
+    ["ro", "pass", ""],
+  ]);
+  await attempt("s-ada", 2, 31, [
+    ["running", "pass", ""],
+    ["ro", "pass", ""],
+  ]);
   // Bob never passes a check.
-  await attempt("s-bob", 3, 0, [["running", "fail", "CrashLoopBackOff"], ["ro", "fail", "readOnlyRootFilesystem not set"]]);
+  await attempt("s-bob", 3, 0, [
+    ["running", "fail", "CrashLoopBackOff"],
+    ["ro", "fail", "readOnlyRootFilesystem not set"],
+  ]);
   // Cy never pressed Check.
 });
 
@@ -57,15 +79,27 @@ describe("gradebook queries on seeded data", () => {
       ["ro", 2, 1],
       ["running", 2, 1],
     ]);
-    expect(items.find((i) => i.checkId === "running")?.topFailures).toEqual([{ message: "CrashLoopBackOff", count: 1 }]);
+    expect(items.find((i) => i.checkId === "running")?.topFailures).toEqual([
+      { message: "CrashLoopBackOff", count: 1 },
+    ]);
   });
 
   it("records a manual grade with before and after, and refuses out-of-range scores and non-students", async () => {
-    expect(await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: LAB, score: 32, comment: "x" })).toEqual({ ok: false, error: "The score must be a whole number from 0 to 31; found 32." });
-    expect(await overrideGrade({ graderId: "g-gus", studentId: "g-gus", labId: LAB, score: 3, comment: "x" })).toMatchObject({ ok: false, error: "That student does not exist." });
-    expect(await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: "nope/nope", score: 3, comment: "x" })).toMatchObject({ ok: false });
-    expect(await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: LAB, score: 12, comment: "partial credit" })).toEqual({ ok: true, score: 12, previousScore: 0 });
-    expect(await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: LAB, score: 15, comment: "re-read" })).toEqual({ ok: true, score: 15, previousScore: 12 });
+    expect(await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: LAB, score: 32, comment: "x" })).toEqual(
+      { ok: false, error: "The score must be a whole number from 0 to 31; found 32." },
+    );
+    expect(
+      await overrideGrade({ graderId: "g-gus", studentId: "g-gus", labId: LAB, score: 3, comment: "x" }),
+    ).toMatchObject({ ok: false, error: "That student does not exist." });
+    expect(
+      await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: "nope/nope", score: 3, comment: "x" }),
+    ).toMatchObject({ ok: false });
+    expect(
+      await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: LAB, score: 12, comment: "partial credit" }),
+    ).toEqual({ ok: true, score: 12, previousScore: 0 });
+    expect(
+      await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: LAB, score: 15, comment: "re-read" }),
+    ).toEqual({ ok: true, score: 15, previousScore: 12 });
     const trail = await listOverrides("s-bob");
     expect(trail.map((o) => [o.previousScore, o.score, o.comment, o.grader.name])).toEqual([
       [12, 15, "re-read", "Gus"],

@@ -21,9 +21,15 @@ export async function gradebookLabs(): Promise<GradebookLab[]> {
 export async function loadGradebook(): Promise<{ labs: GradebookLab[]; rows: GradebookRow[] }> {
   const [labs, students, attempts, overrides] = await Promise.all([
     gradebookLabs(),
-    db().user.findMany({ where: { role: "student" }, select: { id: true, name: true, email: true }, orderBy: { name: "asc" } }),
+    db().user.findMany({
+      where: { role: "student" },
+      select: { id: true, name: true, email: true },
+      orderBy: { name: "asc" },
+    }),
     db().attempt.findMany({ select: { userId: true, labId: true, score: true, startedAt: true, status: true } }),
-    db().gradeOverride.findMany({ select: { studentId: true, labId: true, score: true, comment: true, createdAt: true } }),
+    db().gradeOverride.findMany({
+      select: { studentId: true, labId: true, score: true, comment: true, createdAt: true },
+    }),
   ]);
   return { labs, rows: buildGradebook({ students, labs, attempts, overrides }) };
 }
@@ -36,10 +42,16 @@ export async function loadItemAnalysis(): Promise<ItemStat[]> {
     select: { id: true, userId: true, labId: true },
   });
   const seen = new Set<string>();
-  const latestIds = attempts.filter((a) => !seen.has(`${a.userId} ${a.labId}`) && seen.add(`${a.userId} ${a.labId}`)).map((a) => a.id);
+  const latestIds = attempts
+    .filter((a) => !seen.has(`${a.userId} ${a.labId}`) && seen.add(`${a.userId} ${a.labId}`))
+    .map((a) => a.id);
   const latest = await db().attempt.findMany({
     where: { id: { in: latestIds } },
-    select: { userId: true, labId: true, checks: { select: { checkId: true, title: true, status: true, message: true } } },
+    select: {
+      userId: true,
+      labId: true,
+      checks: { select: { checkId: true, title: true, status: true, message: true } },
+    },
   });
   return analyseItems(latest);
 }

@@ -8,17 +8,32 @@ export type OverrideResult = { ok: true; score: number; previousScore: number } 
  * Records a grader's manual grade with its reason. The grade in force is the newest override;
  * the previous final score is stored with it, so every change keeps who, when, before and after.
  */
-export async function overrideGrade(input: { graderId: string; studentId: string; labId: string; score: number; comment: string }): Promise<OverrideResult> {
+export async function overrideGrade(input: {
+  graderId: string;
+  studentId: string;
+  labId: string;
+  score: number;
+  comment: string;
+}): Promise<OverrideResult> {
   const lab = (await gradebookLabs()).find((l) => l.id === input.labId);
   if (!lab) return { ok: false, error: "That lab does not exist." };
   if (!Number.isInteger(input.score) || input.score < 0 || input.score > lab.maxScore) {
     return { ok: false, error: `The score must be a whole number from 0 to ${lab.maxScore}; found ${input.score}.` };
   }
-  const student = await db().user.findUnique({ where: { id: input.studentId }, select: { id: true, name: true, email: true, role: true } });
+  const student = await db().user.findUnique({
+    where: { id: input.studentId },
+    select: { id: true, name: true, email: true, role: true },
+  });
   if (!student || student.role !== "student") return { ok: false, error: "That student does not exist." };
   const [attempts, overrides] = await Promise.all([
-    db().attempt.findMany({ where: { userId: student.id, labId: lab.id }, select: { userId: true, labId: true, score: true, startedAt: true, status: true } }),
-    db().gradeOverride.findMany({ where: { studentId: student.id, labId: lab.id }, select: { studentId: true, labId: true, score: true, comment: true, createdAt: true } }),
+    db().attempt.findMany({
+      where: { userId: student.id, labId: lab.id },
+      select: { userId: true, labId: true, score: true, startedAt: true, status: true },
+    }),
+    db().gradeOverride.findMany({
+      where: { studentId: student.id, labId: lab.id },
+      select: { studentId: true, labId: true, score: true, comment: true, createdAt: true },
+    }),
   ]);
   const [row] = buildGradebook({ students: [student], labs: [lab], attempts, overrides });
   const previousScore = row?.cells[0]?.finalScore ?? 0;
@@ -31,6 +46,14 @@ export async function listOverrides(studentId: string) {
   return db().gradeOverride.findMany({
     where: { studentId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, labId: true, score: true, previousScore: true, comment: true, createdAt: true, grader: { select: { name: true } } },
+    select: {
+      id: true,
+      labId: true,
+      score: true,
+      previousScore: true,
+      comment: true,
+      createdAt: true,
+      grader: { select: { name: true } },
+    },
   });
 }

@@ -30,6 +30,8 @@ describe("refuseUnlessLocal", () => {
 
   it("lets an operator opt in to remote grading explicitly, but never cross-site", () => {
     expect(refuseUnlessLocal(headers({ host: "10.0.0.5:3000" }), true)).toBeNull();
-    expect(refuseUnlessLocal(headers({ host: "10.0.0.5:3000", origin: "http://evil.example" }), true)).toMatch(/Cross-site/);
+    expect(refuseUnlessLocal(headers({ host: "10.0.0.5:3000", origin: "http://evil.example" }), true)).toMatch(
+      /Cross-site/,
+    );
   });
 });

@@ -11,7 +11,10 @@ function hostname(hostHeader: string): string {
 }
 
 /** Null when the request comes from this machine's own pages; otherwise why it is refused. */
-export function refuseUnlessLocal(headers: { get(name: string): string | null }, allowRemote = process.env.CKS_ALLOW_REMOTE_GRADING === "1"): string | null {
+export function refuseUnlessLocal(
+  headers: { get(name: string): string | null },
+  allowRemote = process.env.CKS_ALLOW_REMOTE_GRADING === "1",
+): string | null {
   const host = headers.get("host");
   if (!host) return "The request has no Host header.";
   if (!allowRemote && !LOOPBACK_HOSTS.has(hostname(host))) {

@@ -15,33 +15,88 @@ beforeAll(async () => {
 const learner = () => createTestUser();
 
 const check = (checkId: string, awarded: number): CheckResult =>
-  ({ checkId, taskId: "observe-failure", type: "field", title: checkId, status: awarded ? "pass" : "fail", outcome: awarded ? "passed" : "failed", points: 2, awarded, message: "m", observed: "o", hint: "h", lessonAnchor: "#a", lessonHref: "/l#a", evidence: [], durationMs: 1 }) as CheckResult;
+  ({
+    checkId,
+    taskId: "observe-failure",
+    type: "field",
+    title: checkId,
+    status: awarded ? "pass" : "fail",
+    outcome: awarded ? "passed" : "failed",
+    points: 2,
+    awarded,
+    message: "m",
+    observed: "o",
+    hint: "h",
+    lessonAnchor: "#a",
+    lessonHref: "/l#a",
+    evidence: [],
+    durationMs: 1,
+  }) as CheckResult;
 
 // Stands in for the grader behind the port: emits what a real run emits, in order.
-const fakeGrade = (results: CheckResult[]) => async (_lab: TLab, _context: string | undefined, emit: (e: LocalGradeEvent) => void) => {
-  emit({ type: "start", context: "kind-cks", server: "https://127.0.0.1:6443", checks: results.length });
-  for (const result of results) emit({ type: "result", result });
-  const score = results.reduce((s, r) => s + r.awarded, 0);
-  emit({ type: "report", report: { labId: lab.id, contentVersion: lab.contentVersion, status: "failed", score, maxScore: 31, results, problem: null, durationMs: 5 } as unknown as GradeReport });
-};
+const fakeGrade =
+  (results: CheckResult[]) => async (_lab: TLab, _context: string | undefined, emit: (e: LocalGradeEvent) => void) => {
+    emit({ type: "start", context: "kind-cks", server: "https://127.0.0.1:6443", checks: results.length });
+    for (const result of results) emit({ type: "result", result });
+    const score = results.reduce((s, r) => s + r.awarded, 0);
+    emit({
+      type: "report",
+      report: {
+        labId: lab.id,
+        contentVersion: lab.contentVersion,
+        status: "failed",
+        score,
+        maxScore: 31,
+        results,
+        problem: null,
+        durationMs: 5,
+      } as unknown as GradeReport,
+    });
+  };
 
 describe("gradeAttempt", () => {
   it("streams the grader's events after the attempt id and stores the finished attempt", async () => {
     const userId = await learner();
     const events: AttemptEvent[] = [];
-    const outcome = await gradeAttempt({ userId, lab, context: "kind-cks", emit: (e) => events.push(e), grade: fakeGrade([check("a", 2), check("b", 0)]) });
+    const outcome = await gradeAttempt({
+      userId,
+      lab,
+      context: "kind-cks",
+      emit: (e) => events.push(e),
+      grade: fakeGrade([check("a", 2), check("b", 0)]),
+    });
     expect(outcome.ok).toBe(true);
     expect(events.map((e) => e.type)).toEqual(["attempt", "start", "result", "result", "report"]);
     const [stored] = await listAttempts(userId);
-    expect(stored).toMatchObject({ status: "failed", score: 2, maxScore: 31, contentVersion: lab.contentVersion, context: "kind-cks" });
+    expect(stored).toMatchObject({
+      status: "failed",
+      score: 2,
+      maxScore: 31,
+      contentVersion: lab.contentVersion,
+      context: "kind-cks",
+    });
     expect(stored?.checks.map((c) => c.checkId)).toEqual(["a", "b"]);
   });
 
   it("records a missing cluster as an error attempt and a grader crash as an error with a clear event", async () => {
     const userId = await learner();
-    await gradeAttempt({ userId, lab, context: undefined, emit: () => {}, grade: async (_l, _c, emit) => emit({ type: "no-cluster", message: "No kubeconfig found." }) });
+    await gradeAttempt({
+      userId,
+      lab,
+      context: undefined,
+      emit: () => {},
+      grade: async (_l, _c, emit) => emit({ type: "no-cluster", message: "No kubeconfig found." }),
+    });
     const events: AttemptEvent[] = [];
-    await gradeAttempt({ userId, lab, context: undefined, emit: (e) => events.push(e), grade: async () => { throw new Error("boom"); } });
+    await gradeAttempt({
+      userId,
+      lab,
+      context: undefined,
+      emit: (e) => events.push(e),
+      grade: async () => {
+        throw new Error("boom");
+      },
+    });
     expect(events.at(-1)).toMatchObject({ type: "internal-error" });
     expect((await listAttempts(userId)).map((a) => [a.status, a.problem])).toEqual([
       ["error", "Grading stopped because of an internal error."],
@@ -58,7 +113,10 @@ describe("gradeAttempt", () => {
     };
     const first = gradeAttempt({ userId, lab, context: undefined, emit: () => {}, grade: slow });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await gradeAttempt({ userId, lab, context: undefined, emit: () => {}, grade: fakeGrade([]) })).toEqual({ ok: false, reason: "already-running" });
+    expect(await gradeAttempt({ userId, lab, context: undefined, emit: () => {}, grade: fakeGrade([]) })).toEqual({
+      ok: false,
+      reason: "already-running",
+    });
     release();
     expect((await first).ok).toBe(true);
     expect((await listAttempts(userId)).map((a) => a.status)).toEqual(["failed"]);

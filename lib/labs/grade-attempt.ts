@@ -28,7 +28,13 @@ export async function gradeAttempt(input: {
 }): Promise<{ ok: true; attemptId: string } | { ok: false; reason: "already-running" }> {
   const { lab, emit } = input;
   const maxScore = labMaxScore(lab);
-  const started = await startAttempt({ userId: input.userId, labId: lab.id, contentVersion: lab.contentVersion, maxScore, context: input.context ?? null });
+  const started = await startAttempt({
+    userId: input.userId,
+    labId: lab.id,
+    contentVersion: lab.contentVersion,
+    maxScore,
+    context: input.context ?? null,
+  });
   if (!started.ok) return { ok: false, reason: "already-running" };
   const { attemptId } = started;
   emit({ type: "attempt", attemptId });
@@ -68,7 +74,10 @@ export async function gradeAttempt(input: {
     console.error("grading crashed:", error instanceof Error ? error.message : String(error));
     await writes.catch(() => undefined);
     await failAttempt(attemptId, "error", "Grading stopped because of an internal error.");
-    emit({ type: "internal-error", message: "Grading stopped because of an internal error. Try again; if it keeps happening, report it." });
+    emit({
+      type: "internal-error",
+      message: "Grading stopped because of an internal error. Try again; if it keeps happening, report it.",
+    });
   }
   return { ok: true, attemptId };
 }

@@ -22,13 +22,21 @@ describe("GradingSlots", () => {
       );
     expect(await Promise.all([1, 2, 3, 4, 5].map(job))).toEqual([1, 2, 3, 4, 5]);
     expect(peak).toBe(2);
-    expect(queued).toEqual([[3, 1], [4, 2], [5, 3]]);
+    expect(queued).toEqual([
+      [3, 1],
+      [4, 2],
+      [5, 3],
+    ]);
     expect(order.slice(2)).toEqual([3, 4, 5]);
   });
 
   it("frees the slot when the work throws", async () => {
     const slots = new GradingSlots(1);
-    await expect(slots.run(async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+    await expect(
+      slots.run(async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
     expect(await slots.run(async () => "next")).toBe("next");
   });
 });

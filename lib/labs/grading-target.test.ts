@@ -19,12 +19,42 @@ describe("grade request body", () => {
 });
 
 describe("who may grade which target", () => {
-  const cases: Array<{ name: string; body: { connection: "saved" } | { context?: string }; h: Record<string, string>; refused: RegExp | null }> = [
-    { name: "local mode from localhost", body: {}, h: { host: "localhost:3000", origin: "http://localhost:3000" }, refused: null },
-    { name: "local mode from a classroom address", body: { context: "kind-cks" }, h: { host: "cks.school.example:3000", origin: "http://cks.school.example:3000" }, refused: /only available at http:\/\/localhost/ },
-    { name: "saved connection from a classroom address", body: { connection: "saved" }, h: { host: "cks.school.example:3000", origin: "http://cks.school.example:3000" }, refused: null },
-    { name: "saved connection from another site's page", body: { connection: "saved" }, h: { host: "cks.school.example:3000", origin: "https://evil.example" }, refused: /Cross-site/ },
-    { name: "saved connection, cross-site by Sec-Fetch-Site", body: { connection: "saved" }, h: { host: "cks.school.example:3000", "sec-fetch-site": "cross-site" }, refused: /Cross-site/ },
+  const cases: Array<{
+    name: string;
+    body: { connection: "saved" } | { context?: string };
+    h: Record<string, string>;
+    refused: RegExp | null;
+  }> = [
+    {
+      name: "local mode from localhost",
+      body: {},
+      h: { host: "localhost:3000", origin: "http://localhost:3000" },
+      refused: null,
+    },
+    {
+      name: "local mode from a classroom address",
+      body: { context: "kind-cks" },
+      h: { host: "cks.school.example:3000", origin: "http://cks.school.example:3000" },
+      refused: /only available at http:\/\/localhost/,
+    },
+    {
+      name: "saved connection from a classroom address",
+      body: { connection: "saved" },
+      h: { host: "cks.school.example:3000", origin: "http://cks.school.example:3000" },
+      refused: null,
+    },
+    {
+      name: "saved connection from another site's page",
+      body: { connection: "saved" },
+      h: { host: "cks.school.example:3000", origin: "https://evil.example" },
+      refused: /Cross-site/,
+    },
+    {
+      name: "saved connection, cross-site by Sec-Fetch-Site",
+      body: { connection: "saved" },
+      h: { host: "cks.school.example:3000", "sec-fetch-site": "cross-site" },
+      refused: /Cross-site/,
+    },
   ];
   it.each(cases)("$name", ({ body, h, refused }) => {
     const result = refuseGradeTarget(body, headers(h));

@@ -31,7 +31,10 @@ export function refuseGradeTarget(request: TGradeRequest, headers: HeaderBag): s
 export function gradingTarget(
   request: TGradeRequest,
   userId: string,
-): { context: string | undefined; grade: (lab: TLab, context: string | undefined, emit: (event: LocalGradeEvent) => void) => Promise<void> } {
+): {
+  context: string | undefined;
+  grade: (lab: TLab, context: string | undefined, emit: (event: LocalGradeEvent) => void) => Promise<void>;
+} {
   if (!("connection" in request)) return { context: request.context, grade: gradeAgainstLocalContext };
   return {
     context: "saved connection",
@@ -47,7 +50,11 @@ export function gradingTarget(
         return;
       }
       // The learner sees the server they pasted, not the address it was pinned to.
-      await gradeConnected(lab, { cluster: connected.cluster, context: `${saved.label} (${saved.context})`, server: saved.server }, emit);
+      await gradeConnected(
+        lab,
+        { cluster: connected.cluster, context: `${saved.label} (${saved.context})`, server: saved.server },
+        emit,
+      );
     },
   };
 }

@@ -1,4 +1,14 @@
-import { checkConnection, connectCluster, gradeLab, listContexts, type CheckResult, type ClusterPort, type ContextInfo, type GradeReport, type TLab } from "@/grader";
+import {
+  checkConnection,
+  connectCluster,
+  gradeLab,
+  listContexts,
+  type CheckResult,
+  type ClusterPort,
+  type ContextInfo,
+  type GradeReport,
+  type TLab,
+} from "@/grader";
 import { refuseUnlessLocal } from "@/lib/http/local-only";
 
 // Local mode: the app runs on the learner's machine and grades through the kubeconfig the server
@@ -7,7 +17,11 @@ import { refuseUnlessLocal } from "@/lib/http/local-only";
 
 /** The contexts the learner can pick from, kind clusters first; credentials never leave the server. */
 export type LocalContexts =
-  | { ok: true; contexts: Array<Pick<ContextInfo, "name" | "server" | "isKind" | "isCurrent">>; suggested: string | null }
+  | {
+      ok: true;
+      contexts: Array<Pick<ContextInfo, "name" | "server" | "isKind" | "isCurrent">>;
+      suggested: string | null;
+    }
   | { ok: false; message: string };
 
 /** Lists kubeconfig contexts and suggests the one to grade against (current kind context, else first kind). */
@@ -15,7 +29,11 @@ export function listLocalContexts(): LocalContexts {
   const result = listContexts({});
   if (!result.ok) return { ok: false, message: result.failure.message };
   const contexts = result.contexts.map(({ name, server, isKind, isCurrent }) => ({ name, server, isKind, isCurrent }));
-  const suggested = contexts.find((c) => c.isCurrent && c.isKind) ?? contexts.find((c) => c.isKind) ?? contexts.find((c) => c.isCurrent) ?? contexts[0];
+  const suggested =
+    contexts.find((c) => c.isCurrent && c.isKind) ??
+    contexts.find((c) => c.isKind) ??
+    contexts.find((c) => c.isCurrent) ??
+    contexts[0];
   return { ok: true, contexts, suggested: suggested?.name ?? null };
 }
 
@@ -32,7 +50,11 @@ export type LocalGradeEvent =
   | { type: "no-cluster"; message: string };
 
 /** Grades `lab` against a context of the server's kubeconfig, emitting each check result as it lands. */
-export async function gradeAgainstLocalContext(lab: TLab, context: string | undefined, emit: (event: LocalGradeEvent) => void): Promise<void> {
+export async function gradeAgainstLocalContext(
+  lab: TLab,
+  context: string | undefined,
+  emit: (event: LocalGradeEvent) => void,
+): Promise<void> {
   const connected = connectCluster(context ? { context } : {});
   if (!connected.ok) {
     emit({ type: "no-cluster", message: connected.failure.message });
@@ -49,7 +71,11 @@ export async function gradeConnected(
 ): Promise<void> {
   const checks = lab.tasks.reduce((n, t) => n + t.checks.length, 0);
   emit({ type: "start", context: connected.context, server: connected.server, checks });
-  const report = await gradeLab({ lab, cluster: connected.cluster, onResult: (result) => emit({ type: "result", result }) });
+  const report = await gradeLab({
+    lab,
+    cluster: connected.cluster,
+    onResult: (result) => emit({ type: "result", result }),
+  });
   emit({ type: "report", report });
 }
 

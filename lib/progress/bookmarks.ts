@@ -2,7 +2,11 @@ import { db } from "@/lib/db/client";
 
 /** Ids of the lessons one user bookmarked, oldest first. */
 export async function listBookmarkedLessonIds(userId: string): Promise<string[]> {
-  const rows = await db().bookmark.findMany({ where: { userId }, select: { lessonId: true }, orderBy: { createdAt: "asc" } });
+  const rows = await db().bookmark.findMany({
+    where: { userId },
+    select: { lessonId: true },
+    orderBy: { createdAt: "asc" },
+  });
   return rows.map((r) => r.lessonId);
 }
 
@@ -14,7 +18,11 @@ export async function isBookmarked(userId: string, lessonId: string): Promise<bo
 /** Adds or removes one user's bookmark on a lesson; idempotent both ways. Returns the stored state. */
 export async function setBookmark(userId: string, lessonId: string, bookmarked: boolean): Promise<boolean> {
   if (bookmarked) {
-    await db().bookmark.upsert({ where: { userId_lessonId: { userId, lessonId } }, create: { userId, lessonId }, update: {} });
+    await db().bookmark.upsert({
+      where: { userId_lessonId: { userId, lessonId } },
+      create: { userId, lessonId },
+      update: {},
+    });
   } else {
     await db().bookmark.deleteMany({ where: { userId, lessonId } });
   }

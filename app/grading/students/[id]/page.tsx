@@ -22,18 +22,40 @@ export default async function StudentGradingPage({ params }: { params: Promise<{
   const { id } = await params;
   const user = await requireUser(`/grading/students/${encodeURIComponent(id)}`);
   if (!can(user, "gradebook:read")) redirect("/not-allowed");
-  const student = await db().user.findUnique({ where: { id }, select: { id: true, name: true, email: true, role: true } });
+  const student = await db().user.findUnique({
+    where: { id },
+    select: { id: true, name: true, email: true, role: true },
+  });
   if (!student || student.role !== "student") notFound();
 
-  const [labs, allLabs, attempts, overrides] = await Promise.all([gradebookLabs(), loadAllLabs(), listAttempts(student.id, { take: 200 }), listOverrides(student.id)]);
+  const [labs, allLabs, attempts, overrides] = await Promise.all([
+    gradebookLabs(),
+    loadAllLabs(),
+    listAttempts(student.id, { take: 200 }),
+    listOverrides(student.id),
+  ]);
   const [row] = buildGradebook({
     students: [student],
     labs,
-    attempts: attempts.map((a) => ({ userId: student.id, labId: a.labId, score: a.score, startedAt: new Date(a.startedAt), status: a.status })),
-    overrides: overrides.map((o) => ({ studentId: student.id, labId: o.labId, score: o.score, comment: o.comment, createdAt: o.createdAt })),
+    attempts: attempts.map((a) => ({
+      userId: student.id,
+      labId: a.labId,
+      score: a.score,
+      startedAt: new Date(a.startedAt),
+      status: a.status,
+    })),
+    overrides: overrides.map((o) => ({
+      studentId: student.id,
+      labId: o.labId,
+      score: o.score,
+      comment: o.comment,
+      createdAt: o.createdAt,
+    })),
   });
   const titles = Object.fromEntries(labs.map((l) => [l.id, l.title]));
-  const checkOrder = Object.fromEntries(allLabs.map((lab) => [lab.id, lab.tasks.flatMap((t) => t.checks.map((c) => c.id))]));
+  const checkOrder = Object.fromEntries(
+    allLabs.map((lab) => [lab.id, lab.tasks.flatMap((t) => t.checks.map((c) => c.id))]),
+  );
   const mayOverride = can(user, "grade:override", { ownerId: student.id });
 
   return (
@@ -54,17 +76,34 @@ export default async function StudentGradingPage({ params }: { params: Promise<{
               <div className="grading-lab-head">
                 <h3>{titles[cell.labId]}</h3>
                 <span className={`status-pill status-${cell.status}`} data-testid="cell-status">
-                  {cell.status === "needs-review" ? "Needs review" : cell.status === "passed" ? "Passed" : cell.status === "in-progress" ? "In progress" : "Not started"}
+                  {cell.status === "needs-review"
+                    ? "Needs review"
+                    : cell.status === "passed"
+                      ? "Passed"
+                      : cell.status === "in-progress"
+                        ? "In progress"
+                        : "Not started"}
                 </span>
               </div>
               <p>
-                Final <strong data-testid="final-score">{cell.finalScore ?? "—"}</strong> / {cell.maxScore} · best automatic {cell.bestAutoScore ?? "—"} · manual {cell.manualScore ?? "—"} ·{" "}
-                {cell.attempts} attempt{cell.attempts === 1 ? "" : "s"}
+                Final <strong data-testid="final-score">{cell.finalScore ?? "—"}</strong> / {cell.maxScore} · best
+                automatic {cell.bestAutoScore ?? "—"} · manual {cell.manualScore ?? "—"} · {cell.attempts} attempt
+                {cell.attempts === 1 ? "" : "s"}
               </p>
               {cell.status === "needs-review" ? (
-                <p className="banner banner-info">The student checked again after the manual grade. The manual grade stands until you save a new one.</p>
+                <p className="banner banner-info">
+                  The student checked again after the manual grade. The manual grade stands until you save a new one.
+                </p>
               ) : null}
-              {mayOverride ? <OverrideForm studentId={student.id} labId={cell.labId} maxScore={cell.maxScore} current={cell.manualScore} action={overrideLabGrade} /> : null}
+              {mayOverride ? (
+                <OverrideForm
+                  studentId={student.id}
+                  labId={cell.labId}
+                  maxScore={cell.maxScore}
+                  current={cell.manualScore}
+                  action={overrideLabGrade}
+                />
+              ) : null}
             </li>
           ))}
         </ul>
@@ -106,7 +145,11 @@ export default async function StudentGradingPage({ params }: { params: Promise<{
 
       <section aria-labelledby="attempts-title">
         <h2 id="attempts-title">Attempts</h2>
-        {attempts.length === 0 ? <p className="empty-state">This student has not pressed Check yet.</p> : <AttemptHistory attempts={attempts} titles={titles} checkOrder={checkOrder} />}
+        {attempts.length === 0 ? (
+          <p className="empty-state">This student has not pressed Check yet.</p>
+        ) : (
+          <AttemptHistory attempts={attempts} titles={titles} checkOrder={checkOrder} />
+        )}
       </section>
     </div>
   );

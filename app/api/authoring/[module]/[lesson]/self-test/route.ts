@@ -5,7 +5,10 @@ import { refuseGradeTarget, ZGradeRequestSchema } from "@/lib/labs/grading-targe
 
 export const dynamic = "force-dynamic";
 
-const ZLabParamsSchema = z.object({ module: z.string().regex(/^[a-z0-9-]{1,80}$/), lesson: z.string().regex(/^[a-z0-9-]{1,80}$/) });
+const ZLabParamsSchema = z.object({
+  module: z.string().regex(/^[a-z0-9-]{1,80}$/),
+  lesson: z.string().regex(/^[a-z0-9-]{1,80}$/),
+});
 
 /** POST: self-test one lab against a server context or the instructor's saved connection; streams NDJSON phases. */
 export async function POST(request: Request, { params }: { params: Promise<{ module: string; lesson: string }> }) {
@@ -14,7 +17,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ mod
   const ids = ZLabParamsSchema.safeParse(await params);
   if (!ids.success) return Response.json({ error: "Unknown lab." }, { status: 404 });
   const body = ZGradeRequestSchema.safeParse(await request.json().catch(() => null));
-  if (!body.success) return Response.json({ error: 'Expected {"context": "kind-cks"} or {"connection": "saved"}.' }, { status: 400 });
+  if (!body.success)
+    return Response.json({ error: 'Expected {"context": "kind-cks"} or {"connection": "saved"}.' }, { status: 400 });
   // The same rule as grading: the server's kubeconfig only from this machine, never from another site.
   const refusal = refuseGradeTarget(body.data, request.headers);
   if (refusal) return Response.json({ error: refusal }, { status: 403 });
@@ -31,7 +35,12 @@ export async function POST(request: Request, { params }: { params: Promise<{ mod
           open = false;
         }
       };
-      void runSelfTest({ userId: auth.user.id, labId: `${ids.data.module}/${ids.data.lesson}`, target: body.data, emit })
+      void runSelfTest({
+        userId: auth.user.id,
+        labId: `${ids.data.module}/${ids.data.lesson}`,
+        target: body.data,
+        emit,
+      })
         .then((run) => {
           if (!run) emit({ type: "done", status: "error", problem: "Unknown lab." });
         })
@@ -48,5 +57,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ mod
       open = false;
     },
   });
-  return new Response(stream, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
+  return new Response(stream, {
+    headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" },
+  });
 }

@@ -7,7 +7,10 @@ import { gradingTarget, refuseCrossSite, refuseGradeTarget, ZGradeRequestSchema 
 
 export const dynamic = "force-dynamic";
 
-const ZLabParamsSchema = z.object({ module: z.string().regex(/^[a-z0-9-]{1,80}$/), lesson: z.string().regex(/^[a-z0-9-]{1,80}$/) });
+const ZLabParamsSchema = z.object({
+  module: z.string().regex(/^[a-z0-9-]{1,80}$/),
+  lesson: z.string().regex(/^[a-z0-9-]{1,80}$/),
+});
 
 type Params = { params: Promise<{ module: string; lesson: string }> };
 
@@ -21,7 +24,11 @@ export async function POST(request: Request, { params }: Params) {
   const ids = ZLabParamsSchema.safeParse(await params);
   if (!ids.success) return Response.json({ error: "Unknown lab." }, { status: 404 });
   const body = ZGradeRequestSchema.safeParse(await request.json().catch(() => null));
-  if (!body.success) return Response.json({ error: "Expected a JSON body like {\"context\": \"kind-cks\"} or {\"connection\": \"saved\"}." }, { status: 400 });
+  if (!body.success)
+    return Response.json(
+      { error: 'Expected a JSON body like {"context": "kind-cks"} or {"connection": "saved"}.' },
+      { status: 400 },
+    );
   const refusal = refuseGradeTarget(body.data, request.headers);
   if (refusal) return Response.json({ error: refusal }, { status: 403 });
   const target = gradingTarget(body.data, auth.user.id);
@@ -30,7 +37,10 @@ export async function POST(request: Request, { params }: Params) {
     lab = await findLab(`${ids.data.module}/${ids.data.lesson}`);
   } catch (error) {
     if (!isAppError(error)) throw error;
-    return Response.json({ error: "This lab's file is invalid; run npm run labs:check." }, { status: httpStatusFor[error.code] });
+    return Response.json(
+      { error: "This lab's file is invalid; run npm run labs:check." },
+      { status: httpStatusFor[error.code] },
+    );
   }
   if (!lab) return Response.json({ error: "Unknown lab." }, { status: 404 });
 
@@ -50,18 +60,20 @@ export async function POST(request: Request, { params }: Params) {
           open = false;
         }
       };
-      void gradeAttempt({ userId: auth.user.id, lab, context: target.context, grade: target.grade, emit }).then(
-        (outcome) => {
-          if (!outcome.ok) started("busy");
-        },
-        (error: unknown) => {
-          console.error("grading failed:", error instanceof Error ? error.message : String(error));
-          started("failed");
-        },
-      ).finally(() => {
-        if (open) controller.close();
-        open = false;
-      });
+      void gradeAttempt({ userId: auth.user.id, lab, context: target.context, grade: target.grade, emit })
+        .then(
+          (outcome) => {
+            if (!outcome.ok) started("busy");
+          },
+          (error: unknown) => {
+            console.error("grading failed:", error instanceof Error ? error.message : String(error));
+            started("failed");
+          },
+        )
+        .finally(() => {
+          if (open) controller.close();
+          open = false;
+        });
     },
     cancel() {
       open = false;
@@ -71,8 +83,19 @@ export async function POST(request: Request, { params }: Params) {
   if (outcome !== "started") {
     void stream.cancel();
     return outcome === "busy"
-      ? Response.json({ error: "A check of this lab is already running (in another tab?). Wait for it to finish, then press Check again." }, { status: 409 })
-      : Response.json({ error: "Grading could not start: the database is unavailable. Try again in a moment." }, { status: 503 });
+      ? Response.json(
+          {
+            error:
+              "A check of this lab is already running (in another tab?). Wait for it to finish, then press Check again.",
+          },
+          { status: 409 },
+        )
+      : Response.json(
+          { error: "Grading could not start: the database is unavailable. Try again in a moment." },
+          { status: 503 },
+        );
   }
-  return new Response(stream, { headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" } });
+  return new Response(stream, {
+    headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" },
+  });
 }
