@@ -27,7 +27,7 @@ export function CopyButton({ text }: { text: string }) {
   }
 
   return (
-    <button type="button" className="copy-button" onClick={copy} data-state={state} disabled={!hydrated}>
+    <button type="button" className="copy-button" onClick={() => void copy()} data-state={state} disabled={!hydrated}>
       <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : "Copy"}</span>
     </button>
   );

@@ -21,7 +21,7 @@ function renderBlocks(blocks: Block[]) {
 function BlockView({ block }: { block: Block }) {
   switch (block.type) {
     case "heading": {
-      const Tag = `h${block.depth}` as "h2" | "h3" | "h4";
+      const Tag: "h2" | "h3" | "h4" = `h${block.depth}`;
       return (
         <Tag id={block.id} className="anchored">
           <a href={`#${block.id}`} className="anchor" aria-label={`Link to ${block.text}`}>

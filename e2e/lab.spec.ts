@@ -128,7 +128,7 @@ test("a learner's attempts are theirs: another student sees neither them nor the
   expect(attemptId).toBeTruthy();
   const own = await page.request.get(`/api/attempts/${attemptId}`);
   expect(own.status()).toBe(200);
-  expect((await own.json()).checks.length).toBe(20);
+  expect(((await own.json()) as { checks: unknown[] }).checks.length).toBe(20);
 
   const other = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
   const otherPage = await other.newPage();
@@ -160,7 +160,7 @@ test("a double click or a second tab starts one grading run, not two", async ({ 
     }
     return {
       first: first.status,
-      firstEvent: JSON.parse(firstChunk.split("\n")[0]!).type as string,
+      firstEvent: (JSON.parse(firstChunk.split("\n")[0]!) as { type: string }).type,
       second: second.status,
       error: secondBody.error ?? "",
     };

@@ -287,7 +287,7 @@ describe("immutability lab over a fake cluster", () => {
       const status = (crashes ? podFixture("nginx-broken-crashloop") : podFixture("nginx-running")).status;
       cluster.addPod(
         NS,
-        { ...manifest, status } as never,
+        { ...manifest, status },
         crashes
           ? {
               current: "",

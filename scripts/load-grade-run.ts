@@ -573,7 +573,7 @@ function cpuCounters(appPid: number) {
   const app = fields(appPid);
   const self = fields("self");
   const [, ...machine] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = machine.map(Number) as number[];
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = machine.map(Number);
   const machineTotal = user! + nice! + system! + idle! + iowait! + irq! + softirq! + steal!;
   return {
     app: (app[11]! + app[12]!) / ticks,
@@ -705,7 +705,7 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-main()
+void main()
   .catch((error: unknown) => {
     console.error(`load test failed: ${message(error)}`);
     return 1;

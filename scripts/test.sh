@@ -18,7 +18,7 @@ stage() {
   if "$@"; then echo "=== $name passed in $((SECONDS - started)) s"; else failed+=("$name"); echo "=== $name FAILED after $((SECONDS - started)) s"; fi
 }
 
-stage lint npx eslint . --max-warnings=0
+stage lint npm run --silent lint
 stage typecheck npx tsc --noEmit
 stage vitest npx vitest run --reporter=default --reporter=json --outputFile.json=.test-reports/vitest.json
 stage labs:verify npm run --silent labs:verify

@@ -31,5 +31,5 @@ export function useAuthForm<S extends z.ZodType>(schema: S, path: string, next: 
     router.refresh();
   }
 
-  return { id, hydrated, error, pending, onSubmit };
+  return { id, hydrated, error, pending, onSubmit: (event: React.FormEvent<HTMLFormElement>) => void onSubmit(event) };
 }

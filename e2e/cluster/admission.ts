@@ -152,7 +152,7 @@ export function admit(request: TAdmissionRequest, policies: TPolicy[], bindings:
       const variables = new Map<string, CelInput>();
       bindings.variables = variables;
       for (const variable of policy.spec.variables ?? []) {
-        variables.set(variable.name, evaluate(variable.expression, bindings, `variable ${variable.name}`) as CelInput);
+        variables.set(variable.name, evaluate(variable.expression, bindings, `variable ${variable.name}`));
       }
       const conditionsHold = (policy.spec.matchConditions ?? []).every(
         (condition) => evaluate(condition.expression, bindings, `matchCondition ${condition.name}`) === true,

@@ -9,7 +9,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { parse as parseYaml } from "yaml";
 import { selfSubjectAccessReview } from "./access-review";
-import { admit, unsupportedExpressions, type TBinding, type TPolicy } from "./admission";
+import { admit, unsupportedExpressions } from "./admission";
 import {
   admissionGroupDocument,
   admissionResources,
@@ -136,7 +136,9 @@ function parseFieldSelector(selector: string | null): TFieldRequirement[] {
 function fieldValue(object: TKubeObject, path: string): string {
   let current: unknown = object;
   for (const key of path.split(".")) current = isRecord(current) ? current[key] : undefined;
-  return current === undefined || current === null ? "" : String(current);
+  if (typeof current === "string") return current;
+  if (typeof current === "number" || typeof current === "boolean") return String(current);
+  return current === undefined || current === null ? "" : JSON.stringify(current);
 }
 
 function randomSuffix(): string {
@@ -219,21 +221,20 @@ function jsonPatch(target: unknown, operations: unknown): unknown {
       case "add":
         if (Array.isArray(container))
           container.splice(last === "-" ? container.length : Number(last), 0, operation.value);
-        else (container as Record<string, unknown>)[last] = operation.value;
+        else container[last] = operation.value;
         break;
       case "replace":
         if (Array.isArray(container)) container[Number(last)] = operation.value;
-        else (container as Record<string, unknown>)[last] = operation.value;
+        else container[last] = operation.value;
         break;
       case "remove":
         if (Array.isArray(container)) container.splice(Number(last), 1);
-        else delete (container as Record<string, unknown>)[last];
+        else delete container[last];
         break;
       case "test":
         if (
-          JSON.stringify(
-            Array.isArray(container) ? container[Number(last)] : (container as Record<string, unknown>)[last],
-          ) !== JSON.stringify(operation.value)
+          JSON.stringify(Array.isArray(container) ? container[Number(last)] : container[last]) !==
+          JSON.stringify(operation.value)
         )
           throw new ApiError({
             kind: "Status",
@@ -732,10 +733,12 @@ export class TestApiServer {
   ): Promise<{ code: number; object: TKubeObject; warnings: string[] }> {
     if (!isRecord(body)) throw badRequest("the request body must be a JSON object");
     if (body.kind !== undefined && body.kind !== info.kind)
-      throw badRequest(`the server could not handle ${String(body.kind)} as a ${info.kind}: kind mismatch`);
+      throw badRequest(
+        `the server could not handle ${typeof body.kind === "string" ? body.kind : JSON.stringify(body.kind)} as a ${info.kind}: kind mismatch`,
+      );
     if (body.apiVersion !== undefined && body.apiVersion !== info.apiVersion)
       throw badRequest(
-        `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${info.apiVersion})`,
+        `the API version in the data (${typeof body.apiVersion === "string" ? body.apiVersion : JSON.stringify(body.apiVersion)}) does not match the expected API version (${info.apiVersion})`,
       );
     const object = structuredClone(body) as TKubeObject;
     object.apiVersion = info.apiVersion;
@@ -786,8 +789,7 @@ export class TestApiServer {
         qosClass: "BestEffort",
       };
     }
-    if (info.ref.resource === "validatingadmissionpolicies")
-      warnings.push(...unsupportedExpressions(object as TPolicy));
+    if (info.ref.resource === "validatingadmissionpolicies") warnings.push(...unsupportedExpressions(object));
     if (info.ref.resource === "pods") {
       // The PodSecurity admission plugin runs before ValidatingAdmissionPolicy.
       const labels = this.namespaceObject(namespace)?.metadata.labels;
@@ -815,8 +817,8 @@ export class TestApiServer {
         namespaceObject: info.namespaced ? this.namespaceObject(namespace) : undefined,
         dryRun,
       },
-      this.store.list("validatingadmissionpolicies", undefined) as TPolicy[],
-      this.store.list("validatingadmissionpolicybindings", undefined) as TBinding[],
+      this.store.list("validatingadmissionpolicies", undefined),
+      this.store.list("validatingadmissionpolicybindings", undefined),
     );
     warnings.push(...verdict.warnings);
     if (!verdict.allowed) {

@@ -95,7 +95,7 @@ function validateContainers(
     }
     if (typeof container.image !== "string" || container.image.trim() === "")
       errors.push({ field: `${at}.image`, type: "FieldValueRequired", detail: "" });
-    if (container.imagePullPolicy !== undefined && !pullPolicies.includes(String(container.imagePullPolicy))) {
+    if (container.imagePullPolicy !== undefined && !pullPolicies.includes(container.imagePullPolicy as string)) {
       errors.push({
         field: `${at}.imagePullPolicy`,
         type: "FieldValueNotSupported",
@@ -130,7 +130,7 @@ function validateContainers(
             detail: "must be between 1 and 65535, inclusive",
           });
         }
-        if (port.protocol !== undefined && !protocols.includes(String(port.protocol))) {
+        if (port.protocol !== undefined && !protocols.includes(port.protocol as string)) {
           errors.push({
             field: `${portPath}.protocol`,
             type: "FieldValueNotSupported",
@@ -221,7 +221,7 @@ export function validatePod(pod: unknown): TFieldError[] {
   const containerNames = new Set<string>();
   validateContainers(spec.initContainers, "spec.initContainers", volumeNames, errors, containerNames, false);
   validateContainers(spec.containers, "spec.containers", volumeNames, errors, containerNames, true);
-  if (spec.restartPolicy !== undefined && !restartPolicies.includes(String(spec.restartPolicy))) {
+  if (spec.restartPolicy !== undefined && !restartPolicies.includes(spec.restartPolicy as string)) {
     errors.push({
       field: "spec.restartPolicy",
       type: "FieldValueNotSupported",

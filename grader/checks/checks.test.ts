@@ -155,7 +155,7 @@ describe("field", () => {
     expect((await grade(running(), ro)).status).toBe("pass");
     const writable = podFixture("nginx-running") as { spec: { containers: { securityContext?: object }[] } };
     delete writable.spec.containers[0]!.securityContext;
-    const result = await grade(new FakeCluster(NS).addPod(NS, writable as never), ro);
+    const result = await grade(new FakeCluster(NS).addPod(NS, writable), ro);
     expect(result).toMatchObject({ status: "fail", observed: "securityContext.readOnlyRootFilesystem not set" });
     expect(result.evidence).toEqual([
       {
@@ -192,7 +192,7 @@ describe("field", () => {
     const pod = podFixture("nginx-running") as { spec: { containers: { volumeMounts: { readOnly?: boolean }[] }[] } };
     pod.spec.containers[0]!.volumeMounts[0]!.readOnly = true;
     expect(pod.spec.containers[0]!.volumeMounts.length).toBeGreaterThan(1);
-    const result = await grade(new FakeCluster(NS).addPod(NS, pod as never), mounts);
+    const result = await grade(new FakeCluster(NS).addPod(NS, pod), mounts);
     expect(result).toMatchObject({
       status: "fail",
       observed: expect.stringMatching(/^volumeMounts\[\*\]\.readOnly = true(, true)* \(unset in 1 place\)$/),

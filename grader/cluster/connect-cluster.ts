@@ -192,7 +192,7 @@ function unsafeKubeconfigText(text: string): string | null {
       if (typeof body !== "object" || body === null) continue;
       const key = FILE_OR_COMMAND_KEYS.find((k) => k in body);
       if (key)
-        return `${inner} ${String(entry?.name ?? "")} uses "${key}", which would run a command or read a file on this server; use inline data (kind get kubeconfig) instead`;
+        return `${inner} ${typeof entry?.name === "string" ? entry.name : "(unnamed)"} uses "${key}", which would run a command or read a file on this server; use inline data (kind get kubeconfig) instead`;
     }
   }
   return null;

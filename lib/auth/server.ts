@@ -52,7 +52,7 @@ export function createAuth({ secret, baseURL, lastPlugins = [] }: AuthConfig) {
         if (ctx.path === "/sign-in/email") {
           const parsed = ZSignInSchema.safeParse(ctx.body);
           if (!parsed.success) throw new APIError("BAD_REQUEST", { message: firstIssue(parsed.error) });
-          return { context: { body: { ...ctx.body, ...parsed.data } } };
+          return { context: { body: { ...(ctx.body as Record<string, unknown>), ...parsed.data } } };
         }
         if (ctx.path === "/admin/set-role") {
           const parsed = ZSetRoleSchema.safeParse(ctx.body);

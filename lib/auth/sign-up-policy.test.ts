@@ -19,13 +19,7 @@ describe("decideSignUp", () => {
     ["invite, wrong code", invite, 3, "cks-class-2025", false],
     ["invite, prefix of the code", invite, 3, "cks-class", false],
     ["invite, code differs in case", invite, 3, "CKS-CLASS-2026", false],
-    [
-      "invite mode without a stored code",
-      { mode: "invite", inviteCode: null } as SignUpSettings,
-      3,
-      "anything-at-all",
-      false,
-    ],
+    ["invite mode without a stored code", { mode: "invite", inviteCode: null }, 3, "anything-at-all", false],
   ] as const)("%s", (_name, settings, existingUsers, inviteCode, allowed) => {
     expect(decideSignUp(settings, { existingUsers, inviteCode }).allowed).toBe(allowed);
   });

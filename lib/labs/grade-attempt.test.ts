@@ -14,24 +14,23 @@ beforeAll(async () => {
 
 const learner = () => createTestUser();
 
-const check = (checkId: string, awarded: number): CheckResult =>
-  ({
-    checkId,
-    taskId: "observe-failure",
-    type: "field",
-    title: checkId,
-    status: awarded ? "pass" : "fail",
-    outcome: awarded ? "passed" : "failed",
-    points: 2,
-    awarded,
-    message: "m",
-    observed: "o",
-    hint: "h",
-    lessonAnchor: "#a",
-    lessonHref: "/l#a",
-    evidence: [],
-    durationMs: 1,
-  }) as CheckResult;
+const check = (checkId: string, awarded: number): CheckResult => ({
+  checkId,
+  taskId: "observe-failure",
+  type: "field",
+  title: checkId,
+  status: awarded ? "pass" : "fail",
+  outcome: awarded ? "passed" : "failed",
+  points: 2,
+  awarded,
+  message: "m",
+  observed: "o",
+  hint: "h",
+  lessonAnchor: "#a",
+  lessonHref: "/l#a",
+  evidence: [],
+  durationMs: 1,
+});
 
 // Stands in for the grader behind the port: emits what a real run emits, in order.
 const fakeGrade =
