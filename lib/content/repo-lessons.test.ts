@@ -28,6 +28,17 @@ describe("the repository's lessons", () => {
     expect(course.modules).toHaveLength(6);
   });
 
+  it("name their modules with the ids lab ids are built from (a lab id is module/lesson)", () => {
+    expect(course.modules.map((m) => m.id)).toEqual([
+      "runtime-security",
+      "cluster-setup",
+      "cluster-hardening",
+      "system-hardening",
+      "microservice-vulnerabilities",
+      "supply-chain",
+    ]);
+  });
+
   it("include the immutability lesson with the sections lab checks link to", () => {
     const lesson = course.lessons.get("runtime-security/immutable-containers");
     expect(lesson?.title).toBe("Ensure Immutability of Containers at Runtime");
