@@ -38,6 +38,21 @@ describe("classifyAddress", () => {
     ["64:ff9b::169.254.169.254", "metadata"],
     ["::127.0.0.1", "reserved"],
     ["not-an-ip", "reserved"],
+    // Transition and deprecated prefixes: never public, and the metadata service stays never allowed.
+    ["2002:808:808::1", "reserved"], // 6to4 of 8.8.8.8, through a relay we do not control
+    ["2002:7f00:1::1", "reserved"], // 6to4 of 127.0.0.1
+    ["2002:a9fe:a9fe::1", "metadata"], // 6to4 of 169.254.169.254
+    ["2001:0:4136:e378:8000:63bf:3fff:fdd2", "reserved"], // Teredo (RFC 4380's example)
+    ["2001:0:1:2:0:0:5601:5601", "metadata"], // Teredo client 169.254.169.254, bits inverted
+    ["2001:db8::1", "public"], // 2001:db8::/32 is not Teredo's 2001::/32
+    ["2001:4860::8888", "public"],
+    ["64:ff9b:1:a00:0:100::", "private"], // local-use NAT64 of 10.0.0.1
+    ["64:ff9b:1:808:8:800::", "private"], // local-use NAT64 of 8.8.8.8: a translator on the local network
+    ["64:ff9b:1:a9fe:a9:fe00::", "metadata"], // local-use NAT64 of 169.254.169.254
+    ["64:ff9b:2::1", "public"], // outside the /48
+    ["fec0::1", "private"], // site-local
+    ["feff:ffff::1", "private"],
+    ["fdff:ffff::1", "private"], // the top of fc00::/7
   ];
   it.each(cases)("%s is %s", (address, expected) => {
     expect(classifyAddress(address)).toBe(expected);

@@ -40,8 +40,13 @@ const V6_RANGES: Array<[string, number, AddressClass]> = [
   ["::1", 128, "loopback"],
   ["::", 96, "reserved"], // unspecified and the deprecated IPv4-compatible form
   ["fc00::", 7, "private"], // unique local addresses
+  ["fec0::", 10, "private"], // site-local: deprecated, but still routed inside some networks
   ["ff00::", 8, "reserved"], // multicast
 ];
+
+const SIX_TO_FOUR = v6Bits("2002::")!;
+const TEREDO = v6Bits("2001::")!;
+const LOCAL_NAT64 = v6Bits("64:ff9b:1::")!;
 
 const RANGES_V4: Range[] = V4_RANGES.map(([base, prefix, kind]) => ({ bits: v4Bits(base), prefix, kind }));
 const RANGES_V6: Range[] = V6_RANGES.map(([base, prefix, kind]) => ({ bits: v6Bits(base)!, prefix, kind }));
@@ -57,6 +62,16 @@ export function classifyAddress(address: string): AddressClass {
   // ::ffff:a.b.c.d (mapped) and 64:ff9b::a.b.c.d (NAT64) reach the IPv4 address they carry.
   const embedded = embeddedV4(bits);
   if (embedded) return match(embedded, RANGES_V4);
+  const tunnel = tunnelledV4(bits);
+  if (tunnel) {
+    // Transition prefixes deliver to an IPv4 address through a relay or translator the grader does not
+    // control. None of them is a way to reach a learner's API server, so they never count as public;
+    // the metadata service stays "never allowed" however it is wrapped.
+    const inner = match(tunnel.v4, RANGES_V4);
+    if (inner === "metadata") return "metadata";
+    if (tunnel.kind === "private" && (inner === "loopback" || inner === "reserved")) return inner;
+    return tunnel.kind;
+  }
   return match(bits, RANGES_V6);
 }
 
@@ -169,6 +184,16 @@ function v6Bits(address: string): number[] | null {
   );
   if (groups.length !== 8 || groups.some((g) => Number.isNaN(g) || g < 0 || g > 0xffff)) return null;
   return toBits(groups.flatMap((g) => [g >> 8, g & 0xff]));
+}
+
+// 2002::/16 (6to4) carries the IPv4 address in bits 16-47; 2001::/32 (Teredo) the client's, inverted, in
+// bits 96-127; 64:ff9b:1::/48 (local-use NAT64, RFC 8215) the IPv4 address in bits 48-63 and 72-87 (RFC 6052).
+function tunnelledV4(bits: number[]): { v4: number[]; kind: AddressClass } | null {
+  if (prefixEquals(bits, SIX_TO_FOUR, 16)) return { v4: bits.slice(16, 48), kind: "reserved" };
+  if (prefixEquals(bits, TEREDO, 32)) return { v4: bits.slice(96, 128).map((bit) => bit ^ 1), kind: "reserved" };
+  if (prefixEquals(bits, LOCAL_NAT64, 48))
+    return { v4: [...bits.slice(48, 64), ...bits.slice(72, 88)], kind: "private" };
+  return null;
 }
 
 function embeddedV4(bits: number[]): number[] | null {
