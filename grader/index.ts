@@ -26,6 +26,13 @@ export {
   type TConnectOptions,
   type TKubeconfigSource,
 } from "./cluster/connect-cluster";
+export {
+  KUBECONFIG_MAX_BYTES,
+  KUBECONFIG_MAX_ALIASES,
+  FORBIDDEN_KUBECONFIG_FIELDS,
+  parseKubeconfigText,
+  findForbiddenKubeconfigField,
+} from "./cluster/kubeconfig-rules";
 export type { ClusterPort, ClusterFailure, CallResult, AccessRequest, AccessDecision } from "./port";
 export type { GradeReport, CheckResult, CheckStatus, CheckOutcome, Evidence, TaskScore, RunProblem } from "./report";
 export { AppError, isAppError, type AppErrorCode, type ContentIssue } from "@/lib/errors/app-error";

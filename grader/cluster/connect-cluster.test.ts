@@ -99,14 +99,23 @@ describe("kubeconfig text from someone else", () => {
     [
       "an exec plugin",
       withUser('{ exec: { apiVersion: client.authentication.k8s.io/v1, command: "sh", args: ["-c", "id"] } }'),
-      /uses "exec"/,
+      /users\[0\]\.user\.exec is an exec credential plugin/,
     ],
-    ["an auth-provider", withUser("{ auth-provider: { name: oidc, config: {} } }"), /uses "auth-provider"/],
-    ["a token file on the server", withUser(`{ token-file: ${secretFile} }`), /uses "token-file"/],
+    [
+      "an auth-provider",
+      withUser("{ auth-provider: { name: oidc, config: {} } }"),
+      /users\[0\]\.user\.auth-provider is an auth-provider plugin/,
+    ],
+    [
+      "a token file on the server",
+      withUser(`{ token-file: ${secretFile} }`),
+      /users\[0\]\.user\.token-file is a file path/,
+    ],
+    ["kubectl's token file", withUser(`{ tokenFile: ${secretFile} }`), /users\[0\]\.user\.tokenFile is a file path/],
     [
       "client certificate files",
       withUser("{ client-certificate: /etc/ssl/cert.pem, client-key: /etc/ssl/key.pem }"),
-      /uses "client-certificate"/,
+      /users\[0\]\.user\.client-certificate is a file path/,
     ],
     [
       "a CA file",
@@ -114,7 +123,21 @@ describe("kubeconfig text from someone else", () => {
         '{ server: "https://prod.example:6443" }',
         '{ server: "https://prod.example:6443", certificate-authority: /etc/ssl/ca.pem }',
       ),
-      /uses "certificate-authority"/,
+      /clusters\[0\]\.cluster\.certificate-authority is a file path/,
+    ],
+    [
+      "a proxy",
+      KUBECONFIG.replace(
+        '{ server: "https://prod.example:6443" }',
+        '{ server: "https://prod.example:6443", proxy-url: "http://10.0.0.1:3128" }',
+      ),
+      /clusters\[0\]\.cluster\.proxy-url is not accepted/,
+    ],
+    ["impersonation", withUser("{ token: t, as: system:admin }"), /users\[0\]\.user\.as \(impersonation\)/],
+    [
+      "an alias bomb",
+      `${KUBECONFIG}x: &a [1]\ny: [${Array.from({ length: 21 }, () => "*a").join(", ")}]\n`,
+      /too many aliases \(more than 20\)/,
     ],
   ])("refuses %s before client-node reads it", (_name, yaml, message) => {
     const result = connectCluster({ kubeconfigYaml: yaml, context: "kind-cks" });

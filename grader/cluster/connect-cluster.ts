@@ -2,10 +2,10 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { ClusterPort } from "../port";
 import { ClientNodeCluster } from "./client-node-cluster";
+import { findForbiddenKubeconfigField, parseKubeconfigText } from "./kubeconfig-rules";
 
 /** Where the kubeconfig comes from: a file, a YAML string, or (neither) KUBECONFIG / ~/.kube/config. */
 export const ZKubeconfigSourceSchema = z
@@ -125,10 +125,16 @@ function loadKubeConfig(
   const kc = new KubeConfig();
   try {
     if (source.kubeconfigYaml) {
-      const unsafe = unsafeKubeconfigText(source.kubeconfigYaml);
-      if (unsafe)
-        return { ok: false, failure: { code: "kubeconfig-invalid", message: `The kubeconfig is refused: ${unsafe}.` } };
-      kc.loadFromString(source.kubeconfigYaml);
+      const checked = checkKubeconfigText(source.kubeconfigYaml);
+      if (!checked.ok) {
+        return {
+          ok: false,
+          failure: { code: "kubeconfig-invalid", message: `The kubeconfig is refused: ${checked.problem}.` },
+        };
+      }
+      // client-node gets exactly what was checked, as JSON: its own YAML parser never sees the text, so
+      // no difference between two parsers (merge keys, tags) can smuggle a field past the rules.
+      kc.loadFromString(JSON.stringify(checked.value));
     } else {
       const file = source.kubeconfigPath ?? defaultKubeconfigPath();
       if (!file || !existsSync(file)) {
@@ -160,42 +166,14 @@ function loadKubeConfig(
 
 // A kubeconfig given as text comes from someone else (a learner). client-node would run its exec
 // plugins and read the files it names on this server (a token-file is read at load time and its
-// content sent as a bearer token to whatever server the text names), so those are refused before
-// client-node ever sees the text. The server's own kubeconfig file is trusted.
-const FILE_OR_COMMAND_KEYS = [
-  "exec",
-  "auth-provider",
-  "token-file",
-  "tokenFile",
-  "client-certificate",
-  "client-key",
-  "certificate-authority",
-];
-
-function unsafeKubeconfigText(text: string): string | null {
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text, { maxAliasCount: 50 });
-  } catch (error) {
-    return `it is not valid YAML (${(error instanceof Error ? error.message : String(error)).split("\n")[0]})`;
-  }
-  const entries = (key: string) => {
-    const list = (parsed as Record<string, unknown> | null)?.[key];
-    return Array.isArray(list) ? (list as Array<Record<string, unknown> | null>) : [];
-  };
-  for (const [list, inner] of [
-    ["users", "user"],
-    ["clusters", "cluster"],
-  ] as const) {
-    for (const entry of entries(list)) {
-      const body = entry?.[inner];
-      if (typeof body !== "object" || body === null) continue;
-      const key = FILE_OR_COMMAND_KEYS.find((k) => k in body);
-      if (key)
-        return `${inner} ${typeof entry?.name === "string" ? entry.name : "(unnamed)"} uses "${key}", which would run a command or read a file on this server; use inline data (kind get kubeconfig) instead`;
-    }
-  }
-  return null;
+// content sent as a bearer token to whatever server the text names), so the rules of
+// kubeconfig-rules.ts refuse those before client-node ever sees the text. The server's own kubeconfig
+// file is trusted.
+function checkKubeconfigText(text: string): { ok: true; value: unknown } | { ok: false; problem: string } {
+  const parsed = parseKubeconfigText(text);
+  if (!parsed.ok) return parsed;
+  const forbidden = findForbiddenKubeconfigField(parsed.value);
+  return forbidden ? { ok: false, problem: forbidden } : parsed;
 }
 
 // First KUBECONFIG entry (as kubectl reads it when there is one), else ~/.kube/config.

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { checkConnection, connectCluster } from "@/grader";
+import { FORBIDDEN_KUBECONFIG_FIELDS, KUBECONFIG_MAX_ALIASES, checkConnection, connectCluster } from "@/grader";
 import { KUBECONFIG_MAX_BYTES, validateKubeconfig } from "./validate-kubeconfig";
 
 const kindYaml = readFileSync(path.join(import.meta.dirname, "fixtures", "kind-kubeconfig.yaml"), "utf8");
@@ -189,6 +189,42 @@ describe("validateKubeconfig refuses credential plugins and file references", ()
     ],
   ])("%s", (_name, change, message) => {
     expect(rejected(variant(change))).toMatch(message);
+  });
+});
+
+describe("one rule list for the validator and the grader", () => {
+  // Every forbidden field, in both sections, is refused by the paste validator and by connectCluster with
+  // the same reason: adding a field to grader/cluster/kubeconfig-rules.ts changes both at once.
+  const cases = (["cluster", "user"] as const).flatMap((section) =>
+    Object.entries(FORBIDDEN_KUBECONFIG_FIELDS[section]).map(([field, reason]) => ({ section, field, reason })),
+  );
+  it.each(cases)("$section.$field", ({ section, field, reason }) => {
+    const yaml = variant((c) => {
+      if (section === "cluster") c.clusters[0]!.cluster[field] = "/etc/shadow";
+      else c.users[0]!.user = { [field]: "/etc/shadow" };
+    });
+    const where = `${section}s[0].${section}.${field}`;
+    expect(rejected(yaml)).toBe(`Kubeconfig rejected: ${where} ${reason}.`);
+    expect(connectCluster({ kubeconfigYaml: yaml })).toEqual({
+      ok: false,
+      failure: { code: "kubeconfig-invalid", message: `The kubeconfig is refused: ${where} ${reason}.` },
+    });
+  });
+
+  it("allows the same number of YAML aliases in both", () => {
+    const withAliases = (count: number) =>
+      `${kindYaml}x: &a "a"\ny: [${Array.from({ length: count }, () => "*a").join(", ")}]\n`;
+    const tooMany = withAliases(KUBECONFIG_MAX_ALIASES + 1);
+    expect(rejected(tooMany)).toMatch(`more than ${KUBECONFIG_MAX_ALIASES}`);
+    expect(connectCluster({ kubeconfigYaml: tooMany })).toMatchObject({
+      ok: false,
+      failure: { message: expect.stringContaining(`more than ${KUBECONFIG_MAX_ALIASES}`) },
+    });
+    // Under the limit the YAML itself is fine: the validator goes on to refuse the unknown top-level fields,
+    // and the grader (which accepts any kubeconfig shape) connects.
+    const atLimit = withAliases(KUBECONFIG_MAX_ALIASES - 1);
+    expect(rejected(atLimit)).toMatch(/unknown fields "x", "y"/);
+    expect(connectCluster({ kubeconfigYaml: atLimit })).toMatchObject({ ok: true });
   });
 });
 

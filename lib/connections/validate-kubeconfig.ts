@@ -1,12 +1,10 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from "node:crypto";
-import { LineCounter, parseDocument, stringify } from "yaml";
+import { stringify } from "yaml";
 import { z } from "zod";
+import { KUBECONFIG_MAX_BYTES, findForbiddenKubeconfigField, parseKubeconfigText } from "@/grader";
 
-/** Largest kubeconfig accepted; `kind get kubeconfig` prints about 5 KB. */
-export const KUBECONFIG_MAX_BYTES = 256 * 1024;
+export { KUBECONFIG_MAX_BYTES };
 
-// A kubeconfig never needs aliases; a few are tolerated for hand-edited files, more is an expansion attack.
-const MAX_ALIAS_COUNT = 20;
 const MAX_TOKEN_LENGTH = 16 * 1024;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
@@ -26,32 +24,6 @@ export type KubeconfigSummary = {
 
 export type ValidateKubeconfigResult =
   { ok: true; kubeconfig: string; summary: KubeconfigSummary } | { ok: false; error: string };
-
-// Fields we know and refuse, with the reason a learner needs to fix their paste. Each would make our
-// server read its own files, run programs, or talk through a third party on the learner's behalf.
-const FORBIDDEN_CLUSTER_FIELDS: Record<string, string> = {
-  "certificate-authority":
-    "is a file path on the machine that reads the kubeconfig (our server, not yours); paste the CA inline as certificate-authority-data (base64), as `kind get kubeconfig` prints it",
-  "proxy-url": "is not accepted: the grader connects to your API server directly, never through a proxy you name",
-};
-
-const FORBIDDEN_USER_FIELDS: Record<string, string> = {
-  exec: "is an exec credential plugin: it would run a command on our server to fetch a token, so it is refused. Use a kubeconfig with a token or inline client certificate (what `kind get kubeconfig` prints, or the grader ServiceAccount token from docs/grader-access.md)",
-  "auth-provider":
-    "is an auth-provider plugin (gcp, azure, oidc): it runs provider code and refreshes credentials on our server, so it is refused. Use a token or inline client certificate instead",
-  tokenFile:
-    "is a file path on the machine that reads the kubeconfig (our server, not yours); paste the token itself as `token:`",
-  "client-certificate":
-    "is a file path on the machine that reads the kubeconfig (our server, not yours); paste the certificate inline as client-certificate-data (base64)",
-  "client-key":
-    "is a file path on the machine that reads the kubeconfig (our server, not yours); paste the key inline as client-key-data (base64)",
-  username: "(basic authentication) is not supported by Kubernetes since 1.19; use a token or client certificate",
-  password: "(basic authentication) is not supported by Kubernetes since 1.19; use a token or client certificate",
-  as: "(impersonation) is not accepted: the grader acts only as the user whose credentials you paste",
-  "as-groups": "(impersonation) is not accepted: the grader acts only as the user whose credentials you paste",
-  "as-uid": "(impersonation) is not accepted: the grader acts only as the user whose credentials you paste",
-  "as-user-extra": "(impersonation) is not accepted: the grader acts only as the user whose credentials you paste",
-};
 
 // Names are shown back to the learner and in logs, so control characters (newlines, escapes) are refused.
 const ZName = z
@@ -112,17 +84,12 @@ export type TKubeconfig = z.infer<typeof ZKubeconfigSchema>;
  */
 export function validateKubeconfig(yaml: string, options: ValidateKubeconfigOptions): ValidateKubeconfigResult {
   if (typeof yaml !== "string") return fail(`expected the kubeconfig as text, found ${describeType(yaml)}`);
-  // Measured before parsing, so a huge paste costs one length check, not a parse.
-  const bytes = Buffer.byteLength(yaml, "utf8");
-  if (bytes > KUBECONFIG_MAX_BYTES) {
-    return fail(
-      `the kubeconfig is ${formatSize(bytes)}; the limit is ${formatSize(KUBECONFIG_MAX_BYTES)} (\`kind get kubeconfig\` prints about 5 KB): paste only that output`,
-    );
-  }
   if (yaml.trim() === "") return fail("the kubeconfig is empty: paste the output of `kind get kubeconfig`");
 
-  const parsed = parseYaml(yaml);
-  if (!parsed.ok) return parsed;
+  // The size limit, YAML limits and forbidden fields are the grader's (grader/cluster/kubeconfig-rules.ts):
+  // connectCluster applies the same ones to every kubeconfig given as text.
+  const parsed = parseKubeconfigText(yaml);
+  if (!parsed.ok) return fail(parsed.problem);
   const raw = parsed.value;
   if (!isRecord(raw)) {
     return fail(
@@ -130,7 +97,7 @@ export function validateKubeconfig(yaml: string, options: ValidateKubeconfigOpti
     );
   }
 
-  const forbidden = findForbiddenField(raw);
+  const forbidden = findForbiddenKubeconfigField(raw);
   if (forbidden) return fail(forbidden);
 
   const shaped = ZKubeconfigSchema.safeParse(raw);
@@ -229,50 +196,6 @@ type Failure = { ok: false; error: string };
 
 function fail(error: string): Failure {
   return { ok: false, error: `Kubeconfig rejected: ${error}.` };
-}
-
-function parseYaml(text: string): { ok: true; value: unknown } | Failure {
-  const lineCounter = new LineCounter();
-  try {
-    // prettyErrors off: pretty messages quote the offending source line, which may hold a token.
-    const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter, strict: true });
-    const problem = document.errors[0] ?? document.warnings[0];
-    if (problem) {
-      const { line, col } = lineCounter.linePos(problem.pos[0]);
-      const what =
-        problem.code === "MULTIPLE_DOCS"
-          ? "expected one YAML document, found several (separated by ---)"
-          : `not valid YAML (${problem.message})`;
-      return fail(`${what} at line ${line}, column ${col}`);
-    }
-    return { ok: true, value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
-  } catch (error) {
-    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
-      return fail(`the YAML expands too many aliases (more than ${MAX_ALIAS_COUNT}); a kubeconfig needs none`);
-    }
-    // Deeply nested input can exhaust the parser's stack; the message never includes the input.
-    return fail(`not valid YAML (${error instanceof RangeError ? "nested too deeply" : "unreadable"})`);
-  }
-}
-
-function findForbiddenField(raw: Record<string, unknown>): string | null {
-  const sections = [
-    ["clusters", "cluster", FORBIDDEN_CLUSTER_FIELDS],
-    ["users", "user", FORBIDDEN_USER_FIELDS],
-  ] as const;
-  for (const [list, inner, forbidden] of sections) {
-    const entries = raw[list];
-    if (!Array.isArray(entries)) continue;
-    for (const [index, entry] of entries.entries()) {
-      const body = isRecord(entry) ? entry[inner] : undefined;
-      if (!isRecord(body)) continue;
-      for (const field of Object.keys(body)) {
-        const reason = Object.hasOwn(forbidden, field) ? forbidden[field] : undefined;
-        if (reason) return `${list}[${index}].${inner}.${field} ${reason}`;
-      }
-    }
-  }
-  return null;
 }
 
 function checkServer(
@@ -447,8 +370,4 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function stripWhitespace(text: string): string {
   return text.replace(/\s+/g, "");
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
