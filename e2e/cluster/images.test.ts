@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { resolveImage } from "./images";
+import { nginxImageTag, resolveImage } from "./images";
+
+const nginx = `localhost/cks-test/nginx:${nginxImageTag()}`;
 
 describe("resolveImage maps Docker Hub names to the locally built images", () => {
   it.each([
-    ["nginx", "localhost/cks-test/nginx:latest"],
-    ["nginx:latest", "localhost/cks-test/nginx:latest"],
-    ["nginx:1.27-alpine", "localhost/cks-test/nginx:latest"],
-    ["docker.io/library/nginx", "localhost/cks-test/nginx:latest"],
-    ["docker.io/nginx:1.25", "localhost/cks-test/nginx:latest"],
-    ["index.docker.io/library/nginx@sha256:abc", "localhost/cks-test/nginx:latest"],
+    ["nginx", nginx],
+    ["nginx:latest", nginx],
+    ["nginx:1.27-alpine", nginx],
+    ["docker.io/library/nginx", nginx],
+    ["docker.io/nginx:1.25", nginx],
+    ["index.docker.io/library/nginx@sha256:abc", nginx],
     ["library/busybox:1.36", "localhost/cks-test/busybox:latest"],
     ["busybox", "localhost/cks-test/busybox:latest"],
     ["registry.k8s.io/nginx", undefined],
@@ -16,5 +18,14 @@ describe("resolveImage maps Docker Hub names to the locally built images", () =>
     ["redis", undefined],
   ])("%s -> %s", (image, expected) => {
     expect(resolveImage(image)?.ref).toBe(expected);
+  });
+});
+
+describe("nginxImageTag", () => {
+  it("names the Debian suite and changes with the recipe, so old and new images live side by side", () => {
+    expect(nginxImageTag()).toMatch(/^trixie-[0-9a-f]{12}$/);
+    expect(nginxImageTag(["trixie", "pid /run/nginx.pid;"])).not.toBe(
+      nginxImageTag(["trixie", "pid /var/run/nginx.pid;"]),
+    );
   });
 });

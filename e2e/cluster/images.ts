@@ -1,17 +1,23 @@
 import { spawn } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { debianMirror, podman, prepareHost, stateDir } from "./host";
 
 /** Everything kubelet needs to know about a local image. */
 export type TLocalImage = { ref: string; user: string };
 
-const nginxRef = "localhost/cks-test/nginx:latest";
 const busyboxRef = "localhost/cks-test/busybox:latest";
-const knownImages: Record<string, TLocalImage> = {
-  nginx: { ref: nginxRef, user: "" },
-  busybox: { ref: busyboxRef, user: "" },
-};
+const pathEnv = "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /**
  * Maps a manifest's image reference to a locally built image. Any tag of `nginx` or `busybox` on
@@ -61,14 +67,17 @@ async function importRootfs(rootfs: string, ref: string, changes: string[]): Pro
   });
 }
 
-const pathEnv = "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-// Upstream nginx image layout: only /var/cache/nginx and /var/run must be writable, logs go to the
-// container's stdout/stderr, workers run as user nginx (uid 101).
+// The official nginx image (nginx 1.29.x mainline on debian:trixie-slim) mirrored with Debian's own
+// nginx: the upstream packages write the PID to /run/nginx.pid (since 1.27.5) and keep their five temp
+// paths under /var/cache/nginx, so with a read-only root exactly /var/cache/nginx and /run (which
+// /var/run links to) must be writable. Logs go to the container's stdout/stderr, workers run as
+// user nginx (uid 101). Debian's build compiles other temp paths in, hence the explicit directives.
+const nginxSuite = "trixie";
+const nginxPackages = "nginx-light";
 const nginxConf = `user nginx;
 worker_processes auto;
 error_log /var/log/nginx/error.log notice;
-pid /var/run/nginx.pid;
+pid /run/nginx.pid;
 
 events {
     worker_connections 1024;
@@ -98,10 +107,36 @@ const nginxDefaultSite = `server {
     }
 }
 `;
+// Bump when buildNginx's steps change in a way the strings above do not show.
+const nginxBuildSteps = "steps-3: logs to stdout/stderr, error log named at start, user nginx 101, apt lists removed";
+const nginxChanges = [pathEnv, 'CMD ["nginx", "-g", "daemon off;"]', "STOPSIGNAL SIGQUIT", "EXPOSE 80"];
+
+/**
+ * The nginx image's tag is derived from its recipe, so a changed recipe builds a new image beside
+ * the old one instead of replacing it under worktrees that still expect the old behaviour.
+ */
+export function nginxImageTag(
+  recipe: readonly string[] = [
+    nginxSuite,
+    nginxPackages,
+    nginxConf,
+    nginxDefaultSite,
+    nginxBuildSteps,
+    ...nginxChanges,
+  ],
+): string {
+  return `${nginxSuite}-${createHash("sha256").update(recipe.join("\0")).digest("hex").slice(0, 12)}`;
+}
+
+const nginxRef = `localhost/cks-test/nginx:${nginxImageTag()}`;
+const knownImages: Record<string, TLocalImage> = {
+  nginx: { ref: nginxRef, user: "" },
+  busybox: { ref: busyboxRef, user: "" },
+};
 
 async function buildNginx(workDir: string): Promise<void> {
   const rootfs = path.join(workDir, "nginx");
-  await run("debootstrap", ["--variant=minbase", "--include=nginx-light", "bookworm", rootfs, debianMirror()]);
+  await run("debootstrap", ["--variant=minbase", `--include=${nginxPackages}`, nginxSuite, rootfs, debianMirror()]);
   writeFileSync(path.join(rootfs, "etc/nginx/nginx.conf"), nginxConf);
   mkdirSync(path.join(rootfs, "etc/nginx/conf.d"), { recursive: true });
   writeFileSync(path.join(rootfs, "etc/nginx/conf.d/default.conf"), nginxDefaultSite);
@@ -116,6 +151,16 @@ async function buildNginx(workDir: string): Promise<void> {
   symlinkSync("/dev/stdout", path.join(rootfs, "var/log/nginx/access.log"));
   symlinkSync("/dev/stderr", path.join(rootfs, "var/log/nginx/error.log"));
   mkdirSync(path.join(rootfs, "var/cache/nginx"), { recursive: true });
+  // Upstream builds nginx with --error-log-path=/var/log/nginx/error.log, Debian with stderr. The
+  // difference shows in `kubectl logs`: upstream prints a start-up failure twice (the timestamped
+  // line through the log file, then "nginx: [emerg] ..." on the console). Naming the error log at
+  // start gives Debian's binary the upstream behaviour.
+  renameSync(path.join(rootfs, "usr/sbin/nginx"), path.join(rootfs, "usr/sbin/nginx.debian"));
+  writeFileSync(
+    path.join(rootfs, "usr/sbin/nginx"),
+    '#!/bin/sh\nexec /usr/sbin/nginx.debian -e /var/log/nginx/error.log "$@"\n',
+    { mode: 0o755 },
+  );
   await run("chroot", [
     rootfs,
     "sh",
@@ -128,12 +173,7 @@ async function buildNginx(workDir: string): Promise<void> {
   mkdirSync(path.join(rootfs, "var/lib/apt/lists"), { recursive: true });
   rmSync(path.join(rootfs, "var/cache/apt"), { recursive: true, force: true });
   mkdirSync(path.join(rootfs, "var/cache/apt"), { recursive: true });
-  await importRootfs(rootfs, nginxRef, [
-    pathEnv,
-    'CMD ["nginx", "-g", "daemon off;"]',
-    "STOPSIGNAL SIGQUIT",
-    "EXPOSE 80",
-  ]);
+  await importRootfs(rootfs, nginxRef, nginxChanges);
 }
 
 async function buildBusybox(workDir: string): Promise<void> {

@@ -72,14 +72,17 @@ describe("seed transcript: nginx with a read-only root filesystem", () => {
     expect(row.ready).toBe("0/1");
     expect([...seen].some((status) => status === "Error" || status === "CrashLoopBackOff")).toBe(true);
     const logs = await kubectl("logs", "nginx");
-    expect(logs.stdout).toContain('mkdir() "/var/cache/nginx/client_temp" failed (30: Read-only file system)');
+    // Twice, as the upstream image prints it: through the error log, then on the console.
+    expect(logs.stdout).toMatch(
+      /\[emerg\] 1#1: mkdir\(\) "\/var\/cache\/nginx\/client_temp" failed \(30: Read-only file system\)\nnginx: \[emerg\] mkdir\(\)/,
+    );
     const previous = await kubectl("logs", "nginx", "--previous");
     expect(previous.stdout).toContain('mkdir() "/var/cache/nginx/client_temp" failed (30: Read-only file system)');
     const described = await kubectl("describe", "pod", "nginx");
     expect(described.stdout).toMatch(/Reason:\s+CrashLoopBackOff/);
     expect(described.stdout).toMatch(/Last State:\s+Terminated\s+Reason:\s+Error\s+Exit Code:\s+1/);
     const deleted = await kubectl("delete", "pod", "nginx");
-    expect(deleted.stdout).toContain('pod "nginx" deleted');
+    expect(deleted.stdout).toBe(`pod "nginx" deleted from ${namespace} namespace\n`);
   });
 
   it("runs 1/1 with emptyDirs at /var/cache/nginx and /var/run, and the root stays read-only", async () => {
@@ -89,6 +92,10 @@ describe("seed transcript: nginx with a read-only root filesystem", () => {
       (current) => current.status === "Running" && current.ready === "1/1",
     );
     expect(row).toMatchObject({ ready: "1/1", status: "Running", restarts: "0" });
+
+    // nginx writes /run/nginx.pid; the emptyDir mounted at /var/run is that directory, through Debian's link.
+    expect((await kubectl("exec", "nginx", "--", "cat", "/run/nginx.pid")).stdout).toBe("1\n");
+    expect((await kubectl("exec", "nginx", "--", "readlink", "/var/run")).stdout).toBe("/run\n");
 
     const touch = await kubectl("exec", "nginx", "--", "touch", "/x");
     expect(touch.code).toBe(1);
@@ -120,7 +127,7 @@ describe("seed transcript: nginx with a read-only root filesystem", () => {
     await kubectl("delete", "pod", "nginx");
   });
 
-  it("privileged does not make the root writable: apt update fails with exit code 100", async () => {
+  it("privileged: the root starts read-only (apt 3.0 fails with exit 100), and a bind remount makes it writable", async () => {
     await apply(withWritableDirs(true));
     const row = await pollUntil(
       () => podRow(kubeconfig, namespace, "nginx"),
@@ -130,9 +137,28 @@ describe("seed transcript: nginx with a read-only root filesystem", () => {
     const apt = await kubectl("exec", "nginx", "--", "apt", "update");
     expect(apt.code).toBe(100);
     expect(apt.stderr).toContain(
-      "E: List directory /var/lib/apt/lists/partial is missing. - Acquire (30: Read-only file system)",
+      "Error: List directory /var/lib/apt/lists/partial is missing. - Acquire (30: Read-only file system)",
     );
     expect(apt.stderr).toContain("command terminated with exit code 100");
+
+    const remount = await kubectl("exec", "nginx", "--", "mount", "-o", "remount,bind,rw", "/");
+    expect(remount).toMatchObject({ code: 0, stderr: "" });
+    const touch = await kubectl("exec", "nginx", "--", "touch", "/after-remount");
+    expect(touch).toMatchObject({ code: 0, stderr: "" });
+    await kubectl("delete", "pod", "nginx");
+  });
+
+  it("unprivileged: the same remount is refused for lack of CAP_SYS_ADMIN", async () => {
+    await apply(withWritableDirs(false));
+    await pollUntil(
+      () => podRow(kubeconfig, namespace, "nginx"),
+      (current) => current.status === "Running",
+    );
+    const remount = await kubectl("exec", "nginx", "--", "mount", "-o", "remount,bind,rw", "/");
+    expect(remount.code).toBe(32);
+    expect(remount.stderr).toContain("mount: /: permission denied.");
+    const touch = await kubectl("exec", "nginx", "--", "touch", "/after-remount");
+    expect(touch.stderr).toContain("touch: cannot touch '/after-remount': Read-only file system");
     await kubectl("delete", "pod", "nginx");
   });
 });

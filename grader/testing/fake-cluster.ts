@@ -240,7 +240,7 @@ export class FakeCluster implements ClusterPort {
             exitCode: 100,
             stdout: "",
             stderr:
-              "E: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease  Temporary failure resolving 'deb.debian.org'\n",
+              "Error: Failed to fetch http://deb.debian.org/debian/dists/trixie/InRelease  Temporary failure resolving 'deb.debian.org'\n",
           },
         };
       return {
@@ -248,7 +248,8 @@ export class FakeCluster implements ClusterPort {
         value: {
           exitCode: 100,
           stdout: "",
-          stderr: "E: List directory /var/lib/apt/lists/partial is missing. - Acquire (30: Read-only file system)\n",
+          stderr:
+            "Error: List directory /var/lib/apt/lists/partial is missing. - Acquire (30: Read-only file system)\n",
         },
       };
     }
