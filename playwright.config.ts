@@ -45,7 +45,8 @@ export default defineConfig({
   webServer: {
     command: `npx tsx e2e/serve.ts ${port}`,
     url: `http://127.0.0.1:${port}/`,
-    timeout: 240_000,
+    // `next build` shares two cores with everything else on the machine: minutes, not seconds.
+    timeout: 600_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",

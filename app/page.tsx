@@ -1,13 +1,11 @@
 import Link from "next/link";
-import { connection } from "next/server";
 import { getCourse } from "@/lib/content/course";
+import { PUBLIC } from "@/lib/auth/door";
 import { can } from "@/lib/auth/policy";
-import { getCurrentUser } from "@/lib/auth/session";
+import { page } from "@/lib/auth/session";
 import { listBookmarkedLessonIds } from "@/lib/progress/bookmarks";
 
-export default async function HomePage() {
-  await connection();
-  const user = await getCurrentUser();
+export default page({ action: PUBLIC, returnTo: "/" }, async ({ user }) => {
   const [course, bookmarked] = await Promise.all([
     getCourse(),
     user && can(user, "bookmark:read", { ownerId: user.id }) ? listBookmarkedLessonIds(user.id) : Promise.resolve([]),
@@ -70,4 +68,4 @@ export default async function HomePage() {
       </section>
     </>
   );
-}
+});

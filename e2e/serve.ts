@@ -40,9 +40,11 @@ for (const args of [
   }
 }
 
-const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", port, "-H", "127.0.0.1"], {
+// CKS Lab's own server (scripts/server.ts), as `npm start` runs it, in this process's child so a
+// SIGTERM reaches it directly.
+const server = spawn(process.execPath, ["--import", "tsx", "scripts/server.ts"], {
   cwd: root,
-  env,
+  env: { ...env, PORT: port, HOST: "127.0.0.1" },
   stdio: "inherit",
 });
 let stopping = false;

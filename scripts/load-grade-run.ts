@@ -399,24 +399,20 @@ async function runStep(
   console.log(`${name}: done in ${ms(performance.now() - started)}`);
 }
 
-/** `next start` on 127.0.0.1 (node directly, so its PID is the server's), ready when `/` answers. */
+/** CKS Lab's server (scripts/server.ts) on 127.0.0.1 (node directly, so its PID is the server's), ready when `/` answers. */
 async function startApp(env: NodeJS.ProcessEnv, port: number, log: string): Promise<number> {
   if (interrupted) throw new Error("interrupted");
-  const server: ChildProcess = spawn(
-    process.execPath,
-    [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)],
-    {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/server.ts")], {
+    cwd: ROOT,
+    env: { ...env, HOST: "127.0.0.1", PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const out = createWriteStream(log, { flags: "a" });
   server.stdout?.pipe(out);
   server.stderr?.pipe(out);
   const exited = new Promise<void>((resolve) => server.on("exit", () => resolve()));
   cleanups.push({
-    what: `next start (pid ${server.pid})`,
+    what: `CKS Lab server (pid ${server.pid})`,
     run: async () => {
       if (server.exitCode !== null || server.signalCode !== null) return;
       server.kill("SIGTERM");
@@ -425,12 +421,12 @@ async function startApp(env: NodeJS.ProcessEnv, port: number, log: string): Prom
     },
   });
   for (let i = 0; i < 120; i += 1) {
-    if (server.exitCode !== null) throw new Error(`next start exited with ${server.exitCode}:\n${tail(log)}`);
+    if (server.exitCode !== null) throw new Error(`the CKS Lab server exited with ${server.exitCode}:\n${tail(log)}`);
     const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5_000) }).catch(() => null);
     if (response?.ok) return server.pid!;
     await sleep(500);
   }
-  throw new Error(`next start did not answer on port ${port} within 60 s:\n${tail(log)}`);
+  throw new Error(`the CKS Lab server did not answer on port ${port} within 60 s:\n${tail(log)}`);
 }
 
 async function freePort(): Promise<number> {

@@ -1,5 +1,5 @@
 // Load test for pressing Check (npm run bench:load): 50 signed-in learners grade the immutability lab
-// at the same moment through the HTTP API of a real `next start`, against the podman test cluster
+// at the same moment through the HTTP API of a real CKS Lab server, against the podman test cluster
 // (or CKS_TEST_KUBECONFIG). Prints the single-learner p50 (one learner, 5 Checks in a row), the load
 // p50/p95/max and their ratio, where the time went, wall time, attempts stored and errors; exits 1
 // unless every load-phase attempt is stored exactly once, passed at full marks, with all its checks.

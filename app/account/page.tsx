@@ -1,19 +1,13 @@
 import type { Metadata } from "next";
-import { connection } from "next/server";
 import { SignOutButton } from "@/components/auth/SignOutButton";
-import { can } from "@/lib/auth/policy";
 import { ROLE_LABEL } from "@/lib/auth/roles";
-import { requireUser } from "@/lib/auth/session";
+import { page } from "@/lib/auth/session";
 import { countActiveSessions } from "@/lib/auth/users";
-import { redirect } from "next/navigation";
 
 export const metadata: Metadata = { title: "Your account" };
 
 /** The signed-in user's account: who they are, and signing out here or on every device. */
-export default async function AccountPage() {
-  await connection();
-  const user = await requireUser("/account");
-  if (!can(user, "account:view", { ownerId: user.id })) redirect("/not-allowed");
+export default page({ action: "account:view", self: true, returnTo: "/account" }, async ({ user }) => {
   const sessions = await countActiveSessions(user.id);
   return (
     <section className="auth-page" aria-labelledby="account-title">
@@ -37,4 +31,4 @@ export default async function AccountPage() {
       </p>
     </section>
   );
-}
+});

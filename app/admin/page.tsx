@@ -1,21 +1,15 @@
 import type { Metadata } from "next";
-import { connection } from "next/server";
 import { RoleForm } from "@/components/auth/RoleForm";
 import { SignUpSettingsForm } from "@/components/auth/SignUpSettingsForm";
-import { can } from "@/lib/auth/policy";
-import { requireRole } from "@/lib/auth/session";
+import { page } from "@/lib/auth/session";
 import { getSignUpSettings } from "@/lib/auth/settings";
 import { listUsers } from "@/lib/auth/users";
-import { redirect } from "next/navigation";
 import { changeRole, updateSignUpSettings } from "./actions";
 
 export const metadata: Metadata = { title: "Admin" };
 
 /** Instructors only: everyone's role, and who may sign up. */
-export default async function AdminPage() {
-  await connection();
-  const me = await requireRole(["instructor"], "/admin");
-  if (!can(me, "admin:view")) redirect("/not-allowed");
+export default page({ action: "admin:view", returnTo: "/admin" }, async ({ user: me }) => {
   const [users, settings] = await Promise.all([listUsers(), getSignUpSettings()]);
   return (
     <div className="admin">
@@ -69,4 +63,4 @@ export default async function AdminPage() {
       </section>
     </div>
   );
-}
+});

@@ -1,24 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
-import { connection } from "next/server";
 import { SelfTestRunner } from "@/components/authoring/SelfTestRunner";
-import { can } from "@/lib/auth/policy";
-import { requireUser } from "@/lib/auth/session";
+import { page } from "@/lib/auth/session";
 import { listLabsForAuthoring } from "@/lib/authoring/self-test";
 import { getConnectionSummary } from "@/lib/connections/connection-summary";
+import { requestFacts } from "@/lib/http/local-only";
 import { localContextsFor } from "@/lib/labs/local-cluster";
 
 export const metadata: Metadata = { title: "Authoring" };
 
 /** Instructors: every lab, its content version and newest self-test, and a way to run one and watch it. */
-export default async function AuthoringPage() {
-  await connection();
-  const user = await requireUser("/authoring");
-  if (!can(user, "authoring:view")) redirect("/not-allowed");
+export default page({ action: "authoring:view", returnTo: "/authoring" }, async ({ user }) => {
   const [labs, saved] = await Promise.all([listLabsForAuthoring(), getConnectionSummary(user.id)]);
-  const contexts = localContextsFor(await headers());
+  const contexts = localContextsFor(requestFacts(await headers()), user);
 
   return (
     <div className="grading">
@@ -66,4 +61,4 @@ export default async function AuthoringPage() {
       </ul>
     </div>
   );
-}
+});

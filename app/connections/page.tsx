@@ -1,10 +1,8 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
-import { connection } from "next/server";
-import { can } from "@/lib/auth/policy";
-import { requireUser } from "@/lib/auth/session";
+import { page } from "@/lib/auth/session";
 import { getConnectionSummary } from "@/lib/connections/connection-summary";
+import { requestFacts } from "@/lib/http/local-only";
 import { localContextsFor } from "@/lib/labs/local-cluster";
 import { deleteConnectionAction, saveConnectionAction, testConnectionAction } from "./actions";
 import { ConnectionManager } from "./ConnectionManager";
@@ -29,11 +27,10 @@ kubectl config --kubeconfig=$OUT use-context cks-grader
 cat $OUT                                    # paste this above`;
 
 /** Where grading connects: the server's kubeconfig (local mode) or the learner's own pasted kubeconfig (classroom mode). */
-export default async function ConnectionsPage() {
-  await connection();
-  const user = await requireUser("/connections");
-  if (!can(user, "connection:read", { ownerId: user.id })) redirect("/not-allowed");
-  const [summary, local] = await Promise.all([getConnectionSummary(user.id), headers().then(localContextsFor)]);
+export default page({ action: "connection:read", self: true, returnTo: "/connections" }, async ({ user }) => {
+  const facts = requestFacts(await headers());
+  const summary = await getConnectionSummary(user.id);
+  const local = localContextsFor(facts, user);
 
   return (
     <section className={styles.page} aria-labelledby="connections-title">
@@ -105,4 +102,4 @@ export default async function ConnectionsPage() {
       </section>
     </section>
   );
-}
+});

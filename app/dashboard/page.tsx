@@ -1,13 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
-import { connection } from "next/server";
 import { AttemptHistory } from "@/components/progress/AttemptHistory";
 import { loadAllLabs } from "@/grader";
 import { listAttempts } from "@/lib/attempts/find-attempts";
 import { labProgressFor, type LessonProgress } from "@/lib/attempts/lab-progress";
-import { can } from "@/lib/auth/policy";
-import { requireUser } from "@/lib/auth/session";
+import { page } from "@/lib/auth/session";
 import { getCourse } from "@/lib/content/course";
 
 export const metadata: Metadata = { title: "Your progress" };
@@ -19,10 +16,7 @@ const PROGRESS_LABEL: Record<LessonProgress, string> = {
 };
 
 /** A learner's own progress: per module and lesson, best and last lab scores, and every attempt. */
-export default async function DashboardPage() {
-  await connection();
-  const user = await requireUser("/dashboard");
-  if (!can(user, "progress:read", { ownerId: user.id })) redirect("/not-allowed");
+export default page({ action: "progress:read", self: true, returnTo: "/dashboard" }, async ({ user }) => {
   const [course, labs, progress, attempts] = await Promise.all([
     getCourse(),
     loadAllLabs(),
@@ -110,4 +104,4 @@ export default async function DashboardPage() {
       </section>
     </div>
   );
-}
+});

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { PUBLIC } from "@/lib/auth/door";
+import { page } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Not allowed" };
 
 /** Where a signed-in user lands when their role does not open a page. */
-export default function NotAllowedPage() {
+export default page({ action: PUBLIC, returnTo: "/" }, async () => {
   return (
     <section className="not-found">
       <p className="eyebrow">403</p>
@@ -15,4 +17,4 @@ export default function NotAllowedPage() {
       </Link>
     </section>
   );
-}
+});

@@ -1,14 +1,14 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { connection } from "next/server";
 import { SignUpForm } from "@/components/auth/SignUpForm";
+import { PUBLIC } from "@/lib/auth/door";
+import { page } from "@/lib/auth/session";
 import { countUsers } from "@/lib/auth/users";
 
 export const metadata: Metadata = { title: "Set up CKS Lab" };
 
 /** First run only: creates the instructor account; afterwards it sends people to sign in. */
-export default async function SetupPage() {
-  await connection();
+export default page({ action: PUBLIC, returnTo: "/setup" }, async () => {
   if ((await countUsers()) > 0) redirect("/sign-in");
   return (
     <section className="auth-page" aria-labelledby="setup-title">
@@ -25,4 +25,4 @@ export default async function SetupPage() {
       <SignUpForm needsInviteCode={false} submitLabel="Create the instructor account" next="/admin" />
     </section>
   );
-}
+});

@@ -27,6 +27,9 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
+/** Actions anyone may perform, signed in or not. */
+export type OpenAction = "lesson:read";
+
 /** The signed-in user as the policy sees it; null for an anonymous visitor. */
 export type Actor = { id: string; role: Role } | null;
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { requestFacts } from "@/lib/http/local-only";
 import { refuseGradeTarget, ZGradeRequestSchema } from "./grading-target";
 
-const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name.toLowerCase()] ?? null });
+const headers = (values: Record<string, string>) => requestFacts(new Headers(values));
 
 describe("grade request body", () => {
   const cases: Array<[unknown, boolean]> = [
@@ -28,13 +29,17 @@ describe("who may grade which target", () => {
     {
       name: "local mode from localhost",
       body: {},
-      h: { host: "localhost:3000", origin: "http://localhost:3000" },
+      h: { host: "localhost:3000", origin: "http://localhost:3000", "x-cks-remote-address": "127.0.0.1" },
       refused: null,
     },
     {
       name: "local mode from a classroom address",
       body: { context: "kind-cks" },
-      h: { host: "cks.school.example:3000", origin: "http://cks.school.example:3000" },
+      h: {
+        host: "cks.school.example:3000",
+        origin: "http://cks.school.example:3000",
+        "x-cks-remote-address": "10.0.0.9",
+      },
       refused: /only available at http:\/\/localhost/,
     },
     {
@@ -57,7 +62,7 @@ describe("who may grade which target", () => {
     },
   ];
   it.each(cases)("$name", ({ body, h, refused }) => {
-    const result = refuseGradeTarget(body, headers(h));
+    const result = refuseGradeTarget(body, headers(h), { role: "student" }, false);
     if (refused) expect(result).toMatch(refused);
     else expect(result).toBeNull();
   });

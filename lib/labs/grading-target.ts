@@ -4,7 +4,8 @@
 import { z } from "zod";
 import { connectCluster, type TLab } from "@/grader";
 import { connectionForGrading } from "@/lib/connections/connection-for-grading";
-import { refuseUnlessLocal } from "@/lib/http/local-only";
+import type { Role } from "@/lib/auth/roles";
+import { refuseCrossSite, refuseServerKubeconfig, type RequestFacts } from "@/lib/http/local-only";
 import { gradeAgainstLocalContext, gradeConnected, type LocalGradeEvent } from "./local-cluster";
 
 /** The grade route's body: a context of the server's kubeconfig (local mode) or the learner's saved connection. */
@@ -14,17 +15,18 @@ export const ZGradeRequestSchema = z.union([
 ]);
 export type TGradeRequest = z.infer<typeof ZGradeRequestSchema>;
 
-type HeaderBag = { get(name: string): string | null };
-
-/** Refusals every grade request gets before anything else: cross-site pages may never start grading. */
-export function refuseCrossSite(headers: HeaderBag): string | null {
-  // With remote access allowed, refuseUnlessLocal checks only Origin and Sec-Fetch-Site.
-  return refuseUnlessLocal(headers, true);
-}
-
-/** Null when this request may grade the chosen target; otherwise why not (local mode is for this machine only). */
-export function refuseGradeTarget(request: TGradeRequest, headers: HeaderBag): string | null {
-  return "connection" in request ? refuseCrossSite(headers) : refuseUnlessLocal(headers);
+/**
+ * Null when this request may grade the chosen target; otherwise why not. A saved connection is the
+ * learner's own cluster (any address, never from another site's page); local mode is the server's
+ * kubeconfig (lib/http/local-only.ts: this machine, or an instructor when remote grading is allowed).
+ */
+export function refuseGradeTarget(
+  request: TGradeRequest,
+  facts: RequestFacts,
+  user: { role: Role } | null,
+  allowRemote?: boolean,
+): string | null {
+  return "connection" in request ? refuseCrossSite(facts) : refuseServerKubeconfig(facts, user, allowRemote);
 }
 
 /** What gradeAttempt needs for the chosen target: the label stored with the attempt, and how to grade. */

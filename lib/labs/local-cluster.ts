@@ -9,7 +9,8 @@ import {
   type GradeReport,
   type TLab,
 } from "@/grader";
-import { refuseUnlessLocal } from "@/lib/http/local-only";
+import type { Role } from "@/lib/auth/roles";
+import { refuseServerKubeconfig, type RequestFacts } from "@/lib/http/local-only";
 
 // Local mode: the app runs on the learner's machine and grades through the kubeconfig the server
 // process sees (KUBECONFIG or ~/.kube/config). Classroom mode (a learner's saved connection) is
@@ -38,8 +39,8 @@ export function listLocalContexts(): LocalContexts {
 }
 
 /** The server's contexts when this request may use local mode (lib/http/local-only.ts), else why not. */
-export function localContextsFor(headers: { get(name: string): string | null }): LocalContexts {
-  const refusal = refuseUnlessLocal(headers);
+export function localContextsFor(facts: RequestFacts, user: { role: Role } | null): LocalContexts {
+  const refusal = refuseServerKubeconfig(facts, user);
   return refusal ? { ok: false, message: refusal } : listLocalContexts();
 }
 

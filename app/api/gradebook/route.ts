@@ -1,13 +1,11 @@
-import { authorizeRoute } from "@/lib/auth/session";
+import { route } from "@/lib/auth/session";
 import { gradebookCsv } from "@/lib/gradebook/build-gradebook";
 import { loadGradebook } from "@/lib/gradebook/load-gradebook";
 
 export const dynamic = "force-dynamic";
 
 /** GET: the class gradebook as CSV, for graders and instructors. */
-export async function GET() {
-  const auth = await authorizeRoute("gradebook:read");
-  if (auth.denied) return auth.denied;
+export const GET = route({ action: "gradebook:read" }, async () => {
   const { labs, rows } = await loadGradebook();
   const stamp = new Date().toISOString().slice(0, 10);
   return new Response(gradebookCsv(rows, labs), {
@@ -17,4 +15,4 @@ export async function GET() {
       "cache-control": "no-store",
     },
   });
-}
+});

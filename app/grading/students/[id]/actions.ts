@@ -2,8 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { can } from "@/lib/auth/policy";
-import { getCurrentUser } from "@/lib/auth/session";
+import { formAction } from "@/lib/auth/session";
 import { overrideGrade } from "@/lib/gradebook/override-grade";
 
 /** The manual grade form; one schema for the form and the server. */
@@ -21,15 +20,19 @@ const ZOverrideSchema = z.object({
 export type OverrideState = { ok: boolean; message: string } | null;
 
 /** Saves a grader's manual grade for one student's lab. */
-export async function overrideLabGrade(_previous: OverrideState, form: FormData): Promise<OverrideState> {
-  const parsed = ZOverrideSchema.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? "Check the form." };
-  const user = await getCurrentUser();
-  if (!user || !can(user, "grade:override", { ownerId: parsed.data.studentId }))
-    return { ok: false, message: "Your role does not allow grading this student." };
-  const result = await overrideGrade({ graderId: user.id, ...parsed.data });
-  if (!result.ok) return { ok: false, message: result.error };
-  revalidatePath(`/grading/students/${parsed.data.studentId}`);
-  revalidatePath("/grading");
-  return { ok: true, message: `Saved: ${result.previousScore} → ${result.score}.` };
-}
+export const overrideLabGrade = formAction(
+  {
+    action: "grade:override",
+    input: ZOverrideSchema,
+    owner: (input) => input.studentId,
+    forbidden: "Your role does not allow grading this student.",
+    refuse: (message): OverrideState => ({ ok: false, message }),
+  },
+  async ({ user, input }): Promise<OverrideState> => {
+    const result = await overrideGrade({ graderId: user.id, ...input });
+    if (!result.ok) return { ok: false, message: result.error };
+    revalidatePath(`/grading/students/${input.studentId}`);
+    revalidatePath("/grading");
+    return { ok: true, message: `Saved: ${result.previousScore} → ${result.score}.` };
+  },
+);

@@ -2,17 +2,18 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { headers } from "next/headers";
-import { connection } from "next/server";
+import { z } from "zod";
 import { BookmarkButton } from "@/components/BookmarkButton";
 import { LabPanel } from "@/components/lab/LabPanel";
 import { LessonContent } from "@/components/LessonContent";
 import { Outline, OutlineCompact } from "@/components/Outline";
 import { can } from "@/lib/auth/policy";
-import { getCurrentUser } from "@/lib/auth/session";
+import { page } from "@/lib/auth/session";
 import { findLesson, getCourse } from "@/lib/content/course";
 import { findLastAttempt } from "@/lib/attempts/find-attempts";
 import { getLabView } from "@/lib/labs/lab-view";
 import { getConnectionSummary } from "@/lib/connections/connection-summary";
+import { requestFacts } from "@/lib/http/local-only";
 import { localContextsFor } from "@/lib/labs/local-cluster";
 import { isBookmarked } from "@/lib/progress/bookmarks";
 import { toggleBookmark } from "./actions";
@@ -25,14 +26,19 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return found ? { title: found.title, description: found.summary } : { title: "Lesson not found" };
 }
 
-export default async function LessonPage({ params }: { params: Params }) {
-  await connection();
-  const { module, lesson: slug } = await params;
+const ZLessonParamsSchema = z.object({ module: z.string().max(80), lesson: z.string().max(80) });
+
+export default page(
+  {
+    action: "lesson:read",
+    params: ZLessonParamsSchema,
+    returnTo: ({ module, lesson }) => `/lessons/${module}/${lesson}`,
+  },
+  async ({ user, params: { module, lesson: slug } }) => {
   const lesson = await findLesson(module, slug);
   if (!lesson) notFound();
   const course = await getCourse();
   const moduleInfo = course.modules.find((m) => m.id === lesson.moduleId);
-  const user = await getCurrentUser();
   const mayBookmark = user !== null && can(user, "bookmark:read", { ownerId: user.id });
   const mayReadProgress = user !== null && can(user, "progress:read", { ownerId: user.id });
   const mayUseConnection = user !== null && can(user, "connection:read", { ownerId: user.id });
@@ -72,7 +78,9 @@ export default async function LessonPage({ params }: { params: Params }) {
         {lab ? (
           <LabPanel
             lab={lab}
-            contexts={user && can(user, "cluster:list-contexts") ? localContextsFor(await headers()) : null}
+            contexts={
+              user && can(user, "cluster:list-contexts") ? localContextsFor(requestFacts(await headers()), user) : null
+            }
             savedConnection={saved ? { label: saved.label } : null}
             signInHref={signInHref}
             lastAttempt={lastAttempt}
@@ -83,4 +91,4 @@ export default async function LessonPage({ params }: { params: Params }) {
       <Outline entries={outline} />
     </div>
   );
-}
+});

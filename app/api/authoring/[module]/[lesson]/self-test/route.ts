@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { authorizeRoute } from "@/lib/auth/session";
+import { route } from "@/lib/auth/session";
 import { runSelfTest, type SelfTestEvent } from "@/lib/authoring/self-test";
+import { requestFacts } from "@/lib/http/local-only";
 import { refuseGradeTarget, ZGradeRequestSchema } from "@/lib/labs/grading-target";
 
 export const dynamic = "force-dynamic";
@@ -11,53 +12,56 @@ const ZLabParamsSchema = z.object({
 });
 
 /** POST: self-test one lab against a server context or the instructor's saved connection; streams NDJSON phases. */
-export async function POST(request: Request, { params }: { params: Promise<{ module: string; lesson: string }> }) {
-  const auth = await authorizeRoute("lab:self-test");
-  if (auth.denied) return auth.denied;
-  const ids = ZLabParamsSchema.safeParse(await params);
-  if (!ids.success) return Response.json({ error: "Unknown lab." }, { status: 404 });
-  const body = ZGradeRequestSchema.safeParse(await request.json().catch(() => null));
-  if (!body.success)
-    return Response.json({ error: 'Expected {"context": "kind-cks"} or {"connection": "saved"}.' }, { status: 400 });
-  // The same rule as grading: the server's kubeconfig only from this machine, never from another site.
-  const refusal = refuseGradeTarget(body.data, request.headers);
-  if (refusal) return Response.json({ error: refusal }, { status: 403 });
+export const POST = route(
+  {
+    action: "lab:self-test",
+    params: ZLabParamsSchema,
+    body: ZGradeRequestSchema,
+    notFound: "Unknown lab.",
+    invalid: 'Expected {"context": "kind-cks"} or {"connection": "saved"}.',
+  },
+  async ({ request, user, params, body }) => {
+    // The same rule as grading: the server's kubeconfig only from this machine (or an instructor when
+    // remote grading is allowed), never from another site.
+    const refusal = refuseGradeTarget(body, requestFacts(request.headers), user);
+    if (refusal) return Response.json({ error: refusal }, { status: 403 });
 
-  const encoder = new TextEncoder();
-  let open = true;
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      const emit = (event: SelfTestEvent) => {
-        if (!open) return;
-        try {
-          controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
-        } catch {
-          open = false;
-        }
-      };
-      void runSelfTest({
-        userId: auth.user.id,
-        labId: `${ids.data.module}/${ids.data.lesson}`,
-        target: body.data,
-        emit,
-      })
-        .then((run) => {
-          if (!run) emit({ type: "done", status: "error", problem: "Unknown lab." });
+    const encoder = new TextEncoder();
+    let open = true;
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        const emit = (event: SelfTestEvent) => {
+          if (!open) return;
+          try {
+            controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+          } catch {
+            open = false;
+          }
+        };
+        void runSelfTest({
+          userId: user.id,
+          labId: `${params.module}/${params.lesson}`,
+          target: body,
+          emit,
         })
-        .catch((error: unknown) => {
-          console.error("self-test failed:", error instanceof Error ? error.message : String(error));
-          emit({ type: "done", status: "error", problem: "The self-test stopped because of an internal error." });
-        })
-        .finally(() => {
-          if (open) controller.close();
-          open = false;
-        });
-    },
-    cancel() {
-      open = false;
-    },
-  });
-  return new Response(stream, {
-    headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" },
-  });
-}
+          .then((run) => {
+            if (!run) emit({ type: "done", status: "error", problem: "Unknown lab." });
+          })
+          .catch((error: unknown) => {
+            console.error("self-test failed:", error instanceof Error ? error.message : String(error));
+            emit({ type: "done", status: "error", problem: "The self-test stopped because of an internal error." });
+          })
+          .finally(() => {
+            if (open) controller.close();
+            open = false;
+          });
+      },
+      cancel() {
+        open = false;
+      },
+    });
+    return new Response(stream, {
+      headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" },
+    });
+  },
+);

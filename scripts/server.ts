@@ -1,0 +1,67 @@
+// CKS Lab's HTTP server: Node's http server in front of Next's request handler. It exists so that
+// "who is asking" comes from the TCP socket, not from headers a client writes: every request and
+// WebSocket upgrade is stamped by lib/http/client-address.ts (client copies of x-cks-* removed, the
+// peer and client address set) before anything routes it. Used by `npm start`, `npm run dev` and
+// e2e/serve.ts. Listens on 127.0.0.1 unless HOST says otherwise (README, Configuration).
+//
+//   tsx scripts/server.ts [--dev]      environment: PORT (3000), HOST (127.0.0.1), CKS_TRUSTED_PROXIES
+import { createServer, type IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import path from "node:path";
+import { parseTrustedProxies, stampPeer } from "@/lib/http/client-address";
+import { listenAddress } from "@/lib/http/listen-address";
+import { runCli } from "./run-cli";
+
+/**
+ * WebSocket upgrades CKS Lab serves itself, by path (none yet; the agent tunnel will be one). Each
+ * handler gets the stamped request, so it reads the peer like any route, and must authorise it
+ * through lib/auth/door.ts before accepting. Unknown paths are refused; in development Next's own
+ * hot-reload socket under /_next/ is left to Next.
+ */
+export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+const UPGRADES = new Map<string, UpgradeHandler>();
+
+const dev = process.argv.includes("--dev");
+// React and Next pick their builds from NODE_ENV when first loaded: set it before importing them.
+(process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
+
+await runCli(async () => {
+  const { host, port } = listenAddress(process.env);
+  const trusted = parseTrustedProxies(process.env.CKS_TRUSTED_PROXIES);
+  const { default: next } = await import("next");
+  const app = next({ dev, dir: path.resolve(import.meta.dirname, ".."), hostname: host, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = createServer((request, response) => {
+    stampPeer(request, trusted);
+    handle(request, response).catch((error: unknown) => {
+      console.error("request failed:", error instanceof Error ? error.message : String(error));
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
+  server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    stampPeer(request, trusted);
+    const pathname = new URL(request.url ?? "/", "http://upgrade.invalid").pathname;
+    const handler = UPGRADES.get(pathname);
+    if (handler) return handler(request, socket, head);
+    if (dev && pathname.startsWith("/_next/")) return; // Next's hot reload attaches its own listener.
+    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const shown = host.includes(":") ? `[${host}]` : host;
+  console.log(`CKS Lab ${dev ? "(development) " : ""}listening on http://${shown}:${port}`);
+  if (trusted.entries.length) console.log(`trusting X-Forwarded-For from: ${trusted.entries.join(", ")}`);
+
+  const stop = () => {
+    server.close();
+    server.closeAllConnections();
+    void app.close().finally(() => process.exit(0));
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+});
