@@ -6,6 +6,7 @@ import { checkPermissions, graderPermissions, type Perm } from "./check-permissi
 import { loadAllLabs } from "./lab/load-lab";
 import type { AccessRequest } from "./port";
 import { FakeCluster } from "./testing/fake-cluster";
+import { labWith } from "./testing/lab-builder";
 
 const namespace = "immutable-lab";
 
@@ -53,6 +54,36 @@ describe("checkPermissions", () => {
       "get validatingadmissionpolicybindings.admissionregistration.k8s.io",
     ]);
     expect(report.missing.find((p) => p.subresource === "exec")?.why).toMatch(/exec checks run the lab's probe/);
+  });
+
+  it("adds exactly what a lab's reachability checks need, once however many checks ask", async () => {
+    const lab = labWith(
+      [
+        { id: "to-backend", type: "reachability", from: { pod: "a" }, to: { pod: "b" }, port: 80, expect: "allowed" },
+        ...["tcp", "udp"].map((id) => ({
+          id,
+          type: "reachability",
+          from: { pod: "a" },
+          to: { pods: { namespace: "kube-system", matchLabels: { "k8s-app": "kube-dns" } } },
+          port: 53,
+          expect: "allowed",
+        })),
+      ],
+      "netpol-lab",
+    );
+    const checks = lab.tasks.flatMap((task) => task.checks);
+    const extra = graderPermissions("netpol-lab", checks).slice(graderPermissions("netpol-lab").length);
+    expect(extra.map(({ why: _why, ...attributes }) => attributes)).toEqual([
+      { verb: "list", group: "networking.k8s.io", resource: "networkpolicies", namespace: "netpol-lab" },
+      { verb: "list", group: "", resource: "pods", namespace: "kube-system" },
+      { verb: "get", group: "", resource: "namespaces", namespace: "kube-system", name: "kube-system" },
+    ]);
+    const cluster = new FakeCluster("netpol-lab");
+    cluster.authorizer = (request) => ({ allowed: request.resource !== "networkpolicies", reason: null });
+    const report = await checkPermissions(cluster, "netpol-lab", checks);
+    expect(report.ok && report.missing.map((p) => p.why)).toEqual([
+      "reachability checks evaluate the lab namespace's NetworkPolicies",
+    ]);
   });
 
   it.each([
@@ -152,7 +183,8 @@ describe("docs/grader-rbac.yaml", () => {
     const labs = await loadAllLabs();
     expect(labs.length).toBeGreaterThan(0);
     for (const lab of labs) {
-      for (const perm of graderPermissions(lab.namespace)) {
+      const checks = lab.tasks.flatMap((task) => task.checks);
+      for (const perm of graderPermissions(lab.namespace, checks)) {
         expect({
           perm: `${perm.verb} ${perm.resource}${perm.subresource ? `/${perm.subresource}` : ""}`,
           namespace: lab.namespace,

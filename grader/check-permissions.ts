@@ -1,5 +1,6 @@
 import { failureVerdict } from "./checks/verdict";
 import { AppError } from "@/lib/errors/app-error";
+import type { TCheck } from "./lab/schema";
 import type { ClusterPort } from "./port";
 import type { CheckOutcome } from "./report";
 
@@ -23,9 +24,59 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Every API request the check kinds make in a lab namespace (see grader/checks/*.ts and the adapter),
- * as RBAC sees it. docs/grader-rbac.yaml grants exactly these; a test keeps the two in step.
+ * as RBAC sees it; `checks` adds what only some kinds need (a reachability check lists NetworkPolicies).
+ * docs/grader-rbac.yaml grants exactly these; a test keeps the two in step.
  */
-export function graderPermissions(namespace: string): Perm[] {
+export function graderPermissions(namespace: string, checks: readonly TCheck[] = []): Perm[] {
+  return [...basePermissions(namespace), ...checkKindPermissions(namespace, checks)];
+}
+
+function checkKindPermissions(namespace: string, checks: readonly TCheck[]): Perm[] {
+  const perms: Perm[] = [];
+  const add = (perm: Perm) => {
+    const same = perms.some(
+      (p) =>
+        p.verb === perm.verb &&
+        p.group === perm.group &&
+        p.resource === perm.resource &&
+        p.namespace === perm.namespace &&
+        p.name === perm.name,
+    );
+    if (!same) perms.push(perm);
+  };
+  for (const check of checks) {
+    if (check.type !== "reachability") continue;
+    add({
+      verb: "list",
+      group: "networking.k8s.io",
+      resource: "networkpolicies",
+      namespace,
+      why: "reachability checks evaluate the lab namespace's NetworkPolicies",
+    });
+    for (const end of [check.from, check.to]) {
+      if (!("pods" in end)) continue;
+      const other = end.pods.namespace;
+      add({
+        verb: "list",
+        group: "",
+        resource: "pods",
+        namespace: other,
+        why: `reachability checks read the labels and IPs of the pods they connect to in ${other} (the cluster DNS)`,
+      });
+      add({
+        verb: "get",
+        group: "",
+        resource: "namespaces",
+        namespace: other,
+        name: other,
+        why: `reachability checks read ${other}'s labels, which namespaceSelectors match`,
+      });
+    }
+  }
+  return perms;
+}
+
+function basePermissions(namespace: string): Perm[] {
   return [
     {
       verb: "get",
@@ -81,8 +132,12 @@ export function graderPermissions(namespace: string): Perm[] {
   ];
 }
 
-/** Asks the API server (SelfSubjectAccessReview) which of the grader's permissions these credentials have in `namespace`. */
-export async function checkPermissions(cluster: ClusterPort, namespace: string): Promise<PermissionReport> {
+/** Asks the API server (SelfSubjectAccessReview) which of the grader's permissions these credentials have for a lab's `checks` in `namespace`. */
+export async function checkPermissions(
+  cluster: ClusterPort,
+  namespace: string,
+  checks: readonly TCheck[] = [],
+): Promise<PermissionReport> {
   if (!DNS_LABEL.test(namespace) || namespace.length > 63) {
     throw new AppError(
       "INVALID_ARGUMENT",
@@ -90,7 +145,7 @@ export async function checkPermissions(cluster: ClusterPort, namespace: string):
     );
   }
   const { server } = cluster;
-  const perms = graderPermissions(namespace);
+  const perms = graderPermissions(namespace, checks);
   const answers = await Promise.all(
     perms.map(async (perm) => {
       const { why: _why, ...attributes } = perm;

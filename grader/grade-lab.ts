@@ -6,6 +6,7 @@ import { checkField } from "./checks/field";
 import { checkLogsContain } from "./checks/logs-contain";
 import { checkObjectExists } from "./checks/object-exists";
 import { checkPodCondition } from "./checks/pod-condition";
+import { checkReachability } from "./checks/reachability";
 import { failureVerdict, namespaceMissingMessage, type CheckContext, type Verdict } from "./checks/verdict";
 import { AppError } from "@/lib/errors/app-error";
 import type { TCheck, TLab } from "./lab/schema";
@@ -61,10 +62,19 @@ export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
 
   const podReads = new Map<string, Promise<CallResult<TPod>>>();
   const namespaceRead = settle(cluster.readNamespace(namespace));
+  const sharedLoads = new Map<string, Promise<unknown>>();
   const baseContext: Omit<CheckContext, "probeFile"> = {
     cluster,
     namespace,
     execTimeoutMs: timeouts.execMs,
+    shared<T>(key: string, load: () => Promise<T>): Promise<T> {
+      let loading = sharedLoads.get(key) as Promise<T> | undefined;
+      if (!loading) {
+        loading = load();
+        sharedLoads.set(key, loading);
+      }
+      return loading;
+    },
     readNamespace: () => namespaceRead,
     readPod(name) {
       let read = podReads.get(name);
@@ -184,6 +194,8 @@ async function evaluate(check: TCheck, ctx: CheckContext): Promise<Verdict> {
         return await checkLogsContain(check, ctx);
       case "dryRunRejected":
         return await checkDryRunRejected(check, ctx);
+      case "reachability":
+        return await checkReachability(check, ctx);
     }
   } catch (error) {
     // A bug in a check must surface as an error result for that check, never as a crash or a pass.

@@ -31,6 +31,18 @@ export type KubeObject = {
 /** Names an object; namespace is ignored by the adapter for cluster-scoped kinds. */
 export type ObjectRef = { apiVersion: string; kind: string; name: string; namespace?: string };
 
+/** One list call: a kind in a namespace, optionally narrowed by a label selector. */
+export type ListRequest = {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  labelSelector?: string;
+  limit: number;
+};
+
+/** A bounded list: the items, and whether the cluster had more than asked for. */
+export type ObjectList = { items: KubeObject[]; truncated: boolean };
+
 /** What a finished exec produced; a command that ran and failed is a value, not a failure. */
 export type ExecOutput = { exitCode: number; stdout: string; stderr: string };
 
@@ -57,6 +69,11 @@ export interface ClusterPort {
   readNamespace(name: string): Promise<CallResult<KubeObject>>;
   readPod(namespace: string, name: string): Promise<CallResult<KubeObject>>;
   readObject(ref: ObjectRef): Promise<CallResult<KubeObject>>;
+  /**
+   * Lists objects of one kind in a namespace, optionally by label selector ("k8s-app=kube-dns"). At most
+   * `limit` items come back; `truncated` says the cluster had more (a check must not judge a partial list).
+   */
+  listObjects(args: ListRequest): Promise<CallResult<ObjectList>>;
   readLogs(args: { namespace: string; pod: string; container: string; previous: boolean }): Promise<CallResult<string>>;
   exec(args: {
     namespace: string;

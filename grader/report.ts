@@ -80,6 +80,31 @@ export type DryRunEvidence = {
   message: string | null;
 };
 
+/** One end's view in a reachability verdict: who isolates that pod and which rules let the connection through. */
+export type ReachabilitySide = {
+  direction: "egress" | "ingress";
+  pod: string;
+  evaluated: boolean;
+  selectedBy: string[];
+  allowedBy: string[];
+  outcome: "allowed" | "denied" | "partly";
+};
+
+export type ReachabilityEvidence = {
+  type: "reachability";
+  /** "frontend -> backend TCP/80". */
+  connection: string;
+  expected: "allowed" | "denied";
+  /** What the namespace's NetworkPolicies say. */
+  policies: "allowed" | "denied" | "partly";
+  sides: ReachabilitySide[];
+  /** What the probe from inside the source pod saw, when the check has one. */
+  probe: "connected" | "failed" | "not run" | "could not run";
+  /** Which evidence settled the result. */
+  decidedBy: "policies" | "probe" | "policies and probe";
+  notes: string[];
+};
+
 export type ObjectEvidence = { type: "object"; apiVersion: string; kind: string; name: string; found: boolean };
 
 /** A cluster call that did not answer as needed (which call, what came back). */
@@ -93,6 +118,7 @@ export type Evidence =
   | LogsEvidence
   | DryRunEvidence
   | ObjectEvidence
+  | ReachabilityEvidence
   | CallEvidence;
 
 /** One check's result: plain JSON, safe to send to a browser. */

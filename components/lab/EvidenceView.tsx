@@ -1,4 +1,4 @@
-import type { Evidence } from "@/grader/report";
+import type { Evidence, ReachabilitySide } from "@/grader/report";
 
 /** What the grader saw for one check, in the terms a learner would use with kubectl. */
 export function EvidenceView({ evidence }: { evidence: Evidence[] }) {
@@ -101,6 +101,25 @@ function EvidenceItem({ item }: { item: Evidence }) {
           <Row label="Found" value={item.found ? "yes" : "no"} />
         </dl>
       );
+    case "reachability":
+      return (
+        <dl>
+          <Row label="Connection" value={`${item.connection} (expected: ${item.expected})`} />
+          <Row label="NetworkPolicies say" value={item.policies} />
+          {item.sides.map((side) => (
+            <Row
+              key={`${side.direction} ${side.pod}`}
+              label={`${side.direction === "egress" ? "Egress of" : "Ingress of"} ${side.pod}`}
+              value={describeSide(side)}
+            />
+          ))}
+          <Row label="Probe from the source pod" value={item.probe} />
+          <Row label="Decided by" value={item.decidedBy} />
+          {item.notes.map((note) => (
+            <Row key={note} label="Note" value={note} />
+          ))}
+        </dl>
+      );
     case "call":
       return (
         <dl>
@@ -109,4 +128,13 @@ function EvidenceItem({ item }: { item: Evidence }) {
         </dl>
       );
   }
+}
+
+function describeSide(side: ReachabilitySide): string {
+  if (!side.evaluated) return "not evaluated (the grader reads policies in the lab namespace only)";
+  if (side.selectedBy.length === 0) return "not isolated: no policy selects this pod for this direction";
+  const isolated = `isolated by ${side.selectedBy.join(", ")}`;
+  return side.allowedBy.length > 0
+    ? `${isolated}; let through by ${side.allowedBy.join(", ")}`
+    : `${isolated}; no rule lets this connection through`;
 }

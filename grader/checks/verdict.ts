@@ -19,6 +19,8 @@ export type CheckContext = {
   /** One read per pod per run, shared by every check that looks at that pod. */
   readPod(name: string): Promise<CallResult<TPod>>;
   readNamespace(): Promise<CallResult<KubeObject>>;
+  /** Runs `load` once per grading run for `key` and shares the promise (e.g. the namespace's NetworkPolicies). */
+  shared<T>(key: string, load: () => Promise<T>): Promise<T>;
   /** A name no earlier run used, for files an exec probe creates. */
   probeFile: string;
   execTimeoutMs: number;

@@ -65,6 +65,25 @@ describe("ClientNodeCluster against the test cluster", () => {
     expect(await cluster.readPod(namespace, "nope")).toMatchObject({ ok: false, failure: { kind: "not-found" } });
   });
 
+  it("lists pods by label selector, bounded, and says when there were more", async () => {
+    const all = await cluster.listObjects({ apiVersion: "v1", kind: "Pod", namespace, limit: 10 });
+    expect(all.ok && all.value.items.map((p) => p.metadata?.name)).toEqual(["box"]);
+    expect(all.ok && all.value.truncated).toBe(false);
+    const none = await cluster.listObjects({
+      apiVersion: "v1",
+      kind: "Pod",
+      namespace,
+      labelSelector: "app=none",
+      limit: 10,
+    });
+    expect(none).toEqual({ ok: true, value: { items: [], truncated: false } });
+    const extra = await cluster.create(busybox("box-two", ["sleep", "3600"]), { namespace });
+    expect(extra.ok).toBe(true);
+    const capped = await cluster.listObjects({ apiVersion: "v1", kind: "Pod", namespace, limit: 1 });
+    expect(capped.ok && capped.value.items).toHaveLength(1);
+    expect(capped.ok && capped.value.truncated).toBe(true);
+  });
+
   it("execs argv and returns exit code, stdout and stderr", async () => {
     const result = await cluster.exec({
       namespace,

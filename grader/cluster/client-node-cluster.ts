@@ -17,6 +17,8 @@ import type {
   ClusterPort,
   ExecOutput,
   KubeObject,
+  ListRequest,
+  ObjectList,
   ObjectRef,
 } from "../port";
 import { classifyError, type CallIntent } from "./classify-error";
@@ -41,6 +43,19 @@ class RawObjectApi extends KubernetesObjectApi {
       HttpMethod.GET,
     );
     request.setHeaderParam("Accept", "application/json");
+    return this.requestPromise(request, "CksRawObject");
+  }
+
+  async listRaw(args: ListRequest): Promise<KubeObject> {
+    const path = await this.specUriPath(
+      { apiVersion: args.apiVersion, kind: args.kind, metadata: { namespace: args.namespace } },
+      "list",
+    );
+    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
+    request.setHeaderParam("Accept", "application/json");
+    // The server pages at `limit`; a continue token in the answer means there were more.
+    request.setQueryParam("limit", String(args.limit));
+    if (args.labelSelector) request.setQueryParam("labelSelector", args.labelSelector);
     return this.requestPromise(request, "CksRawObject");
   }
 }
@@ -95,6 +110,17 @@ export class ClientNodeCluster implements ClusterPort {
         metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) },
       }),
     );
+  }
+
+  listObjects(args: ListRequest): Promise<CallResult<ObjectList>> {
+    const intent = { verb: "list", resource: resourceName(args.kind), namespace: args.namespace };
+    return call(intent, async () => {
+      const list = await this.objects.listRaw(args);
+      const items = Array.isArray(list.items) ? (list.items as KubeObject[]).slice(0, args.limit) : [];
+      const metadata = (list.metadata ?? {}) as { continue?: unknown };
+      const more = typeof metadata.continue === "string" && metadata.continue !== "";
+      return { items, truncated: more || (Array.isArray(list.items) && list.items.length > args.limit) };
+    });
   }
 
   readLogs(args: {

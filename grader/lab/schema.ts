@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseCidr } from "../network/ip-range";
 
 const ZNameSchema = z
   .string()
@@ -161,6 +162,61 @@ export const ZDryRunRejectedCheckSchema = z.strictObject({
   messageMatches: ZRegexSchema,
 });
 
+const ZLabelMapSchema = z.record(
+  z
+    .string()
+    .regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, "must be a label key")
+    .max(317),
+  z.string().max(63),
+);
+
+/** One end of a connection a reachability check asks about. */
+const ZEndpointSchema = z.union([
+  // A pod in the lab namespace, read from the cluster (labels, IPs, named ports).
+  z.strictObject({ pod: ZNameSchema }),
+  // Existing pods in another namespace (the cluster DNS), every one judged; at least one must exist.
+  z.strictObject({ pods: z.strictObject({ namespace: ZNameSchema, matchLabels: ZLabelMapSchema }) }),
+  // A pod that does not exist, to ask "what if" (a look-alike in another namespace); its namespace has no policies.
+  z.strictObject({
+    hypotheticalPod: z.strictObject({
+      namespace: ZNameSchema.optional(),
+      labels: ZLabelMapSchema,
+      namespaceLabels: ZLabelMapSchema.default({}),
+    }),
+  }),
+  // Addresses outside the cluster's pods, e.g. 169.254.169.254/32.
+  z.strictObject({
+    cidr: z
+      .string()
+      .regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, "must be a CIDR like 169.254.169.254/32")
+      .refine((text) => parseCidr(text) !== null, "must be a valid IPv4 or IPv6 CIDR"),
+  }),
+]);
+export type TEndpoint = z.infer<typeof ZEndpointSchema>;
+
+export const ZReachabilityCheckSchema = z
+  .strictObject({
+    ...checkBase,
+    type: z.literal("reachability"),
+    from: ZEndpointSchema,
+    to: ZEndpointSchema,
+    port: z.number().int().min(1).max(65535),
+    protocol: z.enum(["TCP", "UDP", "SCTP"]).default("TCP"),
+    expect: z.enum(["allowed", "denied"]),
+    // Evidence from inside the source pod (wget, nc, nslookup); argv only, `{{namespace}}` becomes the
+    // graded namespace. Exit 0 means the connection worked.
+    probe: z.strictObject({ command: z.array(z.string().min(1)).min(1), container: ZNameSchema.optional() }).optional(),
+  })
+  .superRefine((c, ctx) => {
+    if ("cidr" in c.from && "cidr" in c.to) {
+      ctx.addIssue({ code: "custom", path: ["to"], message: "a connection needs a pod at one end at least" });
+    }
+    if (c.probe && !("pod" in c.from)) {
+      ctx.addIssue({ code: "custom", path: ["probe"], message: "a probe runs in the source pod: from must be a pod" });
+    }
+  });
+export type TReachabilityCheck = z.infer<typeof ZReachabilityCheckSchema>;
+
 export const ZCheckSchema = z.discriminatedUnion("type", [
   ZObjectExistsCheckSchema,
   ZPodConditionCheckSchema,
@@ -168,6 +224,7 @@ export const ZCheckSchema = z.discriminatedUnion("type", [
   ZExecCheckSchema,
   ZLogsCheckSchema,
   ZDryRunRejectedCheckSchema,
+  ZReachabilityCheckSchema,
 ]);
 export type TCheck = z.infer<typeof ZCheckSchema>;
 export type TCheckType = TCheck["type"];

@@ -8,12 +8,23 @@ import type {
   ClusterPort,
   ExecOutput,
   KubeObject,
+  ListRequest,
+  ObjectList,
   ObjectRef,
 } from "../port";
 
 type ExecArgs = Parameters<ClusterPort["exec"]>[0];
 type Method =
-  "version" | "readNamespace" | "readPod" | "readObject" | "readLogs" | "exec" | "create" | "delete" | "reviewAccess";
+  | "version"
+  | "readNamespace"
+  | "readPod"
+  | "readObject"
+  | "listObjects"
+  | "readLogs"
+  | "exec"
+  | "create"
+  | "delete"
+  | "reviewAccess";
 
 /** Loads a pod fixture (realistic `kubectl get pod -o json` output) from grader/testing/fixtures. */
 export function podFixture(name: string): KubeObject {
@@ -99,6 +110,24 @@ export class FakeCluster implements ClusterPort {
         this.objects.get(this.key(ref.apiVersion, ref.kind, ref.name, ref.namespace)) ??
         this.objects.get(this.key(ref.apiVersion, ref.kind, ref.name));
       return object ? { ok: true, value: structuredClone(object) } : notFound(`${ref.kind} "${ref.name}" not found`);
+    });
+  }
+
+  async listObjects(args: ListRequest): Promise<CallResult<ObjectList>> {
+    return this.answer("listObjects", args, () => {
+      const wanted = parseEquality(args.labelSelector ?? "");
+      const labelsMatch = (object: KubeObject) => {
+        const labels = (object.metadata?.labels ?? {}) as Record<string, string>;
+        return Object.entries(wanted).every(([k, v]) => labels[k] === v);
+      };
+      const all =
+        args.apiVersion === "v1" && args.kind === "Pod"
+          ? [...this.pods.entries()].filter(([key]) => key.startsWith(`${args.namespace}/`)).map(([, pod]) => pod)
+          : [...this.objects.entries()]
+              .filter(([key]) => key.startsWith(`${args.apiVersion}/${args.kind}/${args.namespace}/`))
+              .map(([, object]) => object);
+      const matching = all.filter(labelsMatch).map((o) => structuredClone(o));
+      return { ok: true, value: { items: matching.slice(0, args.limit), truncated: matching.length > args.limit } };
     });
   }
 
@@ -256,6 +285,16 @@ export class FakeCluster implements ClusterPort {
     if (cmd === "rm") return { ok: true, value: { exitCode: 0, stdout: "", stderr: "" } };
     return { ok: true, value: { exitCode: 127, stdout: "", stderr: `sh: ${cmd}: not found\n` } };
   }
+}
+
+// Equality-based selectors ("a=b,c=d") are all the fake needs; labs list with those only.
+function parseEquality(selector: string): Record<string, string> {
+  return Object.fromEntries(
+    selector
+      .split(",")
+      .filter(Boolean)
+      .map((term) => term.split("=").map((part) => part.trim()) as [string, string]),
+  );
 }
 
 function notFound<T>(message: string): CallResult<T> {

@@ -31,10 +31,14 @@ export async function testConnection(userId: string, deps: UseDeps = {}): Promis
     where: { userId },
     data: { lastTestedAt: testedAt, lastVersion: status.version },
   });
-  const labNamespaces = [...new Set((await loadAllLabs()).map((lab) => lab.namespace))].sort();
+  const labs = await loadAllLabs();
+  const labNamespaces = [...new Set(labs.map((lab) => lab.namespace))].sort();
   const namespaces = await Promise.all(
     labNamespaces.map(async (namespace) => {
-      const report = await checkPermissions(connected.cluster, namespace);
+      const checks = labs
+        .filter((lab) => lab.namespace === namespace)
+        .flatMap((lab) => lab.tasks.flatMap((task) => task.checks));
+      const report = await checkPermissions(connected.cluster, namespace, checks);
       return report.ok
         ? { namespace, ok: true as const, granted: report.granted.map(show), missing: report.missing.map(show) }
         : { namespace, ok: false as const, message: report.message };
