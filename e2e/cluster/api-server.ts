@@ -8,8 +8,8 @@ import path from "node:path";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { parse as parseYaml } from "yaml";
-import { selfSubjectAccessReview } from "./access-review";
-import { admit, unsupportedExpressions } from "./admission";
+import { selfSubjectAccessReview } from "./kinds/self-subject-access-review";
+import { admit, unsupportedExpressions } from "./admission/validating-admission-policy";
 import {
   admissionGroupDocument,
   admissionResources,
@@ -21,7 +21,7 @@ import {
   openApiV3Documents,
   openApiV3Index,
   serverVersion,
-} from "./discovery";
+} from "./server/discovery";
 import { podman, prepareHost, servingCertificate } from "./host";
 import {
   ApiError,
@@ -37,14 +37,14 @@ import {
   type TResourceRef,
   type TStatus,
 } from "./k8s-status";
-import { DeathWatcher, PodWorker, removeLeftovers } from "./kubelet";
+import { DeathWatcher, PodWorker, removeLeftovers } from "./runtime/pod-worker";
 import { matchesLabels, parseLabelSelector } from "./label-selector";
-import { validateName, validatePod } from "./pod-validation";
+import { validateName, validatePod } from "./kinds/pod-validation";
 import { decodeKubernetesProtobuf } from "./protobuf";
-import { unknownPodFields } from "./pod-schema";
-import { podSecurityLevel, podSecurityViolations } from "./pod-security";
-import { ObjectStore, type TWatchEvent } from "./store";
-import { toTable } from "./tables";
+import { unknownPodFields } from "./kinds/pod-schema";
+import { podSecurityLevel, podSecurityViolations } from "./admission/pod-security";
+import { ObjectStore, type TWatchEvent } from "./registry/object-store";
+import { toTable } from "./server/table";
 import type { TKubeObject, TPod, TPodStatus } from "./types";
 
 type TResourceInfo = { ref: TResourceRef; kind: string; apiVersion: string; namespaced: boolean; prefix: string };

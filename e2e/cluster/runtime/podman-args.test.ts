@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { podmanRunArgs, runAsNonRootProblem, unsupportedVolume } from "./podman-args";
-import type { TContainer, TPod } from "./types";
+import type { TContainer, TPod } from "../types";
 
 function pod(container: Partial<TContainer>, spec: Partial<TPod["spec"]> = {}): TPod {
   return {

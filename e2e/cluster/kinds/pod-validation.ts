@@ -1,4 +1,4 @@
-import type { TFieldError } from "./k8s-status";
+import type { TFieldError } from "../k8s-status";
 
 const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

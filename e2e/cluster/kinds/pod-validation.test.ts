@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatFieldError, invalid } from "./k8s-status";
+import { formatFieldError, invalid } from "../k8s-status";
 import { validatePod } from "./pod-validation";
 
 const base = () => ({

@@ -1,4 +1,4 @@
-import type { TContainer, TPod } from "./types";
+import type { TContainer, TPod } from "../types";
 
 /** Pod Security Standards level, as set by the `pod-security.kubernetes.io/<mode>` namespace labels. */
 export type TPodSecurityLevel = "privileged" | "baseline" | "restricted";

@@ -1,5 +1,5 @@
-import { humanAge, podRow } from "./pod-status";
-import type { TKubeObject, TPod } from "./types";
+import { humanAge, podRow } from "../runtime/pod-status";
+import type { TKubeObject, TPod } from "../types";
 
 type TColumn = { name: string; type: string; format: string; description: string; priority: number };
 

@@ -1,4 +1,4 @@
-import type { TContainer, TPod } from "./types";
+import type { TContainer, TPod } from "../types";
 
 /** Where one pod volume lives on the host; emptyDirs are plain directories or tmpfs mounts. */
 export type TVolumePaths = Record<string, string>;

@@ -1,7 +1,7 @@
 import { isCelError, run, type CelInput, type CelValue } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
-import { matchesLabels, requirementsFromSelector, type TLabelSelector } from "./label-selector";
-import type { TKubeObject } from "./types";
+import { matchesLabels, requirementsFromSelector, type TLabelSelector } from "../label-selector";
+import type { TKubeObject } from "../types";
 
 type TResourceRule = { apiGroups?: string[]; apiVersions?: string[]; operations?: string[]; resources?: string[] };
 type TMatch = { resourceRules?: TResourceRule[]; namespaceSelector?: TLabelSelector; objectSelector?: TLabelSelector };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { podSecurityLevel, podSecurityViolations } from "./pod-security";
-import type { TContainer, TPod } from "./types";
+import type { TContainer, TPod } from "../types";
 
 function pod(container: Partial<TContainer> = {}, spec: Partial<TPod["spec"]> = {}): TPod {
   return { metadata: { name: "p" }, spec: { containers: [{ name: "web", image: "nginx", ...container }], ...spec } };

@@ -4,11 +4,11 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { execFile } from "node:child_process";
 import { backoffAfterRun, shouldRestart } from "./backoff";
-import { instanceDir, instanceId, ownerLabel, podman, prepareHost, processAlive, stateDir } from "./host";
-import { resolveImage } from "./images";
+import { instanceDir, instanceId, ownerLabel, podman, prepareHost, processAlive, stateDir } from "../host";
+import { resolveImage } from "../images";
 import { podmanRunArgs, runAsNonRootProblem, unsupportedVolume, type TVolumePaths } from "./podman-args";
 import { computeConditions, computePhase } from "./pod-status";
-import type { TContainer, TContainerState, TContainerStatus, TPod, TPodStatus } from "./types";
+import type { TContainer, TContainerState, TContainerStatus, TPod, TPodStatus } from "../types";
 
 const execFileAsync = promisify(execFile);
 const podUidLabel = "io.cks-lab.pod-uid";

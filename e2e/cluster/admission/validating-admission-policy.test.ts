@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { admit, toCel, unsupportedExpressions, type TAdmissionRequest, type TBinding, type TPolicy } from "./admission";
+import {
+  admit,
+  toCel,
+  unsupportedExpressions,
+  type TAdmissionRequest,
+  type TBinding,
+  type TPolicy,
+} from "./validating-admission-policy";
 
 const readOnlyRoot =
   "object.spec.containers.all(c, has(c.securityContext) && has(c.securityContext.readOnlyRootFilesystem) && c.securityContext.readOnlyRootFilesystem == true)";

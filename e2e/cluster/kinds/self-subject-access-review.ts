@@ -1,4 +1,4 @@
-import { badRequest, invalid } from "./k8s-status";
+import { badRequest, invalid } from "../k8s-status";
 
 const authorizationGroup = "authorization.k8s.io";
 

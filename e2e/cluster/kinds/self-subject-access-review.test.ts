@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clusterAdminReason, selfSubjectAccessReview } from "./access-review";
-import { ApiError } from "./k8s-status";
+import { clusterAdminReason, selfSubjectAccessReview } from "./self-subject-access-review";
+import { ApiError } from "../k8s-status";
 
 const review = (spec: unknown) => ({ apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec });
 

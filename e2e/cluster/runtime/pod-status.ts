@@ -1,4 +1,4 @@
-import type { TContainerStatus, TPod, TPodCondition, TPodStatus } from "./types";
+import type { TContainerStatus, TPod, TPodCondition, TPodStatus } from "../types";
 
 /**
  * Pod phase from container statuses, following kubelet: init containers first; a container that is

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { TKubeObject } from "./types";
+import type { TKubeObject } from "../types";
 
 /** A watch event as the API server streams it. */
 export type TWatchEvent = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computePhase, humanAge, podRow } from "./pod-status";
-import type { TContainerState, TContainerStatus, TPod } from "./types";
+import type { TContainerState, TContainerStatus, TPod } from "../types";
 
 const now = Date.parse("2026-11-26T12:00:00Z");
 const ago = (seconds: number) => new Date(now - seconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
