@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { parseResourcePath, strategicMergePatch } from "./api-server";
+import { allKinds } from "../kinds";
+import { crudVerbs, type TKind } from "../registry/kind";
+import { Scheme } from "../registry/scheme";
+import { parseResourcePath } from "./router";
+
+const scheme = new Scheme(allKinds);
 
 describe("parseResourcePath", () => {
   it.each([
@@ -15,11 +20,15 @@ describe("parseResourcePath", () => {
       "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/p",
       { resource: "validatingadmissionpolicies", namespace: "", name: "p", subresource: undefined },
     ],
+    [
+      "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+      { resource: "selfsubjectaccessreviews", namespace: "", name: undefined, subresource: undefined },
+    ],
   ])("%s", (path, expected) => {
-    const target = parseResourcePath(path);
+    const target = parseResourcePath(path, scheme);
     expect(
       target && {
-        resource: target.info.ref.resource,
+        resource: target.kind.resource,
         namespace: target.namespace,
         name: target.name,
         subresource: target.subresource,
@@ -33,52 +42,38 @@ describe("parseResourcePath", () => {
     "/api/v1/namespaces/lab/secrets",
     "/api/v1/pods/web",
     "/apis/admissionregistration.k8s.io/v1/pods",
+    "/apis/admissionregistration.k8s.io/v2/validatingadmissionpolicies",
+    "/api/v1/namespaces/lab/pods/web/exec/more",
+    "/api/v1/namespaces/lab/finalize",
+    "/apis",
   ])("%s is not served", (path) => {
-    expect(parseResourcePath(path)).toBeUndefined();
+    expect(parseResourcePath(path, scheme)).toBeUndefined();
   });
 });
 
-describe("strategicMergePatch", () => {
-  const pod = {
-    metadata: { labels: { a: "1" } },
-    spec: {
-      containers: [
-        { name: "c", image: "busybox", command: ["sleep", "1"] },
-        { name: "d", image: "nginx" },
-      ],
-    },
+describe("parseResourcePath for a registered kind in a named group", () => {
+  const widgets: TKind = {
+    group: "example.test",
+    version: "v1",
+    kind: "Widget",
+    resource: "widgets",
+    singular: "widget",
+    namespaced: true,
+    verbs: crudVerbs,
   };
+  const withWidgets = new Scheme([...allKinds, widgets]);
+
   it.each([
-    [
-      "merges a container by name",
-      { spec: { containers: [{ name: "c", command: ["sleep", "2"] }] } },
-      {
-        metadata: { labels: { a: "1" } },
-        spec: {
-          containers: [
-            { name: "c", image: "busybox", command: ["sleep", "2"] },
-            { name: "d", image: "nginx" },
-          ],
-        },
-      },
-    ],
-    [
-      "adds a container",
-      { spec: { containers: [{ name: "e", image: "x" }] } },
-      { ...pod, spec: { containers: [...pod.spec.containers, { name: "e", image: "x" }] } },
-    ],
-    [
-      "deletes with $patch",
-      { spec: { containers: [{ name: "d", $patch: "delete" }] } },
-      { ...pod, spec: { containers: [pod.spec.containers[0]] } },
-    ],
-    [
-      "null removes a label",
-      { metadata: { labels: { a: null, b: "2" } } },
-      { ...pod, metadata: { labels: { b: "2" } } },
-    ],
-    ["directives are dropped", { $setElementOrder: [], metadata: { labels: { a: "1" } } }, pod],
-  ])("%s", (_name, patch, expected) => {
-    expect(strategicMergePatch(pod, patch)).toEqual(expected);
+    ["/apis/example.test/v1/widgets", { namespace: "", name: undefined }],
+    ["/apis/example.test/v1/namespaces/lab/widgets", { namespace: "lab", name: undefined }],
+    ["/apis/example.test/v1/namespaces/lab/widgets/w", { namespace: "lab", name: "w" }],
+  ])("%s", (path, expected) => {
+    const target = parseResourcePath(path, withWidgets);
+    expect(target?.kind).toBe(widgets);
+    expect({ namespace: target?.namespace, name: target?.name }).toEqual(expected);
+  });
+
+  it("is not served before it is registered", () => {
+    expect(parseResourcePath("/apis/example.test/v1/namespaces/lab/widgets", scheme)).toBeUndefined();
   });
 });

@@ -181,3 +181,6 @@ export function servingCertificate(): { cert: string; key: string } {
   }
   return { cert: readFileSync(certPath, "utf8"), key: readFileSync(keyPath, "utf8") };
 }
+
+/** The cluster's one node: every pod is bound to it, and node components (the kubelet) report it. */
+export const nodeName = "cks-test-node";

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { allKinds } from "./kinds";
 import { decodeKubernetesProtobuf } from "./protobuf";
+import { Scheme } from "./registry/scheme";
+
+const scheme = new Scheme(allKinds);
 
 function field(number: number, payload: Buffer): Buffer {
   return Buffer.concat([Buffer.from([(number << 3) | 2, payload.length]), payload]);
@@ -13,7 +17,7 @@ describe("decodeKubernetesProtobuf", () => {
     const raw = Buffer.concat([metadata, field(2, Buffer.alloc(0)), field(3, Buffer.alloc(0))]);
     const typeMeta = field(1, Buffer.concat([text(1, "v1"), text(2, "Namespace")]));
     const body = Buffer.concat([Buffer.from("k8s\0", "binary"), typeMeta, field(2, raw)]);
-    expect(decodeKubernetesProtobuf(body)).toEqual({
+    expect(decodeKubernetesProtobuf(body, scheme)).toEqual({
       apiVersion: "v1",
       kind: "Namespace",
       metadata: { name: "lab", labels: { team: "red" } },
@@ -26,7 +30,7 @@ describe("decodeKubernetesProtobuf", () => {
     const raw = Buffer.concat([field(1, Buffer.alloc(0)), field(2, attributes), field(3, Buffer.alloc(0))]);
     const typeMeta = field(1, Buffer.concat([text(1, "authorization.k8s.io/v1"), text(2, "SelfSubjectAccessReview")]));
     const body = Buffer.concat([Buffer.from("k8s\0", "binary"), typeMeta, field(2, raw)]);
-    expect(decodeKubernetesProtobuf(body)).toEqual({
+    expect(decodeKubernetesProtobuf(body, scheme)).toEqual({
       apiVersion: "authorization.k8s.io/v1",
       kind: "SelfSubjectAccessReview",
       metadata: {},
@@ -37,6 +41,6 @@ describe("decodeKubernetesProtobuf", () => {
   it("refuses kinds it does not know instead of guessing", () => {
     const typeMeta = field(1, Buffer.concat([text(1, "apps/v1"), text(2, "Deployment")]));
     const body = Buffer.concat([Buffer.from("k8s\0", "binary"), typeMeta, field(2, Buffer.alloc(0))]);
-    expect(() => decodeKubernetesProtobuf(body)).toThrow(/protobuf bodies for Deployment are not implemented/);
+    expect(() => decodeKubernetesProtobuf(body, scheme)).toThrow(/protobuf bodies for Deployment are not implemented/);
   });
 });

@@ -1,9 +1,12 @@
 /**
  * Just enough of Kubernetes' protobuf encoding to read what kubectl sends as protobuf: its typed
- * `create <generator>` commands (e.g. `kubectl create namespace`) never fall back to JSON.
+ * `create <generator>` commands (e.g. `kubectl create namespace`) never fall back to JSON. The
+ * framing is read here; each kind decodes its own object (`TKind.decodeProtobuf`).
  */
+import type { Scheme } from "./registry/scheme";
 
-type TField = { number: number; wire: number; value: bigint | Buffer };
+/** One decoded field: its number, wire type and value (varint or bytes). */
+export type TField = { number: number; wire: number; value: bigint | Buffer };
 
 function readVarint(buffer: Buffer, offset: number): [bigint, number] {
   let result = 0n;
@@ -49,9 +52,12 @@ export function readFields(buffer: Buffer): TField[] {
   return fields;
 }
 
-const text = (field: TField) => (Buffer.isBuffer(field.value) ? field.value.toString("utf8") : String(field.value));
+/** A length-delimited field as UTF-8 text (a varint as its decimal digits). */
+export const text = (field: TField) =>
+  Buffer.isBuffer(field.value) ? field.value.toString("utf8") : String(field.value);
 
-function readStringMap(fields: TField[], number: number): Record<string, string> | undefined {
+/** A `map<string, string>` field (labels, annotations). */
+export function readStringMap(fields: TField[], number: number): Record<string, string> | undefined {
   const entries = fields.filter((field) => field.number === number && Buffer.isBuffer(field.value));
   if (entries.length === 0) return undefined;
   const map: Record<string, string> = {};
@@ -64,7 +70,8 @@ function readStringMap(fields: TField[], number: number): Record<string, string>
   return map;
 }
 
-function readObjectMeta(buffer: Buffer): Record<string, unknown> {
+/** The ObjectMeta fields kubectl sets: name, generateName, namespace, uid, resourceVersion, labels, annotations. */
+export function readObjectMeta(buffer: Buffer): Record<string, unknown> {
   const fields = readFields(buffer);
   const meta: Record<string, unknown> = {};
   const strings: Record<number, string> = {
@@ -85,7 +92,8 @@ function readObjectMeta(buffer: Buffer): Record<string, unknown> {
   return meta;
 }
 
-function readStrings(buffer: Buffer, names: Record<number, string>): Record<string, string> {
+/** The string fields of a message, named by field number. */
+export function readStrings(buffer: Buffer, names: Record<number, string>): Record<string, string> {
   const result: Record<string, string> = {};
   for (const field of readFields(buffer)) {
     const key = names[field.number];
@@ -94,71 +102,31 @@ function readStrings(buffer: Buffer, names: Record<number, string>): Record<stri
   return result;
 }
 
-// k8s.io/api/authorization/v1 generated.proto: ResourceAttributes and NonResourceAttributes field numbers
-// (the field and label selectors, 8 and 9, are not read).
-const resourceAttributeFields = {
-  1: "namespace",
-  2: "verb",
-  3: "group",
-  4: "version",
-  5: "resource",
-  6: "subresource",
-  7: "name",
-};
-const nonResourceAttributeFields = { 1: "path", 2: "verb" };
-
-// `kubectl auth can-i` sends its SelfSubjectAccessReview as protobuf.
-function readSelfSubjectAccessReviewSpec(buffer: Buffer): Record<string, unknown> {
-  const spec: Record<string, unknown> = {};
-  for (const field of readFields(buffer)) {
-    if (!Buffer.isBuffer(field.value)) continue;
-    if (field.number === 1) spec.resourceAttributes = readStrings(field.value, resourceAttributeFields);
-    if (field.number === 2) spec.nonResourceAttributes = readStrings(field.value, nonResourceAttributeFields);
-  }
-  return spec;
+/** The first length-delimited field with this number, if any. */
+export function bytesField(fields: TField[], number: number): Buffer | undefined {
+  const found = fields.find((field) => field.number === number && Buffer.isBuffer(field.value));
+  return found ? (found.value as Buffer) : undefined;
 }
 
-/** Decodes a `k8s\0`-framed protobuf body into JSON; only Namespace and SelfSubjectAccessReview are understood. */
-export function decodeKubernetesProtobuf(body: Buffer): Record<string, unknown> {
+/**
+ * Decodes a `k8s\0`-framed protobuf body (runtime.Unknown: TypeMeta, then the raw object) into JSON
+ * through the decoder of the kind its TypeMeta names.
+ */
+export function decodeKubernetesProtobuf(body: Buffer, scheme: Scheme): Record<string, unknown> {
   const magic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
   if (!body.subarray(0, 4).equals(magic)) throw new Error("not a Kubernetes protobuf body");
   const unknown = readFields(body.subarray(4));
-  const typeMetaField = unknown.find((field) => field.number === 1);
-  const rawField = unknown.find((field) => field.number === 2);
-  const typeMeta = typeMetaField && Buffer.isBuffer(typeMetaField.value) ? readFields(typeMetaField.value) : [];
+  const typeMeta = readFields(bytesField(unknown, 1) ?? Buffer.alloc(0));
+  const raw = bytesField(unknown, 2);
   const apiVersionField = typeMeta.find((field) => field.number === 1);
   const kindField = typeMeta.find((field) => field.number === 2);
   const apiVersion = apiVersionField ? text(apiVersionField) : "";
   const kind = kindField ? text(kindField) : "";
-  if (kind === "SelfSubjectAccessReview" && rawField && Buffer.isBuffer(rawField.value)) {
-    const specField = readFields(rawField.value).find((field) => field.number === 2);
-    return {
-      apiVersion,
-      kind,
-      metadata: {},
-      spec: specField && Buffer.isBuffer(specField.value) ? readSelfSubjectAccessReviewSpec(specField.value) : {},
-    };
-  }
-  if (kind !== "Namespace" || !rawField || !Buffer.isBuffer(rawField.value)) {
+  const target = scheme.kindOf(apiVersion, kind);
+  if (!target?.decodeProtobuf || !raw) {
     throw new Error(
       `protobuf bodies for ${kind || "this kind"} are not implemented by the podman test cluster; send JSON (e.g. kubectl apply -f)`,
     );
   }
-  const fields = readFields(rawField.value);
-  const metadataField = fields.find((field) => field.number === 1);
-  const specField = fields.find((field) => field.number === 2);
-  const spec =
-    specField && Buffer.isBuffer(specField.value)
-      ? {
-          finalizers: readFields(specField.value)
-            .filter((field) => field.number === 1)
-            .map(text),
-        }
-      : {};
-  return {
-    apiVersion,
-    kind,
-    metadata: metadataField && Buffer.isBuffer(metadataField.value) ? readObjectMeta(metadataField.value) : {},
-    spec,
-  };
+  return { apiVersion, kind, ...target.decodeProtobuf(raw) };
 }

@@ -1,3 +1,6 @@
+import { forbidden } from "../k8s-status";
+import { refOf } from "../registry/kind";
+import type { TAdmissionPlugin } from "./chain";
 import type { TContainer, TPod } from "../types";
 
 /** Pod Security Standards level, as set by the `pod-security.kubernetes.io/<mode>` namespace labels. */
@@ -272,3 +275,29 @@ export function podSecurityViolations(level: TPodSecurityLevel, pod: TPod): stri
       return result ? [result] : [];
     });
 }
+
+/**
+ * The PodSecurity admission plugin: the namespace's `warn` level adds a warning, its `enforce` level
+ * denies with 403. `-version` labels are echoed; every check is that of `latest`.
+ */
+export const podSecurityAdmission: TAdmissionPlugin = {
+  name: "PodSecurity",
+  validate({ operation, kind, name, object, namespaceObject }) {
+    // Pods on create only: updates of a pod's spec are refused anyway, and the README lists the gap.
+    if (operation !== "CREATE" || kind.group !== "" || kind.resource !== "pods") return [];
+    const pod = object as TPod;
+    const labels = namespaceObject?.metadata.labels;
+    const standard = (mode: "enforce" | "warn") =>
+      `${podSecurityLevel(labels, mode)}:${labels?.[`pod-security.kubernetes.io/${mode}-version`] ?? "latest"}`;
+    const warnings: string[] = [];
+    const warnLevel = podSecurityLevel(labels, "warn");
+    const warnViolations = warnLevel ? podSecurityViolations(warnLevel, pod) : [];
+    if (warnViolations.length > 0)
+      warnings.push(`would violate PodSecurity "${standard("warn")}": ${warnViolations.join(", ")}`);
+    const enforceLevel = podSecurityLevel(labels, "enforce");
+    const violations = enforceLevel ? podSecurityViolations(enforceLevel, pod) : [];
+    if (violations.length > 0)
+      throw forbidden(refOf(kind), name, `violates PodSecurity "${standard("enforce")}": ${violations.join(", ")}`);
+    return warnings;
+  },
+};

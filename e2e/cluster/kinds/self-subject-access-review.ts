@@ -1,4 +1,7 @@
+import { isRecord } from "../is-record";
 import { badRequest, invalid } from "../k8s-status";
+import { bytesField, readFields, readStrings } from "../protobuf";
+import type { TKind } from "../registry/kind";
 
 const authorizationGroup = "authorization.k8s.io";
 
@@ -8,9 +11,6 @@ const authorizationGroup = "authorization.k8s.io";
  */
 export const clusterAdminReason =
   'RBAC: allowed by ClusterRoleBinding "kubeadm:cluster-admins" of ClusterRole "cluster-admin" to Group "kubeadm:cluster-admins"';
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * Answers a SelfSubjectAccessReview (POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews) the way
@@ -54,3 +54,39 @@ export function selfSubjectAccessReview(body: unknown): Record<string, unknown> 
     status: { allowed: true, reason: clusterAdminReason },
   };
 }
+
+// k8s.io/api/authorization/v1 generated.proto: ResourceAttributes and NonResourceAttributes field numbers
+// (the field and label selectors, 8 and 9, are not read).
+const resourceAttributeFields = {
+  1: "namespace",
+  2: "verb",
+  3: "group",
+  4: "version",
+  5: "resource",
+  6: "subresource",
+  7: "name",
+};
+const nonResourceAttributeFields = { 1: "path", 2: "verb" };
+
+/** authorization.k8s.io/v1 SelfSubjectAccessReview: answered, never stored (`kubectl auth can-i`, the grader's probe). */
+export const selfSubjectAccessReviewKind: TKind = {
+  group: authorizationGroup,
+  version: "v1",
+  kind: "SelfSubjectAccessReview",
+  resource: "selfsubjectaccessreviews",
+  singular: "selfsubjectaccessreview",
+  namespaced: false,
+  verbs: ["create"],
+  review: (body) => selfSubjectAccessReview(body),
+  // `kubectl auth can-i` sends protobuf: the spec is field 2; in it resource attributes 1, non-resource 2.
+  decodeProtobuf(raw) {
+    const spec: Record<string, unknown> = {};
+    const specBytes = bytesField(readFields(raw), 2);
+    for (const field of specBytes ? readFields(specBytes) : []) {
+      if (!Buffer.isBuffer(field.value)) continue;
+      if (field.number === 1) spec.resourceAttributes = readStrings(field.value, resourceAttributeFields);
+      if (field.number === 2) spec.nonResourceAttributes = readStrings(field.value, nonResourceAttributeFields);
+    }
+    return { metadata: {}, spec };
+  },
+};

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { computePhase, humanAge, podRow } from "./pod-status";
+import { humanAge } from "../clock";
+import { computePhase, podRow } from "./pod-status";
 import type { TContainerState, TContainerStatus, TPod } from "../types";
 
 const now = Date.parse("2026-11-26T12:00:00Z");

@@ -1,3 +1,4 @@
+import { shortDuration } from "../clock";
 import type { TContainerStatus, TPod, TPodCondition, TPodStatus } from "../types";
 
 /**
@@ -87,23 +88,6 @@ export function computeConditions(input: {
     ),
     build("PodScheduled", true),
   ];
-}
-
-function shortDuration(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
-  return `${Math.floor(hours / 24)}d`;
-}
-
-/** Human age the way kubectl prints it (`5s`, `3m20s`, `2d`). */
-export function humanAge(since: string | undefined, now: number): string {
-  if (!since) return "<unknown>";
-  return shortDuration(now - Date.parse(since));
 }
 
 /** The READY, STATUS and RESTARTS cells of `kubectl get pods`, computed as the API server's printer does. */

@@ -1,5 +1,8 @@
-/** Static discovery documents: what kubectl reads before any verb. */
+/** Discovery documents (what kubectl reads before any verb), derived from the registered kinds. */
+import type { TKind } from "../registry/kind";
+import type { Scheme, TGroupVersion } from "../registry/scheme";
 
+/** `GET /version`: the Kubernetes release this cluster imitates. */
 export const serverVersion = {
   major: "1",
   minor: "35",
@@ -12,114 +15,50 @@ export const serverVersion = {
   platform: "linux/amd64",
 };
 
+/** `GET /api`: the legacy core group's versions. */
 export const coreVersions = {
   kind: "APIVersions",
   versions: ["v1"],
   serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "127.0.0.1" }],
 };
 
-const admissionGroup = {
-  name: "admissionregistration.k8s.io",
-  versions: [{ groupVersion: "admissionregistration.k8s.io/v1", version: "v1" }],
-  preferredVersion: { groupVersion: "admissionregistration.k8s.io/v1", version: "v1" },
-};
+const openApiHash = "cks-test-1";
 
-// Only SelfSubjectAccessReview is served (what `kubectl auth can-i` and the grader's permission probe send).
-const authorizationGroup = {
-  name: "authorization.k8s.io",
-  versions: [{ groupVersion: "authorization.k8s.io/v1", version: "v1" }],
-  preferredVersion: { groupVersion: "authorization.k8s.io/v1", version: "v1" },
-};
+function resourceEntries(kind: TKind): Record<string, unknown>[] {
+  const main = {
+    name: kind.resource,
+    singularName: kind.singular,
+    namespaced: kind.namespaced,
+    kind: kind.kind,
+    verbs: kind.verbs,
+    ...(kind.shortNames ? { shortNames: kind.shortNames } : {}),
+    ...(kind.categories ? { categories: kind.categories } : {}),
+  };
+  const subresources = Object.entries(kind.subresources ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, subresource]) => ({
+      name: `${kind.resource}/${name}`,
+      singularName: "",
+      namespaced: kind.namespaced,
+      kind: subresource.kind,
+      verbs: subresource.verbs,
+    }));
+  return [main, ...subresources];
+}
 
-export const groupList = { kind: "APIGroupList", apiVersion: "v1", groups: [admissionGroup, authorizationGroup] };
+function groupEntry(entry: TGroupVersion) {
+  const groupVersion = `${entry.group}/${entry.version}`;
+  return {
+    name: entry.group,
+    versions: [{ groupVersion, version: entry.version }],
+    preferredVersion: { groupVersion, version: entry.version },
+  };
+}
 
-export const admissionGroupDocument = { kind: "APIGroup", apiVersion: "v1", ...admissionGroup };
-
-export const authorizationGroupDocument = { kind: "APIGroup", apiVersion: "v1", ...authorizationGroup };
-
-export const authorizationResources = {
-  kind: "APIResourceList",
-  apiVersion: "v1",
-  groupVersion: "authorization.k8s.io/v1",
-  resources: [
-    {
-      name: "selfsubjectaccessreviews",
-      singularName: "selfsubjectaccessreview",
-      namespaced: false,
-      kind: "SelfSubjectAccessReview",
-      verbs: ["create"],
-    },
-  ],
-};
-
-const crud = ["create", "delete", "get", "list", "watch", "patch", "update"];
-
-export const coreResources = {
-  kind: "APIResourceList",
-  groupVersion: "v1",
-  resources: [
-    {
-      name: "namespaces",
-      singularName: "namespace",
-      namespaced: false,
-      kind: "Namespace",
-      verbs: ["create", "delete", "get", "list", "watch", "patch", "update"],
-      shortNames: ["ns"],
-    },
-    {
-      name: "pods",
-      singularName: "pod",
-      namespaced: true,
-      kind: "Pod",
-      verbs: [...crud, "deletecollection"],
-      shortNames: ["po"],
-      categories: ["all"],
-    },
-    { name: "pods/attach", singularName: "", namespaced: true, kind: "PodAttachOptions", verbs: ["create", "get"] },
-    { name: "pods/exec", singularName: "", namespaced: true, kind: "PodExecOptions", verbs: ["create", "get"] },
-    { name: "pods/log", singularName: "", namespaced: true, kind: "Pod", verbs: ["get"] },
-    { name: "pods/status", singularName: "", namespaced: true, kind: "Pod", verbs: ["get"] },
-    {
-      name: "events",
-      singularName: "event",
-      namespaced: true,
-      kind: "Event",
-      verbs: ["get", "list", "watch"],
-      shortNames: ["ev"],
-    },
-  ],
-};
-
-export const admissionResources = {
-  kind: "APIResourceList",
-  apiVersion: "v1",
-  groupVersion: "admissionregistration.k8s.io/v1",
-  resources: [
-    {
-      name: "validatingadmissionpolicies",
-      singularName: "validatingadmissionpolicy",
-      namespaced: false,
-      kind: "ValidatingAdmissionPolicy",
-      verbs: crud,
-      categories: ["api-extensions"],
-    },
-    {
-      name: "validatingadmissionpolicybindings",
-      singularName: "validatingadmissionpolicybinding",
-      namespaced: false,
-      kind: "ValidatingAdmissionPolicyBinding",
-      verbs: crud,
-      categories: ["api-extensions"],
-    },
-  ],
-};
-
-type TGvk = { group: string; version: string; kind: string };
-
-function patchPath(gvk: TGvk) {
+function patchOperation(kind: TKind) {
   return {
     patch: {
-      "x-kubernetes-group-version-kind": gvk,
+      "x-kubernetes-group-version-kind": { group: kind.group, version: kind.version, kind: kind.kind },
       "x-kubernetes-action": "patch",
       parameters: [
         { name: "dryRun", in: "query", schema: { type: "string", uniqueItems: true } },
@@ -133,59 +72,54 @@ function patchPath(gvk: TGvk) {
 }
 
 /**
- * A minimal OpenAPI v3 index and per-group documents. kubectl reads them only to learn that PATCH
- * takes `fieldValidation`, so it leaves validation to the server instead of failing to download
- * a schema.
+ * The OpenAPI v3 paths of a group version. kubectl reads them only to learn that PATCH takes
+ * `fieldValidation`, so it leaves validation to the server instead of failing to download a schema:
+ * one PATCH path per patchable kind, and (though the real API has no PATCH for them) the collection path
+ * of create-only review kinds, so that `kubectl create -f` lets the server validate those too.
  */
-export const openApiV3Index = {
-  paths: {
-    "api/v1": { serverRelativeURL: "/openapi/v3/api/v1?hash=cks-test-1" },
-    [`apis/admissionregistration.k8s.io/v1`]: {
-      serverRelativeURL: "/openapi/v3/apis/admissionregistration.k8s.io/v1?hash=cks-test-1",
-    },
-    [`apis/authorization.k8s.io/v1`]: { serverRelativeURL: "/openapi/v3/apis/authorization.k8s.io/v1?hash=cks-test-1" },
-  },
-};
+function openApiPaths(prefix: string, kinds: TKind[]): Record<string, unknown> {
+  const paths: Record<string, unknown> = {};
+  for (const kind of kinds) {
+    const collection = kind.namespaced
+      ? `${prefix}/namespaces/{namespace}/${kind.resource}`
+      : `${prefix}/${kind.resource}`;
+    if (kind.verbs.includes("patch")) paths[`${collection}/{name}`] = patchOperation(kind);
+    else if (kind.review) paths[collection] = patchOperation(kind);
+  }
+  return paths;
+}
 
-export const openApiV3Documents: Record<string, unknown> = {
-  "/openapi/v3/api/v1": {
-    openapi: "3.0.0",
-    info: { title: "Kubernetes", version: "v1.35.0-cks-test" },
-    paths: {
-      "/api/v1/namespaces/{name}": patchPath({ group: "", version: "v1", kind: "Namespace" }),
-      "/api/v1/namespaces/{namespace}/pods/{name}": patchPath({ group: "", version: "v1", kind: "Pod" }),
-    },
-    components: { schemas: {} },
-  },
-  "/openapi/v3/apis/admissionregistration.k8s.io/v1": {
-    openapi: "3.0.0",
-    info: { title: "Kubernetes", version: "v1.35.0-cks-test" },
-    paths: {
-      "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/{name}": patchPath({
-        group: "admissionregistration.k8s.io",
-        version: "v1",
-        kind: "ValidatingAdmissionPolicy",
-      }),
-      "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/{name}": patchPath({
-        group: "admissionregistration.k8s.io",
-        version: "v1",
-        kind: "ValidatingAdmissionPolicyBinding",
-      }),
-    },
-    components: { schemas: {} },
-  },
-  // The real API has no PATCH for reviews; this entry only tells `kubectl create -f` to let the server
-  // validate a SelfSubjectAccessReview instead of looking for schemas this server does not publish.
-  "/openapi/v3/apis/authorization.k8s.io/v1": {
-    openapi: "3.0.0",
-    info: { title: "Kubernetes", version: "v1.35.0-cks-test" },
-    paths: {
-      "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews": patchPath({
-        group: "authorization.k8s.io",
-        version: "v1",
-        kind: "SelfSubjectAccessReview",
-      }),
-    },
-    components: { schemas: {} },
-  },
-};
+/** Every discovery document by path: /api, /apis, each group and group version, and the OpenAPI v3 stub. */
+export function discoveryDocuments(scheme: Scheme): Record<string, unknown> {
+  const groupVersions = scheme.groupVersions();
+  const named = groupVersions.filter((entry) => entry.group !== "");
+  const documents: Record<string, unknown> = {
+    "/version": serverVersion,
+    "/api": coreVersions,
+    "/apis": { kind: "APIGroupList", apiVersion: "v1", groups: named.map(groupEntry) },
+  };
+  const openApiIndex: Record<string, { serverRelativeURL: string }> = {};
+  for (const entry of groupVersions) {
+    const core = entry.group === "";
+    const prefix = core ? `/api/${entry.version}` : `/apis/${entry.group}/${entry.version}`;
+    // The core group's list carries no apiVersion; named groups' lists do (as kube-apiserver answers).
+    documents[prefix] = {
+      kind: "APIResourceList",
+      ...(core ? {} : { apiVersion: "v1" }),
+      groupVersion: core ? entry.version : `${entry.group}/${entry.version}`,
+      resources: entry.kinds.flatMap(resourceEntries),
+    };
+    if (!core) documents[`/apis/${entry.group}`] = { kind: "APIGroup", apiVersion: "v1", ...groupEntry(entry) };
+    const paths = openApiPaths(prefix, entry.kinds);
+    if (Object.keys(paths).length === 0) continue;
+    openApiIndex[prefix.slice(1)] = { serverRelativeURL: `/openapi/v3${prefix}?hash=${openApiHash}` };
+    documents[`/openapi/v3${prefix}`] = {
+      openapi: "3.0.0",
+      info: { title: "Kubernetes", version: serverVersion.gitVersion },
+      paths,
+      components: { schemas: {} },
+    };
+  }
+  documents["/openapi/v3"] = { paths: openApiIndex };
+  return documents;
+}

@@ -1,0 +1,81 @@
+import { nodeName } from "../host";
+import { DeathWatcher, PodWorker, removeLeftovers } from "../runtime/pod-worker";
+import type { TKubeObject, TPod, TPodStatus } from "../types";
+import type { TController, TControllerContext } from "./controller";
+import { watchResource } from "./controller";
+
+/**
+ * The node: runs every stored pod as podman containers (one PodWorker each), writes their status back,
+ * records the scheduler's and kubelet's events, and holds pod deletion until the containers are gone.
+ */
+export class Kubelet implements TController {
+  readonly name = "kubelet";
+  private readonly workers = new Map<string, PodWorker>();
+  private readonly deaths = new DeathWatcher(
+    (containerId, uid) => void this.workers.get(uid)?.containerDied(containerId),
+    () => {
+      for (const worker of this.workers.values()) void worker.reconcile();
+    },
+  );
+  private unsubscribe?: () => void;
+
+  /** Clears a crashed run's containers, then follows podman's deaths and the store's pods. */
+  async start(context: TControllerContext): Promise<void> {
+    await removeLeftovers();
+    this.deaths.start();
+    // The kubelet is the pods' finalizer: a deleted pod stays (with deletionTimestamp) until its containers are gone.
+    context.registry.addFinalizer("pods", (pod) => this.stopPod(pod));
+    this.unsubscribe = watchResource(context.store, "pods", (event) => {
+      if (event.type === "ADDED") this.runPod(context, event.object as TPod);
+    });
+  }
+
+  /** The worker running `pod`, if it runs here (exec, attach and logs reach its containers through it). */
+  worker(pod: TKubeObject): PodWorker | undefined {
+    return this.workers.get(pod.metadata.uid ?? "");
+  }
+
+  /** Stops every pod's containers and the death watcher. */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+    this.workers.clear();
+    this.deaths.stop();
+  }
+
+  private runPod(context: TControllerContext, pod: TPod): void {
+    const namespace = pod.metadata.namespace ?? "";
+    const name = pod.metadata.name ?? "";
+    const uid = pod.metadata.uid ?? "";
+    // The pod may have been deleted (or replaced) between its creation and this notification.
+    const current = context.store.get("pods", namespace, name);
+    if (this.workers.has(uid) || current?.metadata.uid !== uid || current.metadata.deletionTimestamp) return;
+    const worker = new PodWorker(
+      pod,
+      (status: TPodStatus) => {
+        const stored = context.store.get("pods", namespace, name) as TPod | undefined;
+        if (!stored || stored.metadata.uid !== uid || stored.metadata.deletionTimestamp) return;
+        stored.status = status;
+        context.store.put("pods", namespace, stored);
+      },
+      (type, reason, message, fieldPath) =>
+        context.events.record(pod, { type, reason, message, fieldPath, component: "kubelet" }),
+    );
+    this.workers.set(uid, worker);
+    // There is no scheduler: pods are bound at create time, so the kubelet reports the binding.
+    context.events.record(pod, {
+      type: "Normal",
+      reason: "Scheduled",
+      message: `Successfully assigned ${namespace}/${name} to ${nodeName}`,
+      component: "default-scheduler",
+    });
+    void worker.start();
+  }
+
+  private async stopPod(pod: TKubeObject): Promise<void> {
+    const uid = pod.metadata.uid ?? "";
+    const worker = this.workers.get(uid);
+    this.workers.delete(uid);
+    await worker?.stop();
+  }
+}

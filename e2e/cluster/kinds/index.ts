@@ -1,0 +1,20 @@
+import type { TKind } from "../registry/kind";
+import { eventKind } from "./event";
+import { namespaceKind } from "./namespace";
+import { podKind } from "./pod";
+import { selfSubjectAccessReviewKind } from "./self-subject-access-review";
+import { validatingAdmissionPolicyKind } from "./validating-admission-policy";
+import { validatingAdmissionPolicyBindingKind } from "./validating-admission-policy-binding";
+
+/**
+ * Every kind the test cluster serves. Routing, discovery, the OpenAPI stub, tables and protobuf
+ * decoding all follow this list; its order is discovery's order (core group first).
+ */
+export const allKinds: readonly TKind[] = [
+  namespaceKind,
+  podKind,
+  eventKind,
+  validatingAdmissionPolicyKind,
+  validatingAdmissionPolicyBindingKind,
+  selfSubjectAccessReviewKind,
+];

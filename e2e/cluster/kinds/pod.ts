@@ -1,0 +1,156 @@
+import { humanAge } from "../clock";
+import { nodeName } from "../host";
+import { badRequest, invalid, notFoundPath } from "../k8s-status";
+import { crudVerbs, type TKind } from "../registry/kind";
+import { podRow } from "../runtime/pod-status";
+import { sendJson } from "../server/responses";
+import { column } from "../server/table";
+import { podAttach } from "../subresources/pod-attach";
+import { podExec } from "../subresources/pod-exec";
+import { podLog } from "../subresources/pod-log";
+import type { TPod } from "../types";
+import { unknownPodFields } from "./pod-schema";
+import { validatePod } from "./pod-validation";
+
+/** Fills in what the API server's defaulting adds to a new pod (pull policy, restartPolicy, tolerations, ...). */
+export function defaultPod(pod: TPod): TPod {
+  const spec = pod.spec;
+  spec.restartPolicy ??= "Always";
+  spec.dnsPolicy ??= "ClusterFirst";
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.schedulerName ??= "default-scheduler";
+  spec.serviceAccountName ??= "default";
+  spec.serviceAccount ??= spec.serviceAccountName;
+  spec.securityContext ??= {};
+  spec.enableServiceLinks ??= true;
+  spec.preemptionPolicy ??= "PreemptLowerPriority";
+  spec.priority ??= 0;
+  // Bound at once to the one node, as a one-node cluster's scheduler would.
+  spec.nodeName ??= nodeName;
+  spec.tolerations ??= [
+    { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },
+    { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300 },
+  ];
+  for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
+    const tag = container.image.includes("@")
+      ? "digest"
+      : /:[^/]+$/.test(container.image)
+        ? container.image.slice(container.image.lastIndexOf(":") + 1)
+        : "latest";
+    container.imagePullPolicy ??= tag === "latest" ? "Always" : "IfNotPresent";
+    container.terminationMessagePath ??= "/dev/termination-log";
+    container.terminationMessagePolicy ??= "File";
+    container.resources ??= {};
+    for (const port of container.ports ?? []) port.protocol ??= "TCP";
+  }
+  for (const volume of spec.volumes ?? []) if (volume.emptyDir) volume.emptyDir = { ...volume.emptyDir };
+  return pod;
+}
+
+/** The spec without images: the one field of a running pod an update may change. */
+function comparableSpec(pod: TPod): string {
+  return JSON.stringify({
+    ...pod.spec,
+    containers: pod.spec.containers.map((container) => ({ ...container, image: "" })),
+  });
+}
+
+/** core/v1 Pod: defaulted, validated strictly, run by the kubelet controller on podman; spec immutable. */
+export const podKind: TKind = {
+  group: "",
+  version: "v1",
+  kind: "Pod",
+  resource: "pods",
+  singular: "pod",
+  namespaced: true,
+  verbs: [...crudVerbs, "deletecollection"],
+  shortNames: ["po"],
+  categories: ["all"],
+  validate: (object) => validatePod(object),
+  unknownFields: (body) => unknownPodFields(body),
+  prepareForCreate(object) {
+    const pod = defaultPod(object as TPod);
+    pod.status = {
+      phase: "Pending",
+      conditions: [
+        {
+          type: "PodScheduled",
+          status: "True",
+          lastProbeTime: null,
+          lastTransitionTime: pod.metadata.creationTimestamp ?? "",
+        },
+      ],
+      hostIP: "127.0.0.1",
+      containerStatuses: [],
+      qosClass: "BestEffort",
+    };
+  },
+  prepareForUpdate(next, existing) {
+    const before = existing as TPod;
+    const after = next as TPod;
+    const name = existing.metadata.name ?? "";
+    const errors = validatePod(after);
+    if (errors.length > 0) throw invalid("Pod", { resource: "pods", group: "" }, name, errors);
+    if (comparableSpec(before) !== comparableSpec(defaultPod(after))) {
+      throw invalid("Pod", { resource: "pods", group: "" }, name, [
+        {
+          field: "spec",
+          type: "FieldValueForbidden",
+          detail:
+            "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+        },
+      ]);
+    }
+    if (after.spec.containers.some((container, index) => container.image !== before.spec.containers[index]?.image)) {
+      throw badRequest(
+        "changing a running pod's image is not implemented by the podman test cluster; delete and recreate the pod",
+      );
+    }
+    after.status = before.status;
+  },
+  // There is no graceful termination: the kubelet controller kills the containers at once.
+  prepareForDelete(existing) {
+    existing.metadata.deletionGracePeriodSeconds = 0;
+  },
+  table: {
+    columns: [
+      column("Name", "string", "name"),
+      column("Ready"),
+      column("Status"),
+      column("Restarts", "string"),
+      column("Age"),
+      column("IP", "string", "", 1),
+      column("Node", "string", "", 1),
+      column("Nominated Node", "string", "", 1),
+      column("Readiness Gates", "string", "", 1),
+    ],
+    cells: (item, now) => {
+      const pod = item as TPod;
+      const row = podRow(pod, now);
+      return [
+        pod.metadata.name,
+        row.ready,
+        row.status,
+        row.restarts,
+        humanAge(pod.metadata.creationTimestamp, now),
+        pod.status?.podIP || "<none>",
+        pod.spec.nodeName || "<none>",
+        "<none>",
+        "<none>",
+      ];
+    },
+  },
+  subresources: {
+    attach: podAttach,
+    exec: podExec,
+    log: podLog,
+    status: {
+      kind: "Pod",
+      verbs: ["get"],
+      async handle({ request, response, object }) {
+        if (request.method !== "GET") throw notFoundPath();
+        sendJson(response, 200, object);
+      },
+    },
+  },
+};

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { allKinds } from "../kinds";
+import { crudVerbs, type TKind } from "../registry/kind";
+import { Scheme } from "../registry/scheme";
+import { discoveryDocuments } from "./discovery";
+
+type TResourceList = { apiVersion?: string; groupVersion: string; resources: Array<{ name: string; verbs: string[] }> };
+
+const widgets: TKind = {
+  group: "example.test",
+  version: "v1",
+  kind: "Widget",
+  resource: "widgets",
+  singular: "widget",
+  namespaced: true,
+  verbs: crudVerbs,
+  subresources: { scale: { kind: "Scale", verbs: ["get", "patch", "update"] } },
+};
+
+describe("discoveryDocuments", () => {
+  const documents = discoveryDocuments(new Scheme(allKinds));
+
+  it("lists the core kinds and pod subresources kubectl needs (pods/exec above all), without apiVersion like the real /api/v1", () => {
+    const core = documents["/api/v1"] as TResourceList;
+    expect(core.apiVersion).toBeUndefined();
+    expect(core.resources.map((resource) => resource.name)).toEqual([
+      "namespaces",
+      "pods",
+      "pods/attach",
+      "pods/exec",
+      "pods/log",
+      "pods/status",
+      "events",
+    ]);
+  });
+
+  it("derives a new kind's group, its resource list, its subresources and its OpenAPI PATCH path", () => {
+    const derived = discoveryDocuments(new Scheme([...allKinds, widgets]));
+    expect(derived["/apis"]).toMatchObject({
+      groups: expect.arrayContaining([expect.objectContaining({ name: "example.test" })]),
+    });
+    expect(derived["/apis/example.test"]).toMatchObject({ kind: "APIGroup", preferredVersion: { version: "v1" } });
+    const list = derived["/apis/example.test/v1"] as TResourceList;
+    expect(list).toMatchObject({ apiVersion: "v1", groupVersion: "example.test/v1" });
+    expect(list.resources).toEqual([
+      expect.objectContaining({ name: "widgets", namespaced: true, kind: "Widget", verbs: crudVerbs }),
+      expect.objectContaining({ name: "widgets/scale", kind: "Scale" }),
+    ]);
+    expect(derived["/openapi/v3"]).toMatchObject({
+      paths: { "apis/example.test/v1": { serverRelativeURL: "/openapi/v3/apis/example.test/v1?hash=cks-test-1" } },
+    });
+    expect(Object.keys((derived["/openapi/v3/apis/example.test/v1"] as { paths: object }).paths)).toEqual([
+      "/apis/example.test/v1/namespaces/{namespace}/widgets/{name}",
+    ]);
+    expect(documents["/apis/example.test/v1"]).toBeUndefined();
+  });
+
+  it("gives create-only review kinds their collection path so kubectl create -f leaves validation to the server", () => {
+    expect(Object.keys((documents["/openapi/v3/apis/authorization.k8s.io/v1"] as { paths: object }).paths)).toEqual([
+      "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+    ]);
+  });
+});
