@@ -37,7 +37,12 @@ function BlockView({ block }: { block: Block }) {
       return (
         <figure className="code-block" data-lang={block.lang}>
           <figcaption>
-            <span className="code-lang">{block.lang}</span>
+            <span className="code-lang">{block.file ?? block.lang}</span>
+            {block.abridged ? (
+              <span className="code-note" title="Some output lines are left out">
+                output abridged
+              </span>
+            ) : null}
             <CopyButton text={block.code} />
           </figcaption>
           {block.html ? (

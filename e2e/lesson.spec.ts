@@ -26,8 +26,12 @@ test("the lesson shows highlighted YAML, the best-practice table, call-outs and 
 
   const table = lesson.article.getByRole("table");
   await expect(table.getByRole("columnheader")).toHaveText(["Practice", "Why", "How in the pod spec"]);
-  await expect(table.getByRole("row")).toHaveCount(6);
+  await expect(table.getByRole("row")).toHaveCount(7);
   await expect(table).toContainText("privileged");
+
+  // Manifests show the file name the console blocks apply; a transcript shortened by hand says so.
+  await expect(lesson.article.locator("figure.code-block figcaption", { hasText: "nginx-fixed.yaml" })).toHaveCount(1);
+  await expect(lesson.article.locator("figure.code-block .code-note")).toHaveText(["output abridged"]);
 
   await expect(lesson.callout("Note").first()).toBeVisible();
   await expect(lesson.callout("Warning").first()).toBeVisible();

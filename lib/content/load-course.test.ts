@@ -86,6 +86,14 @@ describe("loadCourse", () => {
     );
   });
 
+  it("rejects an unknown code block option with the file line of its fence", async () => {
+    const body = "## First\n\nText.\n\n```console eventualy\n$ kubectl get pods\n```\n";
+    const dir = fixture({ "runtime-security/read-only/lesson.md": lesson(GOOD_FRONTMATTER, body) });
+    await expect(loadCourse(dir)).rejects.toThrow(
+      'lessons/runtime-security/read-only/lesson.md:12: code block option "eventualy" is unknown (expected file=NAME, abridged or eventually).',
+    );
+  });
+
   it("rejects a lesson in a folder that is not a module of the course", async () => {
     const dir = fixture({ "kernel-magic/read-only/lesson.md": lesson(GOOD_FRONTMATTER) });
     await expect(loadCourse(dir)).rejects.toThrow(

@@ -102,6 +102,11 @@ async function loadLesson(
     );
   }
   const document = await renderMarkdown(text.slice(match[0].length), options);
+  const [problem] = document.problems;
+  if (problem) {
+    const bodyStart = match[0].split("\n").length - 1;
+    throw new AppError("CONTENT_INVALID", `${shown}:${bodyStart + problem.line}: ${problem.message}.`);
+  }
   return { ...meta, id: `${moduleId}/${slug}`, moduleId, slug, file: shown, document };
 }
 

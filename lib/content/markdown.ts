@@ -19,12 +19,37 @@ export type CalloutKind = "note" | "tip" | "important" | "warning" | "caution";
 export type Block =
   | { type: "heading"; depth: 2 | 3 | 4; id: string; text: string; children: Inline[] }
   | { type: "paragraph"; children: Inline[] }
-  | { type: "code"; lang: string; code: string; html?: string }
+  | CodeBlock
   | { type: "list"; ordered: boolean; start: number; items: Block[][] }
   | { type: "quote"; children: Block[] }
   | { type: "callout"; kind: CalloutKind; children: Block[] }
   | { type: "table"; align: Array<"left" | "right" | "center" | null>; head: Inline[][]; rows: Inline[][][] }
   | { type: "rule" };
+
+/**
+ * A fenced code block. Words after the language (` ```yaml file=nginx.yaml `) are options:
+ * `file=NAME` names the file a manifest is saved as (console blocks then refer to it), `abridged`
+ * marks a console block whose output is shortened by hand (the transcript test does not replay it),
+ * `eventually` marks a console block whose output appears after a while (the transcript test repeats
+ * its commands until they print it).
+ */
+export type CodeBlock = {
+  type: "code";
+  lang: string;
+  code: string;
+  html?: string;
+  /** 1-based line of the opening fence in the markdown body. */
+  line: number;
+  file?: string;
+  abridged?: boolean;
+  eventually?: boolean;
+};
+
+/** A problem in the markdown that rendering tolerates but content validation must report. */
+export interface MarkdownProblem {
+  line: number;
+  message: string;
+}
 
 export interface OutlineEntry {
   id: string;
@@ -35,6 +60,7 @@ export interface OutlineEntry {
 export interface LessonDocument {
   blocks: Block[];
   outline: OutlineEntry[];
+  problems: MarkdownProblem[];
 }
 
 /** Parses lesson markdown (GitHub-flavoured, with `> [!NOTE]` call-outs) into blocks and an outline. */
@@ -42,6 +68,7 @@ export function parseLessonMarkdown(markdown: string): LessonDocument {
   const tree = fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
   const ids = new Map<string, number>();
   const outline: OutlineEntry[] = [];
+  const problems: MarkdownProblem[] = [];
   const ctx = {
     uniqueId(text: string) {
       const base = slugify(text) || "section";
@@ -50,11 +77,12 @@ export function parseLessonMarkdown(markdown: string): LessonDocument {
       return seen === 0 ? base : `${base}-${seen}`;
     },
     outline,
+    problems,
   };
-  return { blocks: convertBlocks(tree.children, ctx), outline };
+  return { blocks: convertBlocks(tree.children, ctx), outline, problems };
 }
 
-type Ctx = { uniqueId(text: string): string; outline: OutlineEntry[] };
+type Ctx = { uniqueId(text: string): string; outline: OutlineEntry[]; problems: MarkdownProblem[] };
 
 function convertBlocks(nodes: RootContent[], ctx: Ctx): Block[] {
   const out: Block[] = [];
@@ -77,7 +105,7 @@ function convertBlock(node: RootContent, ctx: Ctx): Block | null {
     case "paragraph":
       return { type: "paragraph", children: convertInlines(node.children) };
     case "code":
-      return { type: "code", lang: (node.lang ?? "text").toLowerCase(), code: node.value };
+      return codeBlock(node.lang ?? "text", node.meta ?? "", node.value, node.position?.start.line ?? 1, ctx);
     case "list":
       return {
         type: "list",
@@ -97,6 +125,29 @@ function convertBlock(node: RootContent, ctx: Ctx): Block | null {
     default:
       return null;
   }
+}
+
+const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function codeBlock(langWord: string, meta: string, code: string, line: number, ctx: Ctx): CodeBlock {
+  const block: CodeBlock = { type: "code", lang: langWord.toLowerCase(), code, line };
+  const problem = (message: string) => ctx.problems.push({ line, message });
+  for (const word of meta.split(/\s+/).filter(Boolean)) {
+    const [key, value] = word.includes("=")
+      ? [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)]
+      : [word];
+    if (key === "file" && value !== undefined) {
+      if (FILE_NAME.test(value)) block.file = value;
+      else problem(`code block option "file": "${value}" must be a plain file name like nginx-fixed.yaml`);
+    } else if ((key === "abridged" || key === "eventually") && value === undefined) {
+      if (block.lang !== "console") problem(`code block option "${key}" applies to console blocks only`);
+      else block[key] = true;
+    } else {
+      problem(`code block option "${word}" is unknown (expected file=NAME, abridged or eventually)`);
+    }
+  }
+  if (block.abridged && block.eventually) problem('a console block is either "abridged" or "eventually", not both');
+  return block;
 }
 
 const CALLOUT = /^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*/;

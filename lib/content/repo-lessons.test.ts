@@ -3,6 +3,7 @@ import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { loadCourse } from "./load-course";
 import type { Block } from "./markdown";
+import { transcriptSteps } from "./transcript";
 
 // Loads the real lessons/ folder: invalid content in the repository fails the suite.
 const course = await loadCourse(path.resolve("lessons"));
@@ -47,9 +48,12 @@ describe("the repository's lessons", () => {
       "make-the-root-filesystem-read-only",
       "why-nginx-fails",
       "give-write-access-only-where-needed",
-      "privileged-does-not-undo-read-only",
+      "privileged-undoes-read-only",
+      "run-nginx-as-non-root",
+      "do-it-on-a-deployment",
       "best-practices",
       "enforce-it-with-policy",
+      "detect-what-you-did-not-prevent",
       "recap",
     ]);
   });
@@ -67,6 +71,21 @@ describe("the repository's lessons", () => {
           expect(obj.kind, block.code).toEqual(expect.any(String));
           expect(obj.metadata, block.code).toEqual(expect.objectContaining({ name: expect.any(String) }));
         }
+      }
+    },
+  );
+
+  it.each([...course.lessons.values()].map((l) => [l.id, l] as const))(
+    "%s: every console block parses into commands, and every file a command applies is named by an earlier block",
+    (_id, lesson) => {
+      const steps = transcriptSteps(lesson.document.blocks);
+      const named = new Set<string>();
+      for (const step of steps) {
+        if (step.kind === "file") named.add(step.name);
+        else
+          for (const { command } of step.commands)
+            for (const [, file] of command.matchAll(/-f\s+(\S+)/g))
+              expect(named.has(file!) || file === "-", `${command}: ${file} is not an earlier file= block`).toBe(true);
       }
     },
   );
