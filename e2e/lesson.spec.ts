@@ -113,7 +113,7 @@ test("screenshots of the lesson page (light, dark, phone) are saved with the run
   const variants = [
     { name: "lesson-light", options: { viewport: { width: 1280, height: 900 }, colorScheme: "light" as const } },
     { name: "lesson-dark", options: { viewport: { width: 1280, height: 900 }, colorScheme: "dark" as const } },
-    { name: "lesson-phone", options: { viewport: { width: 390, height: 844 }, colorScheme: "light" as const } },
+    { name: "lesson-phone", options: { viewport: { width: 375, height: 812 }, colorScheme: "light" as const } },
   ];
   for (const { name, options } of variants) {
     const context = await browser.newContext({ ...options, baseURL: testInfo.project.use.baseURL });
@@ -123,9 +123,18 @@ test("screenshots of the lesson page (light, dark, phone) are saved with the run
     expect(background, `${name} background`).toBe(
       options.colorScheme === "dark" ? "rgb(15, 20, 32)" : "rgb(247, 248, 251)",
     );
+    // Code blocks scroll inside themselves; the page itself never scrolls sideways, even at 375 px.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} width`).toBeLessThanOrEqual(
+      options.viewport.width,
+    );
     const path = testInfo.outputPath(`${name}.png`);
     await page.screenshot({ path, fullPage: false });
     await testInfo.attach(name, { path, contentType: "image/png" });
+    // The privileged section: a manifest captioned with its file name, console transcripts, a warning.
+    await page.evaluate(() => document.getElementById("privileged-undoes-read-only")?.scrollIntoView());
+    const section = testInfo.outputPath(`${name}-privileged.png`);
+    await page.screenshot({ path: section, fullPage: false });
+    await testInfo.attach(`${name}-privileged`, { path: section, contentType: "image/png" });
     await context.close();
   }
 });
