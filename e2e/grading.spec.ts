@@ -74,7 +74,9 @@ test("a grader reviews a student's attempt, overrides it with a reason, sees 'ne
   const csv = await instructorPage.request.get("/api/gradebook");
   expect(csv.headers()["content-type"]).toContain("text/csv");
   const lines = (await csv.text()).trimEnd().split("\r\n");
-  expect(lines[0]).toBe("student,email,lab,best_auto_score,manual_score,final_score,max_score,last_attempt_at");
+  expect(lines[0]).toBe(
+    "student,email,lab,best_auto_score,manual_score,final_score,max_score,unsupported_points,last_attempt_at",
+  );
   const fields = lines.find((l) => l.includes(student.email))!.split(",");
   expect(fields.slice(4, 7)).toEqual(["25", "25", "31"]);
   expect(Number(fields[3])).toBeGreaterThanOrEqual(0);

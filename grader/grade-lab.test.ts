@@ -41,12 +41,12 @@ describe("gradeLab", () => {
       status: "passed",
       score: 4,
       maxScore: 4,
-      counts: { pass: 4, fail: 0, error: 0 },
+      counts: { pass: 4, fail: 0, error: 0, unsupported: 0 },
       problem: null,
       namespace: NS,
     });
     expect(report.results.map((r) => r.checkId)).toEqual(["ro", "run", "ready", "write"]);
-    expect(report.tasks).toEqual([{ taskId: "task", title: "Task", score: 4, maxScore: 4 }]);
+    expect(report.tasks).toEqual([{ taskId: "task", title: "Task", score: 4, maxScore: 4, unsupportedPoints: 0 }]);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 
@@ -74,7 +74,7 @@ describe("gradeLab", () => {
     const report = await gradeLab({ lab: labWith(podChecks), cluster });
     expect(report.status).toBe("error");
     expect(report.score).toBe(0);
-    expect(report.counts).toEqual({ pass: 0, fail: 0, error: 4 });
+    expect(report.counts).toEqual({ pass: 0, fail: 0, error: 4, unsupported: 0 });
     expect(report.problem?.outcome).toBe("cluster-unreachable");
     expect(report.results[0]?.message).toBe(
       "Cannot reach the cluster at https://127.0.0.1:6443: is it running? (kind create cluster --name cks)",
@@ -216,7 +216,7 @@ describe("gradeLab", () => {
     cluster.readPod = boom;
     cluster.exec = boom;
     const report = await gradeLab({ lab: labWith(podChecks), cluster });
-    expect(report.counts).toEqual({ pass: 0, fail: 0, error: 4 });
+    expect(report.counts).toEqual({ pass: 0, fail: 0, error: 4, unsupported: 0 });
     expect(report.results[0]?.message).toContain("socket exploded");
   });
 
@@ -350,5 +350,128 @@ describe("immutability lab over a fake cluster", () => {
         .sort();
       expect({ mutant: mutant.id, failed }).toEqual({ mutant: mutant.id, failed: [...mutant.mustFail].sort() });
     }
+  });
+});
+
+describe("checks a node cannot evaluate (unsupported)", () => {
+  const SYS = "syscall-lab";
+  const apparmorChecks = [
+    {
+      id: "profile-field",
+      type: "field",
+      pod: "confined",
+      container: "confined",
+      path: "securityContext.appArmorProfile.type",
+      equals: "Localhost",
+      points: 2,
+    },
+    {
+      id: "write-denied",
+      type: "exec",
+      pod: "confined",
+      container: "confined",
+      command: ["touch", "/tmp/{{probeFile}}"],
+      expect: { exit: "nonzero", outputMatches: "Permission denied" },
+      nodeFeature: "apparmor",
+      points: 3,
+    },
+  ];
+
+  it("reports the behaviour check as unsupported when the kubelet refused the pod for lack of AppArmor, and leaves its points out", async () => {
+    const cluster = new FakeCluster(SYS).addPod(SYS, podFixture("busybox-apparmor-rejected"));
+    const report = await gradeLab({ lab: labWith(apparmorChecks, SYS), cluster });
+    const [field, behaviour] = report.results;
+    expect(field).toMatchObject({ checkId: "profile-field", status: "pass", awarded: 2 });
+    expect(behaviour).toMatchObject({
+      checkId: "write-denied",
+      status: "unsupported",
+      outcome: "unsupported",
+      awarded: 0,
+      points: 3,
+      observed: "AppArmor not available on the node (AppArmor)",
+      message:
+        "Not gradable on this cluster: its node cannot enforce AppArmor (the kubelet refused pod confined). Left out of your score.",
+    });
+    expect(behaviour?.evidence).toEqual([
+      {
+        type: "nodeSupport",
+        feature: "apparmor",
+        pod: "confined",
+        source: "kubelet",
+        reason: "AppArmor",
+        message: "Pod was rejected: Cannot enforce AppArmor: AppArmor is not enabled on the host",
+      },
+    ]);
+    // Never a pass and never a fail: full marks out of what this cluster can show, status passed.
+    expect(report).toMatchObject({
+      status: "passed",
+      score: 2,
+      maxScore: 2,
+      unsupportedPoints: 3,
+      counts: { pass: 1, fail: 0, error: 0, unsupported: 1 },
+    });
+    expect(report.tasks).toEqual([{ taskId: "task", title: "Task", score: 2, maxScore: 2, unsupportedPoints: 3 }]);
+  });
+
+  it("also when the runtime could not apply AppArmor to a pod the kubelet admitted", async () => {
+    const cluster = new FakeCluster(SYS).addPod(SYS, podFixture("busybox-apparmor-runtime-unsupported"));
+    const report = await gradeLab({ lab: labWith(apparmorChecks, SYS), cluster });
+    expect(report.results[1]).toMatchObject({
+      status: "unsupported",
+      message:
+        "Not gradable on this cluster: its node cannot enforce AppArmor (the container runtime could not start pod confined). Left out of your score.",
+    });
+    expect(report.results[1]?.evidence[0]).toMatchObject({ source: "runtime", reason: "CreateContainerError" });
+  });
+
+  it("fails, and counts, when the node has AppArmor but the profile was never loaded (the learner's step)", async () => {
+    const cluster = new FakeCluster(SYS).addPod(SYS, podFixture("busybox-apparmor-not-loaded"));
+    const report = await gradeLab({ lab: labWith(apparmorChecks, SYS), cluster });
+    expect(report.results[1]).toMatchObject({ status: "fail", outcome: "container-not-running", awarded: 0 });
+    expect(report.results[1]?.message).toContain("waiting: CreateContainerError");
+    expect(report).toMatchObject({ status: "failed", score: 2, maxScore: 5, unsupportedPoints: 0 });
+  });
+
+  it("never excuses a check that does not declare the node feature", async () => {
+    const cluster = new FakeCluster(SYS).addPod(SYS, podFixture("busybox-apparmor-rejected"));
+    const [, behaviour] = apparmorChecks;
+    const { nodeFeature: _dropped, ...plain } = behaviour!;
+    const report = await gradeLab({ lab: labWith([plain], SYS), cluster });
+    expect(report.results[0]).toMatchObject({ status: "fail", outcome: "container-not-running" });
+    expect(report.maxScore).toBe(3);
+  });
+
+  it("probes the behaviour where the node enforces AppArmor, and a step that requires an unsupported one is unsupported too", async () => {
+    const running = podFixture("busybox-apparmor-rejected");
+    running.status = {
+      phase: "Running",
+      containerStatuses: [{ name: "confined", ready: true, restartCount: 0, state: { running: {} } }],
+    };
+    const denied = new FakeCluster(SYS).addPod(SYS, running);
+    denied.execHandler = () => ({
+      ok: true,
+      value: { exitCode: 1, stdout: "", stderr: "touch: /tmp/x: Permission denied\n" },
+    });
+    const checks = [
+      ...apparmorChecks,
+      {
+        id: "after",
+        type: "field",
+        pod: "confined",
+        container: "confined",
+        path: "image",
+        contains: "busybox",
+        requires: ["write-denied"],
+      },
+    ];
+    const enforced = await gradeLab({ lab: labWith(checks, SYS), cluster: denied });
+    expect(enforced.results.map((r) => r.status)).toEqual(["pass", "pass", "pass"]);
+    expect(enforced).toMatchObject({ score: 6, maxScore: 6, unsupportedPoints: 0 });
+
+    const refused = new FakeCluster(SYS).addPod(SYS, podFixture("busybox-apparmor-rejected"));
+    const report = await gradeLab({ lab: labWith(checks, SYS), cluster: refused });
+    expect(report.results.map((r) => r.status)).toEqual(["pass", "unsupported", "unsupported"]);
+    expect(report.results[2]?.observed).toBe("write-denied: AppArmor not available on the node (AppArmor)");
+    expect(report).toMatchObject({ score: 2, maxScore: 2, unsupportedPoints: 4, status: "passed" });
   });
 });

@@ -140,10 +140,12 @@ export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
   }
 
   const ordered = entries.map(({ check }) => results.get(check.id)).filter((r): r is CheckResult => r !== undefined);
-  const counts = { pass: 0, fail: 0, error: 0 };
+  const counts = { pass: 0, fail: 0, error: 0, unsupported: 0 };
   for (const r of ordered) counts[r.status] += 1;
   const score = ordered.reduce((sum, r) => sum + r.awarded, 0);
-  const maxScore = ordered.reduce((sum, r) => sum + r.points, 0);
+  const unsupportedPoints = pointsOf(ordered.filter((r) => r.status === "unsupported"));
+  // Checks this cluster cannot evaluate count neither for nor against the learner.
+  const maxScore = pointsOf(ordered) - unsupportedPoints;
   // Every check waited for the namespace read, so it has normally settled; after a run timeout it may
   // still hang, and then the checks' own outcomes say whether the cluster was the problem.
   const problem =
@@ -162,15 +164,18 @@ export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
     status: counts.error > 0 ? "error" : counts.fail > 0 ? "failed" : "passed",
     score,
     maxScore,
+    unsupportedPoints,
     counts,
     problem,
     tasks: lab.tasks.map((task) => {
       const own = ordered.filter((r) => r.taskId === task.id);
+      const unsupported = pointsOf(own.filter((r) => r.status === "unsupported"));
       return {
         taskId: task.id,
         title: task.title,
         score: own.reduce((s, r) => s + r.awarded, 0),
-        maxScore: task.points,
+        maxScore: task.points - unsupported,
+        unsupportedPoints: unsupported,
       };
     }),
     results: ordered,
@@ -218,6 +223,10 @@ async function withRequirements(
   if (verdict.status !== "pass") return verdict;
   for (const requirement of required) {
     const other = await requirement.verdict;
+    // A step that builds on one this cluster cannot evaluate cannot be evaluated either.
+    if (other?.status === "unsupported") {
+      return { ...other, observed: `${requirement.id}: ${other.observed}`, evidence: verdict.evidence };
+    }
     // When the grader could not evaluate the prerequisite, say so; "do that step first" would blame the learner.
     if (other?.status === "error") {
       return { ...other, observed: `${requirement.id}: ${other.observed}`, evidence: verdict.evidence };
@@ -308,6 +317,10 @@ function runProblem(read: CallResult<KubeObject>, namespace: string, cluster: Cl
     return { outcome: kind === "unreachable" ? "cluster-unreachable" : "unauthorized", message: verdict.message ?? "" };
   }
   return null;
+}
+
+function pointsOf(results: CheckResult[]): number {
+  return results.reduce((sum, r) => sum + r.points, 0);
 }
 
 function problemFromResults(results: CheckResult[]): RunProblem | null {

@@ -107,6 +107,9 @@ export const ZPodSchema = z.looseObject({
   status: z
     .looseObject({
       phase: z.string().optional(),
+      // Set when the kubelet refused the pod (reason "AppArmor", "OutOfcpu", ...).
+      reason: z.string().optional(),
+      message: z.string().optional(),
       containerStatuses: z
         .array(
           z.looseObject({

@@ -1,10 +1,11 @@
 import type { TCheckType } from "./lab/schema";
 
-export type CheckStatus = "pass" | "fail" | "error";
+export type CheckStatus = "pass" | "fail" | "error" | "unsupported";
 
 /**
  * Why a check ended as it did. `fail` outcomes describe the learner's cluster state; `error` outcomes mean
- * the grader could not look (and so never count as a pass).
+ * the grader could not look (and so never count as a pass); `unsupported` means this cluster cannot show
+ * the behaviour at all (AppArmor on a node without it): such a check is left out of the maximum score.
  */
 export type CheckOutcome =
   // pass
@@ -25,7 +26,9 @@ export type CheckOutcome =
   | "timeout"
   | "exec-timeout"
   | "run-timeout"
-  | "unexpected";
+  | "unexpected"
+  // unsupported
+  | "unsupported";
 
 export type PodEvidence = {
   type: "pod";
@@ -107,6 +110,20 @@ export type ReachabilityEvidence = {
 
 export type ObjectEvidence = { type: "object"; apiVersion: string; kind: string; name: string; found: boolean };
 
+/** Why the grader concluded that the node cannot show a behaviour (what the kubelet or runtime said). */
+export type NodeSupportEvidence = {
+  type: "nodeSupport";
+  feature: NodeFeature;
+  pod: string;
+  /** Who said so: "kubelet" (refused the pod) or "runtime" (refused to create the container). */
+  source: "kubelet" | "runtime";
+  reason: string;
+  message: string;
+};
+
+/** Node features a behaviour check can depend on. */
+export type NodeFeature = "apparmor";
+
 /** A cluster call that did not answer as needed (which call, what came back). */
 export type CallEvidence = { type: "call"; call: string; failure: string; detail: string };
 
@@ -119,6 +136,7 @@ export type Evidence =
   | DryRunEvidence
   | ObjectEvidence
   | ReachabilityEvidence
+  | NodeSupportEvidence
   | CallEvidence;
 
 /** One check's result: plain JSON, safe to send to a browser. */
@@ -144,7 +162,8 @@ export type CheckResult = {
   durationMs: number;
 };
 
-export type TaskScore = { taskId: string; title: string; score: number; maxScore: number };
+/** `maxScore` leaves out the points of unsupported checks; `unsupportedPoints` says how many that was. */
+export type TaskScore = { taskId: string; title: string; score: number; maxScore: number; unsupportedPoints: number };
 
 /** A run-level problem worth one banner instead of N identical check errors. */
 export type RunProblem = { outcome: "cluster-unreachable" | "unauthorized" | "namespace-missing"; message: string };
@@ -158,8 +177,11 @@ export type GradeReport = {
   context: string | null;
   status: "passed" | "failed" | "error";
   score: number;
+  /** The points this cluster could evaluate: the lab's total minus `unsupportedPoints`. */
   maxScore: number;
-  counts: { pass: number; fail: number; error: number };
+  /** Points of checks this cluster cannot evaluate; they count neither for nor against the learner. */
+  unsupportedPoints: number;
+  counts: { pass: number; fail: number; error: number; unsupported: number };
   problem: RunProblem | null;
   tasks: TaskScore[];
   results: CheckResult[];

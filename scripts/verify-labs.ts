@@ -73,9 +73,19 @@ async function main(): Promise<number> {
 
 function phaseLine(p: PhaseOutcome, c: ReturnType<typeof painter>): string {
   const mark = p.ok ? c.green("✓") : c.red("✗");
-  const failing = p.failedChecks.length > 0 ? ` fails: ${p.failedChecks.join(", ")}` : " all checks pass";
-  const head = `  ${mark} ${p.phase.padEnd(32)} ${String(p.score).padStart(3)}/${p.maxScore}${c.dim(`  ${p.attempts} grading run${p.attempts === 1 ? "" : "s"}, ${(p.durationMs / 1000).toFixed(1)} s;${failing}`)}`;
-  return [head, ...p.deviations.map((d) => c.red(`      deviation: ${d}`))].join("\n");
+  const failing =
+    p.failedChecks.length > 0
+      ? ` fails: ${p.failedChecks.join(", ")}`
+      : p.unsupportedChecks.length > 0
+        ? " every check it could evaluate passes"
+        : " all checks pass";
+  const unsupported = p.unsupportedChecks.length > 0 ? `; unsupported here: ${p.unsupportedChecks.join(", ")}` : "";
+  const head = `  ${mark} ${p.phase.padEnd(32)} ${String(p.score).padStart(3)}/${p.maxScore}${c.dim(`  ${p.attempts} grading run${p.attempts === 1 ? "" : "s"}, ${(p.durationMs / 1000).toFixed(1)} s;${failing}${unsupported}`)}`;
+  return [
+    head,
+    ...p.deviations.map((d) => c.red(`      deviation: ${d}`)),
+    ...p.notes.map((n) => c.yellow(`      note: ${n}`)),
+  ].join("\n");
 }
 
 main().then(

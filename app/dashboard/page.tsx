@@ -73,8 +73,22 @@ export default page({ action: "progress:read", self: true, returnTo: "/dashboard
                             <td>
                               <span className={`status-pill status-${state}`}>{PROGRESS_LABEL[state]}</span>
                             </td>
-                            <td>{lab ? `${lab.bestScore} / ${lab.maxScore}` : "—"}</td>
-                            <td>{lab?.lastScore !== null && lab ? `${lab.lastScore} / ${lab.maxScore}` : "—"}</td>
+                            <td>
+                              {lab ? `${lab.bestScore} / ${lab.maxScore}` : "—"}
+                              {lab?.unsupportedPoints ? (
+                                <span
+                                  className="muted small block"
+                                  title="Checks your cluster could not evaluate count neither for nor against you."
+                                >
+                                  {lab.unsupportedPoints} pts not gradable on your cluster
+                                </span>
+                              ) : null}
+                            </td>
+                            <td>
+                              {lab?.lastScore !== null && lab
+                                ? `${lab.lastScore} / ${lab.lastMaxScore ?? lab.maxScore}`
+                                : "—"}
+                            </td>
                             <td>{lab?.attempts ?? 0}</td>
                           </tr>
                         );

@@ -116,6 +116,11 @@ export default page(
                             {cell.finalScore ?? "—"} / {cell.maxScore}
                             {cell.manualScore !== null ? <span className="muted small"> (manual)</span> : null}
                           </span>
+                          {cell.unsupportedPoints ? (
+                            <span className="muted small block" data-testid="cell-unsupported">
+                              {cell.unsupportedPoints} pts not gradable on the student&apos;s cluster
+                            </span>
+                          ) : null}
                         </td>
                       ))}
                     <td>
@@ -140,6 +145,7 @@ export default page(
                     <th scope="col">Check</th>
                     <th scope="col">Attempted</th>
                     <th scope="col">Failing now</th>
+                    <th scope="col">Not gradable</th>
                     <th scope="col">Commonest failures</th>
                   </tr>
                 </thead>
@@ -152,6 +158,15 @@ export default page(
                       </td>
                       <td>{item.attempted}</td>
                       <td>{item.failingNow}</td>
+                      <td
+                        title={
+                          item.unsupported
+                            ? "Students whose cluster could not evaluate this check (a node without AppArmor): counted neither as attempted nor as failing."
+                            : undefined
+                        }
+                      >
+                        {item.unsupported}
+                      </td>
                       <td>
                         {item.topFailures.map((f) => (
                           <span key={f.message} className="block small">

@@ -135,6 +135,13 @@ export function SelfTestRunner({
                     ))}
                   </ul>
                 ) : null}
+                {phase?.notes?.length ? (
+                  <ul className="check-message muted small">
+                    {phase.notes.map((n) => (
+                      <li key={n}>{n}</li>
+                    ))}
+                  </ul>
+                ) : null}
               </li>
             );
           })}

@@ -120,6 +120,17 @@ function EvidenceItem({ item }: { item: Evidence }) {
           ))}
         </dl>
       );
+    case "nodeSupport":
+      return (
+        <dl>
+          <Row label="Node" value={`cannot enforce ${item.feature === "apparmor" ? "AppArmor" : item.feature}`} />
+          <Row
+            label={item.source === "kubelet" ? "Kubelet" : "Runtime"}
+            value={`${item.source === "kubelet" ? "refused" : "could not create"} pod ${item.pod}: ${item.reason}`}
+          />
+          <Row label="Message" value={item.message} />
+        </dl>
+      );
     case "call":
       return (
         <dl>

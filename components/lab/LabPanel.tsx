@@ -21,8 +21,10 @@ type ShownCheck = Pick<
 type Summary = {
   score: number;
   maxScore: number;
+  /** Points of checks this cluster could not evaluate, already left out of maxScore. */
+  unsupportedPoints: number;
   status: string;
-  counts: { pass: number; fail: number; error: number };
+  counts: { pass: number; fail: number; error: number; unsupported: number };
   durationMs: number | null;
   problem: string | null;
   /** Set for a stored attempt: when it ran. */
@@ -40,11 +42,12 @@ function summaryOf(report: GradeReport): Summary {
 }
 
 function summaryOfAttempt(attempt: StoredAttempt): Summary {
-  const counts = { pass: 0, fail: 0, error: 0 };
+  const counts = { pass: 0, fail: 0, error: 0, unsupported: 0 };
   for (const check of attempt.checks) counts[check.status] += 1;
   return {
     score: attempt.score,
     maxScore: attempt.maxScore,
+    unsupportedPoints: attempt.unsupportedPoints,
     status: attempt.status,
     counts,
     durationMs: attempt.durationMs,
@@ -223,6 +226,8 @@ export function LabPanel({
           const own = task.checks.map((c) => results[c.id]).filter((r): r is ShownCheck => r !== undefined);
           const taskScore =
             run.phase === "done" && own.length > 0 ? own.reduce((sum, r) => sum + r.awarded, 0) : undefined;
+          // Points this cluster could not evaluate are not part of what the task is out of.
+          const taskMax = task.points - own.reduce((sum, r) => sum + (r.status === "unsupported" ? r.points : 0), 0);
           return (
             <li key={task.id} className="lab-task">
               <div className="lab-task-head">
@@ -230,7 +235,7 @@ export function LabPanel({
                   <span className="task-number">{index + 1}</span> {task.title}
                 </h3>
                 <span className="points">
-                  {taskScore !== undefined ? `${taskScore} / ${task.points}` : `${task.points}`} pts
+                  {taskScore !== undefined ? `${taskScore} / ${taskMax}` : `${task.points}`} pts
                 </span>
               </div>
               <div className="prose lab-instructions">{instructions[task.id]}</div>
@@ -265,6 +270,13 @@ function ScoreSummary({ summary }: { summary: Summary }) {
         points · {counts.pass} passed, {counts.fail} failed{counts.error ? `, ${counts.error} could not run` : ""}
         {summary.durationMs !== null ? ` · ${(summary.durationMs / 1000).toFixed(1)} s` : ""}
       </div>
+      {counts.unsupported ? (
+        <p className="muted small" data-testid="lab-unsupported">
+          {counts.unsupported === 1 ? "1 check" : `${counts.unsupported} checks`} ({summary.unsupportedPoints} pts)
+          cannot be graded on this cluster and {counts.unsupported === 1 ? "is" : "are"} left out of your score: neither
+          passed nor failed.
+        </p>
+      ) : null}
       {summary.checkedAt ? (
         <p className="muted small lab-last">
           Your last attempt, checked{" "}
@@ -288,7 +300,12 @@ function ScoreSummary({ summary }: { summary: Summary }) {
 
 const SAVED = "saved";
 
-const STATUS_LABEL = { pass: "Passed", fail: "Failed", error: "Could not check" } as const;
+const STATUS_LABEL = {
+  pass: "Passed",
+  fail: "Failed",
+  error: "Could not check",
+  unsupported: "Not gradable here",
+} as const;
 
 function CheckRow({
   title,
@@ -313,6 +330,8 @@ function CheckRow({
             "✗"
           ) : status === "error" ? (
             "!"
+          ) : status === "unsupported" ? (
+            "–"
           ) : status === "running" ? (
             <span className="spinner" />
           ) : (
@@ -323,7 +342,9 @@ function CheckRow({
         <span className="check-status">
           {result ? STATUS_LABEL[result.status] : pending ? "Checking…" : "Not checked yet"}
         </span>
-        <span className="points">{result ? `${result.awarded}/${points}` : points}</span>
+        <span className="points">
+          {result?.status === "unsupported" ? `${points} not counted` : result ? `${result.awarded}/${points}` : points}
+        </span>
       </div>
       {result && result.status !== "pass" ? <p className="check-message">{result.message}</p> : null}
       {result ? (
@@ -332,7 +353,9 @@ function CheckRow({
             <summary>Evidence</summary>
             <EvidenceView evidence={result.evidence} />
           </details>
-          {result.status !== "pass" ? (
+          {result.status === "unsupported" ? (
+            <a href={result.lessonHref}>Why, and how to grade it on your own node</a>
+          ) : result.status !== "pass" ? (
             <>
               <button type="button" className="link-button" aria-expanded={hint} onClick={() => setHint((h) => !h)}>
                 {hint ? "Hide hint" : "Show hint"}

@@ -1,3 +1,4 @@
+import type { CheckStatus } from "@/grader/report";
 import type { StoredAttempt } from "@/lib/attempts/find-attempts";
 import { EvidenceView } from "../lab/EvidenceView";
 
@@ -7,6 +8,14 @@ const STATUS_LABEL: Record<string, string> = {
   error: "Could not grade",
   interrupted: "Interrupted",
   running: "Running",
+};
+
+const CHECK_ICON: Record<CheckStatus, string> = { pass: "✓", fail: "✗", error: "!", unsupported: "–" };
+const CHECK_LABEL: Record<CheckStatus, string> = {
+  pass: "Passed",
+  fail: "Failed",
+  error: "Could not check",
+  unsupported: "Not gradable here",
 };
 
 /** Every attempt, newest first; each opens to show its checks and their evidence. */
@@ -34,6 +43,9 @@ export function AttemptHistory({
               <span className="attempt-lab">{titles[attempt.labId] ?? attempt.labId}</span>
               <span className="attempt-score">
                 {attempt.score} / {attempt.maxScore}
+                {attempt.unsupportedPoints ? (
+                  <span className="muted small"> ({attempt.unsupportedPoints} pts not gradable)</span>
+                ) : null}
               </span>
               <span className={`status-pill status-${attempt.status}`}>
                 {STATUS_LABEL[attempt.status] ?? attempt.status}
@@ -56,14 +68,14 @@ export function AttemptHistory({
                   <li key={check.checkId} className={`check check-${check.status}`} data-status={check.status}>
                     <div className="check-line">
                       <span className="check-icon" aria-hidden="true">
-                        {check.status === "pass" ? "✓" : check.status === "fail" ? "✗" : "!"}
+                        {CHECK_ICON[check.status]}
                       </span>
                       <span className="check-title">{check.title}</span>
-                      <span className="check-status">
-                        {check.status === "pass" ? "Passed" : check.status === "fail" ? "Failed" : "Could not check"}
-                      </span>
+                      <span className="check-status">{CHECK_LABEL[check.status]}</span>
                       <span className="points">
-                        {check.awarded}/{check.points}
+                        {check.status === "unsupported"
+                          ? `${check.points} not counted`
+                          : `${check.awarded}/${check.points}`}
                       </span>
                     </div>
                     {check.status !== "pass" ? <p className="check-message">{check.message}</p> : null}

@@ -1,7 +1,8 @@
 import type { TExecCheck } from "../lab/schema";
 import type { ExecEvidence } from "../report";
 import { findContainer, podEvidence, summarizePod } from "./pod-state";
-import { fail, failureVerdict, pass, podReadFailure, type CheckContext, type Verdict } from "./verdict";
+import { missingNodeFeature } from "./node-support";
+import { fail, failureVerdict, pass, podReadFailure, unsupported, type CheckContext, type Verdict } from "./verdict";
 
 const PROBE_FILE = "{{probeFile}}";
 
@@ -16,6 +17,9 @@ export async function checkExecProbe(check: TExecCheck, ctx: CheckContext): Prom
     ctx.cluster.exec({ ...target, command: argv, timeoutMs: ctx.execTimeoutMs }),
   ]);
   if (!podRead.ok) return podReadFailure(podRead.failure, check.pod, ctx);
+  // A node that cannot show the behaviour says so on the pod; probing it would blame the learner.
+  const missing = check.nodeFeature ? missingNodeFeature(podRead.value, check.nodeFeature) : null;
+  if (missing) return unsupported(missing);
   const container = findContainer(podRead.value, check.container);
   if (!container) {
     return fail(

@@ -1,5 +1,6 @@
 import type { CallResult, ClusterFailure, ClusterPort, KubeObject, TPod } from "../port";
-import type { CheckOutcome, CheckStatus, Evidence } from "../report";
+import type { CheckOutcome, CheckStatus, Evidence, NodeSupportEvidence } from "../report";
+import { FEATURE_NAMES } from "./node-support";
 
 /** What evaluating one check concluded, before the engine adds ids, points and timing. */
 export type Verdict = {
@@ -39,6 +40,22 @@ export function fail(
   message?: string,
 ): Verdict {
   return { status: "fail", outcome, observed, evidence, ...(message ? { message } : {}) };
+}
+
+/**
+ * A verdict for a behaviour this cluster cannot show (a node without AppArmor): neither pass nor fail,
+ * and its points leave the maximum score.
+ */
+export function unsupported(evidence: NodeSupportEvidence): Verdict {
+  const feature = FEATURE_NAMES[evidence.feature];
+  const who = evidence.source === "kubelet" ? "the kubelet refused" : "the container runtime could not start";
+  return {
+    status: "unsupported",
+    outcome: "unsupported",
+    observed: `${feature} not available on the node (${evidence.reason})`,
+    message: `Not gradable on this cluster: its node cannot enforce ${feature} (${who} pod ${evidence.pod}). Left out of your score.`,
+    evidence: [evidence],
+  };
 }
 
 /** Turns a failed cluster call into a verdict that says what to do; not-found is left to the caller. */

@@ -143,6 +143,9 @@ export const ZExecCheckSchema = z.strictObject({
     outputMatches: ZRegexSchema.optional(),
   }),
   cleanup: z.array(z.string().min(1)).min(1).optional(),
+  // The behaviour needs this node feature: where the kubelet or runtime says the node lacks it, the check
+  // reports "unsupported" (left out of the maximum score) instead of failing the learner.
+  nodeFeature: z.enum(["apparmor"]).optional(),
 });
 
 export const ZLogsCheckSchema = z.strictObject({

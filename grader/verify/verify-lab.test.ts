@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult, GradeReport } from "../report";
-import { deviationsFor, renamespace, type VerifyPhase } from "./verify-lab";
+import { deviationsFor, notesFor, renamespace, type VerifyPhase } from "./verify-lab";
 
 function report(results: Pick<CheckResult, "checkId" | "status">[]): GradeReport {
   const full = results.map((r) => ({
     ...r,
-    outcome: r.status === "pass" ? "passed" : "failed",
+    outcome: r.status === "pass" ? "passed" : r.status === "unsupported" ? "unsupported" : "failed",
     awarded: r.status === "pass" ? 1 : 0,
     points: 1,
     message: `${r.checkId} message`,
@@ -64,6 +64,24 @@ describe("deviationsFor", () => {
   it("treats grader errors as deviations, never as the expected failure", () => {
     const results = report([{ checkId: "a", status: "error" }]);
     expect(deviationsFor(phase({ mustFail: ["a"] }), results)).toEqual(["a: grader error (failed): a message"]);
+  });
+});
+
+describe("checks the cluster cannot evaluate", () => {
+  const results = report([
+    { checkId: "a", status: "pass" },
+    { checkId: "b", status: "unsupported" },
+  ]);
+
+  it("are neither a deviation of the solution nor a vacuous pass on an empty namespace", () => {
+    expect(deviationsFor(phase({ kind: "solution" }), results)).toEqual([]);
+    expect(deviationsFor(phase({ kind: "empty" }), report([{ checkId: "b", status: "unsupported" }]))).toEqual([]);
+    expect(notesFor(phase({ kind: "solution" }), results)).toEqual([]);
+  });
+
+  it("leave a mutant's declared failure unproven: a note, not a deviation and not a proof", () => {
+    expect(deviationsFor(phase({ mustFail: ["b"] }), results)).toEqual([]);
+    expect(notesFor(phase({ mustFail: ["b"] }), results)).toEqual(["b cannot be shown failing on this cluster: seen"]);
   });
 });
 

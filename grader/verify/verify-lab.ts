@@ -20,8 +20,12 @@ export type PhaseOutcome = {
   ok: boolean;
   /** Every way the last report differs from what the phase expects (empty when ok). */
   deviations: string[];
-  /** Check ids that did not pass in the last report. */
+  /** Check ids that did not pass in the last report (unsupported ones are listed apart). */
   failedChecks: string[];
+  /** Check ids this cluster could not evaluate (a node without AppArmor): neither pass nor fail. */
+  unsupportedChecks: string[];
+  /** What this phase could not prove on this cluster (a mustFail check that was unsupported). */
+  notes: string[];
   score: number;
   maxScore: number;
   attempts: number;
@@ -81,6 +85,17 @@ export function deviationsFor(phase: VerifyPhase, report: GradeReport): string[]
   return deviations;
 }
 
+/**
+ * What a phase could not prove on this cluster: a check it declares failing that the cluster cannot
+ * evaluate (it neither passed nor failed). Not a deviation: the same run on a capable node proves it.
+ */
+export function notesFor(phase: VerifyPhase, report: GradeReport): string[] {
+  const mustFail = new Set(phase.mustFail);
+  return report.results
+    .filter((r) => r.status === "unsupported" && mustFail.has(r.checkId))
+    .map((r) => `${r.checkId} cannot be shown failing on this cluster: ${r.observed}`);
+}
+
 /** Runs every phase of a lab in its own fresh namespace and says which checks deviate. */
 export async function verifyLab(options: VerifyLabOptions): Promise<VerifyLabResult> {
   const { lab, cluster } = options;
@@ -109,6 +124,8 @@ async function runPhase(phase: VerifyPhase, options: VerifyLabOptions): Promise<
     ok: false,
     deviations: [],
     failedChecks: [],
+    unsupportedChecks: [],
+    notes: [],
     score: 0,
     maxScore: 0,
     attempts: 0,
@@ -162,7 +179,9 @@ async function runPhase(phase: VerifyPhase, options: VerifyLabOptions): Promise<
     return outcome({
       ok: deviations.length === 0,
       deviations,
-      failedChecks: report.results.filter((r) => r.status !== "pass").map((r) => r.checkId),
+      failedChecks: report.results.filter((r) => r.status === "fail" || r.status === "error").map((r) => r.checkId),
+      unsupportedChecks: report.results.filter((r) => r.status === "unsupported").map((r) => r.checkId),
+      notes: notesFor(phase, report),
       score: report.score,
       maxScore: report.maxScore,
       attempts,

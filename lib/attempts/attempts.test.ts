@@ -19,7 +19,14 @@ function result(checkId: string, status: CheckResult["status"], awarded: number)
     type: "field",
     title: `Check ${checkId}`,
     status,
-    outcome: status === "pass" ? "passed" : status === "fail" ? "failed" : "timeout",
+    outcome:
+      status === "pass"
+        ? "passed"
+        : status === "fail"
+          ? "failed"
+          : status === "unsupported"
+            ? "unsupported"
+            : "timeout",
     points: 2,
     awarded,
     message: `${checkId} message`,
@@ -47,10 +54,11 @@ function report(results: CheckResult[]): GradeReport {
     namespace: "immutable-lab",
     server: "https://127.0.0.1:6443",
     context: "kind-cks",
-    status: results.every((r) => r.status === "pass") ? "passed" : "failed",
+    status: results.every((r) => r.status === "pass" || r.status === "unsupported") ? "passed" : "failed",
     score,
-    maxScore: results.length * 2,
-    counts: { pass: 0, fail: 0, error: 0 },
+    maxScore: results.filter((r) => r.status !== "unsupported").length * 2,
+    unsupportedPoints: results.filter((r) => r.status === "unsupported").length * 2,
+    counts: { pass: 0, fail: 0, error: 0, unsupported: 0 },
     problem: null,
     tasks: [],
     results,
@@ -154,5 +162,37 @@ describe("attempts", () => {
     const progress = (await labProgressFor(userId)).get(LAB);
     expect(progress).toMatchObject({ attempts: 4, bestScore: 4, lastScore: 0, maxScore: 4, progress: "done" });
     expect((await labProgressFor(await newUser())).size).toBe(0);
+  });
+
+  it("keeps checks a cluster could not evaluate apart: stored as unsupported, out of the maximum, and full marks of the rest is done", async () => {
+    const userId = await newUser();
+    // On a node with AppArmor: one check fails (3 of 4). On one without: the other passes, the AppArmor
+    // check is unsupported (2 of 2), which is the better share and counts as done.
+    for (const results of [
+      [result("field", "pass", 2), result("apparmor", "fail", 0)],
+      [result("field", "pass", 2), result("apparmor", "unsupported", 0)],
+    ]) {
+      const started = await start(userId);
+      if (!started.ok) throw new Error("expected a new attempt");
+      await finishAttempt(started.attemptId, report(results));
+    }
+    const last = await findLastAttempt(userId, LAB);
+    expect(last).toMatchObject({ status: "passed", score: 2, maxScore: 2, unsupportedPoints: 2 });
+    expect(last?.checks.find((c) => c.checkId === "apparmor")).toMatchObject({
+      status: "unsupported",
+      outcome: "unsupported",
+      awarded: 0,
+      points: 2,
+    });
+    expect((await listAttempts(userId)).map((a) => a.unsupportedPoints)).toEqual([2, 0]);
+    expect((await labProgressFor(userId)).get(LAB)).toMatchObject({
+      attempts: 2,
+      bestScore: 2,
+      maxScore: 2,
+      unsupportedPoints: 2,
+      lastScore: 2,
+      lastMaxScore: 2,
+      progress: "done",
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { CheckOutcome, CheckStatus, Evidence } from "@/grader";
 import { db } from "@/lib/db/client";
+import { unsupportedPointsOf } from "./best-attempt";
 
 /** One stored check result as the lab panel and the dashboard show it. */
 export type StoredCheck = {
@@ -30,6 +31,8 @@ export type StoredAttempt = {
   startedAt: string;
   finishedAt: string | null;
   durationMs: number | null;
+  /** Points of checks this attempt's cluster could not evaluate (already left out of maxScore). */
+  unsupportedPoints: number;
   checks: StoredCheck[];
 };
 
@@ -65,14 +68,15 @@ const CHECK_COLUMNS = {
 type AttemptRow = {
   startedAt: Date;
   finishedAt: Date | null;
-  checks: Array<{ evidence: string; status: string; outcome: string }>;
+  checks: Array<{ evidence: string; status: string; outcome: string; points: number }>;
 } & Record<string, unknown>;
 
 function toStored(row: AttemptRow): StoredAttempt {
   return {
-    ...(row as unknown as Omit<StoredAttempt, "startedAt" | "finishedAt" | "checks">),
+    ...(row as unknown as Omit<StoredAttempt, "startedAt" | "finishedAt" | "checks" | "unsupportedPoints">),
     startedAt: row.startedAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
+    unsupportedPoints: unsupportedPointsOf(row.checks),
     checks: row.checks.map((c) => ({ ...(c as unknown as StoredCheck), evidence: parseEvidence(c.evidence) })),
   };
 }

@@ -1,4 +1,5 @@
 import { db } from "@/lib/db/client";
+import { bestAttempt, unsupportedPointsOf } from "./best-attempt";
 
 export type LessonProgress = "not-started" | "in-progress" | "done";
 
@@ -6,9 +7,13 @@ export type LessonProgress = "not-started" | "in-progress" | "done";
 export type LabProgress = {
   labId: string;
   attempts: number;
+  /** The best attempt's score and maximum (a maximum leaves out checks its cluster could not evaluate). */
   bestScore: number;
-  lastScore: number | null;
   maxScore: number;
+  /** Points the best attempt's cluster could not evaluate. */
+  unsupportedPoints: number;
+  lastScore: number | null;
+  lastMaxScore: number | null;
   lastAttemptAt: string | null;
   progress: LessonProgress;
 };
@@ -18,26 +23,31 @@ export async function labProgressFor(userId: string): Promise<Map<string, LabPro
   const rows = await db().attempt.findMany({
     where: { userId, status: { not: "running" } },
     orderBy: { startedAt: "asc" },
-    select: { labId: true, score: true, maxScore: true, startedAt: true },
+    select: {
+      labId: true,
+      score: true,
+      maxScore: true,
+      startedAt: true,
+      checks: { where: { status: "unsupported" }, select: { status: true, points: true } },
+    },
   });
-  const byLab = new Map<string, LabProgress>();
-  for (const row of rows) {
-    const entry = byLab.get(row.labId) ?? {
-      labId: row.labId,
-      attempts: 0,
-      bestScore: 0,
-      lastScore: null,
-      maxScore: row.maxScore,
-      lastAttemptAt: null,
-      progress: "in-progress" as LessonProgress,
-    };
-    entry.attempts += 1;
-    entry.bestScore = Math.max(entry.bestScore, row.score);
-    entry.lastScore = row.score;
-    entry.maxScore = row.maxScore;
-    entry.lastAttemptAt = row.startedAt.toISOString();
-    entry.progress = entry.bestScore >= entry.maxScore && entry.maxScore > 0 ? "done" : "in-progress";
-    byLab.set(row.labId, entry);
+  const byLab = new Map<string, typeof rows>();
+  for (const row of rows) byLab.set(row.labId, [...(byLab.get(row.labId) ?? []), row]);
+  const progress = new Map<string, LabProgress>();
+  for (const [labId, attempts] of byLab) {
+    const best = bestAttempt(attempts)!;
+    const last = attempts[attempts.length - 1]!;
+    progress.set(labId, {
+      labId,
+      attempts: attempts.length,
+      bestScore: best.score,
+      maxScore: best.maxScore,
+      unsupportedPoints: unsupportedPointsOf(best.checks),
+      lastScore: last.score,
+      lastMaxScore: last.maxScore,
+      lastAttemptAt: last.startedAt.toISOString(),
+      progress: best.maxScore > 0 && best.score >= best.maxScore ? "done" : "in-progress",
+    });
   }
-  return byLab;
+  return progress;
 }

@@ -18,6 +18,8 @@ export type PhaseSummary = {
   maxScore: number;
   deviations: string[];
   failedChecks: string[];
+  /** What the phase could not prove on this cluster (runs stored before notes existed have none). */
+  notes?: string[];
   durationMs: number;
 };
 
@@ -30,8 +32,8 @@ export type SelfTestEvent =
 export type SelfTestTarget = { context?: string } | { connection: "saved" };
 
 function summarise(outcome: PhaseOutcome): PhaseSummary {
-  const { phase, ok, score, maxScore, deviations, failedChecks, durationMs } = outcome;
-  return { phase, ok, score, maxScore, deviations, failedChecks, durationMs };
+  const { phase, ok, score, maxScore, deviations, failedChecks, notes, durationMs } = outcome;
+  return { phase, ok, score, maxScore, deviations, failedChecks, notes, durationMs };
 }
 
 async function clusterFor(

@@ -29,11 +29,11 @@ describe("buildGradebook", () => {
     students,
     labs,
     attempts: [
-      { userId: "ada", labId: IMM, score: 12, startedAt: t(1), status: "failed" },
-      { userId: "ada", labId: IMM, score: 31, startedAt: t(2), status: "passed" },
-      { userId: "ada", labId: IMM, score: 20, startedAt: t(3), status: "failed" },
-      { userId: "bob", labId: IMM, score: 6, startedAt: t(1), status: "failed" },
-      { userId: "bob", labId: IMM, score: 0, startedAt: t(9), status: "running" },
+      { userId: "ada", labId: IMM, score: 12, maxScore: 31, unsupportedPoints: 0, startedAt: t(1), status: "failed" },
+      { userId: "ada", labId: IMM, score: 31, maxScore: 31, unsupportedPoints: 0, startedAt: t(2), status: "passed" },
+      { userId: "ada", labId: IMM, score: 20, maxScore: 31, unsupportedPoints: 0, startedAt: t(3), status: "failed" },
+      { userId: "bob", labId: IMM, score: 6, maxScore: 31, unsupportedPoints: 0, startedAt: t(1), status: "failed" },
+      { userId: "bob", labId: IMM, score: 0, maxScore: 31, unsupportedPoints: 0, startedAt: t(9), status: "running" },
     ],
     overrides: [
       { studentId: "bob", labId: IMM, score: 20, comment: "first look", createdAt: t(4) },
@@ -87,10 +87,71 @@ describe("buildGradebook", () => {
     const later = buildGradebook({
       students,
       labs,
-      attempts: [{ userId: "bob", labId: IMM, score: 31, startedAt: t(6), status: "passed" }],
+      attempts: [
+        { userId: "bob", labId: IMM, score: 31, maxScore: 31, unsupportedPoints: 0, startedAt: t(6), status: "passed" },
+      ],
       overrides: [{ studentId: "bob", labId: IMM, score: 25, comment: "c", createdAt: t(5) }],
     });
     expect(later[1]!.cells[0]).toMatchObject({ status: "needs-review", finalScore: 25, bestAutoScore: 31 });
+  });
+});
+
+describe("buildGradebook with checks a student's cluster could not evaluate", () => {
+  // Ada's node has no AppArmor: 29 of the 29 points it could evaluate. Bob's has: 30 of 31.
+  const rows = buildGradebook({
+    students: students.slice(0, 2),
+    labs,
+    attempts: [
+      { userId: "ada", labId: IMM, score: 29, maxScore: 29, unsupportedPoints: 2, startedAt: t(1), status: "passed" },
+      { userId: "ada", labId: IMM, score: 30, maxScore: 31, unsupportedPoints: 0, startedAt: t(2), status: "failed" },
+      { userId: "bob", labId: IMM, score: 30, maxScore: 31, unsupportedPoints: 0, startedAt: t(1), status: "failed" },
+    ],
+    overrides: [],
+  });
+
+  it("takes the best share of what the cluster could evaluate, counting the rest neither for nor against", () => {
+    expect(rows[0]!.cells[0]).toMatchObject({
+      bestAutoScore: 29,
+      finalScore: 29,
+      maxScore: 29,
+      unsupportedPoints: 2,
+      status: "passed",
+    });
+    expect(rows[1]!.cells[0]).toMatchObject({
+      finalScore: 30,
+      maxScore: 31,
+      unsupportedPoints: 0,
+      status: "in-progress",
+    });
+    expect(rows.map((r) => [r.finalTotal, r.maxTotal])).toEqual([
+      [29, 39],
+      [30, 41],
+    ]);
+  });
+
+  it("grades a manual score out of the whole lab", () => {
+    const manual = buildGradebook({
+      students: students.slice(0, 1),
+      labs: [labs[0]!],
+      attempts: [
+        { userId: "ada", labId: IMM, score: 29, maxScore: 29, unsupportedPoints: 2, startedAt: t(1), status: "passed" },
+      ],
+      overrides: [
+        { studentId: "ada", labId: IMM, score: 30, comment: "AppArmor shown on my cluster", createdAt: t(3) },
+      ],
+    });
+    expect(manual[0]!.cells[0]).toMatchObject({
+      finalScore: 30,
+      maxScore: 31,
+      unsupportedPoints: 0,
+      status: "in-progress",
+    });
+  });
+
+  it("exports the points left out beside the maximum", () => {
+    const lines = gradebookCsv(rows, labs).trimEnd().split("\r\n");
+    expect(lines[1]).toBe("Ada,ada@example.test,Immutable containers,29,,29,29,2,2026-11-26T10:02:00.000Z");
+    expect(lines[3]).toBe("Bob,bob@example.test,Immutable containers,30,,30,31,0,2026-11-26T10:01:00.000Z");
   });
 });
 
@@ -103,6 +164,7 @@ describe("analyseItems", () => {
         checks: [
           { checkId: "run", title: "Running", status: "pass", message: "" },
           { checkId: "vol", title: "Volume", status: "fail", message: "no volume at /var/run" },
+          { checkId: "aa", title: "AppArmor denies writes", status: "pass", message: "" },
         ],
       },
       {
@@ -116,7 +178,10 @@ describe("analyseItems", () => {
       {
         userId: "cy",
         labId: IMM,
-        checks: [{ checkId: "vol", title: "Volume", status: "error", message: "cluster unreachable" }],
+        checks: [
+          { checkId: "vol", title: "Volume", status: "error", message: "cluster unreachable" },
+          { checkId: "aa", title: "AppArmor denies writes", status: "unsupported", message: "Not gradable here" },
+        ],
       },
     ]);
     expect(stats).toEqual([
@@ -126,6 +191,7 @@ describe("analyseItems", () => {
         title: "Volume",
         attempted: 3,
         failingNow: 3,
+        unsupported: 0,
         topFailures: [
           { message: "no volume at /var/run", count: 2 },
           { message: "cluster unreachable", count: 1 },
@@ -137,7 +203,18 @@ describe("analyseItems", () => {
         title: "Running",
         attempted: 2,
         failingNow: 1,
+        unsupported: 0,
         topFailures: [{ message: "CrashLoopBackOff", count: 1 }],
+      },
+      // A cluster that could not evaluate a check neither attempted it nor fails it.
+      {
+        labId: IMM,
+        checkId: "aa",
+        title: "AppArmor denies writes",
+        attempted: 1,
+        failingNow: 0,
+        unsupported: 1,
+        topFailures: [],
       },
     ]);
   });
@@ -160,8 +237,10 @@ describe("gradebookCsv", () => {
       overrides: [{ studentId: "ada", labId: labs[1]!.id, score: 7, comment: "c", createdAt: t(1) }],
     });
     const lines = gradebookCsv(rows, [labs[1]!]).trimEnd().split("\r\n");
-    expect(lines[0]).toBe("student,email,lab,best_auto_score,manual_score,final_score,max_score,last_attempt_at");
-    expect(lines[1]).toBe('Ada,ada@example.test,"Network policies, part 1",,7,7,10,');
-    expect(lines[3]).toBe(`"'=HYPERLINK(""http://evil"",""x"")",cy@example.test,"Network policies, part 1",,,,10,`);
+    expect(lines[0]).toBe(
+      "student,email,lab,best_auto_score,manual_score,final_score,max_score,unsupported_points,last_attempt_at",
+    );
+    expect(lines[1]).toBe('Ada,ada@example.test,"Network policies, part 1",,7,7,10,0,');
+    expect(lines[3]).toBe(`"'=HYPERLINK(""http://evil"",""x"")",cy@example.test,"Network policies, part 1",,,,10,0,`);
   });
 });

@@ -1,9 +1,20 @@
+import { bestAttempt } from "@/lib/attempts/best-attempt";
+
 // The gradebook as pure functions over plain data, so the rules (final score, "needs review",
 // item analysis, CSV) are tested on seeded inputs without a database.
 
 export type GradebookStudent = { id: string; name: string; email: string };
 export type GradebookLab = { id: string; title: string; moduleId: string; maxScore: number };
-export type GradebookAttempt = { userId: string; labId: string; score: number; startedAt: Date; status: string };
+/** An attempt's score is out of `maxScore`, which already leaves out `unsupportedPoints` (checks its cluster could not evaluate). */
+export type GradebookAttempt = {
+  userId: string;
+  labId: string;
+  score: number;
+  maxScore: number;
+  unsupportedPoints: number;
+  startedAt: Date;
+  status: string;
+};
 export type GradebookOverride = { studentId: string; labId: string; score: number; comment: string; createdAt: Date };
 
 export type CellStatus = "not-started" | "in-progress" | "passed" | "needs-review";
@@ -16,7 +27,10 @@ export type GradebookCell = {
   manualScore: number | null;
   manualComment: string | null;
   finalScore: number | null;
+  /** What finalScore is out of: the best attempt's maximum, the lab's when graded by hand or not started. */
   maxScore: number;
+  /** Points the best attempt's cluster could not evaluate (not part of maxScore); 0 for a manual grade. */
+  unsupportedPoints: number;
   attempts: number;
   lastAttemptAt: Date | null;
   status: CellStatus;
@@ -47,12 +61,15 @@ export function buildGradebook(input: {
       const attempts = attemptsBy.get(key(student.id, lab.id)) ?? [];
       const override = latest(overridesBy.get(key(student.id, lab.id)) ?? [], (o) => o.createdAt);
       const lastAttempt = latest(attempts, (a) => a.startedAt);
-      const bestAutoScore = attempts.length ? Math.max(...attempts.map((a) => a.score)) : null;
+      const best = bestAttempt(attempts);
+      const bestAutoScore = best?.score ?? null;
       const finalScore = override ? override.score : bestAutoScore;
+      // A manual grade is out of the whole lab; an automatic one out of what its cluster could evaluate.
+      const maxScore = override || !best ? lab.maxScore : best.maxScore;
       let status: CellStatus;
       if (override && lastAttempt && lastAttempt.startedAt > override.createdAt) status = "needs-review";
       else if (finalScore === null) status = "not-started";
-      else status = finalScore >= lab.maxScore ? "passed" : "in-progress";
+      else status = maxScore > 0 && finalScore >= maxScore ? "passed" : "in-progress";
       return {
         studentId: student.id,
         labId: lab.id,
@@ -60,7 +77,8 @@ export function buildGradebook(input: {
         manualScore: override?.score ?? null,
         manualComment: override?.comment ?? null,
         finalScore,
-        maxScore: lab.maxScore,
+        maxScore,
+        unsupportedPoints: override || !best ? 0 : best.unsupportedPoints,
         attempts: attempts.length,
         lastAttemptAt: lastAttempt?.startedAt ?? null,
         status,
@@ -75,13 +93,19 @@ export function buildGradebook(input: {
   });
 }
 
-/** Per check: how many students attempted it, how many fail it in their latest attempt, and the commonest failure messages. */
+/**
+ * Per check: how many students' latest attempts evaluated it, how many fail it, how many clusters could
+ * not evaluate it, and the commonest failure messages.
+ */
 export type ItemStat = {
   labId: string;
   checkId: string;
   title: string;
+  /** Students whose latest attempt evaluated the check. */
   attempted: number;
   failingNow: number;
+  /** Students whose cluster could not evaluate it (a node without AppArmor): neither attempted nor failing. */
+  unsupported: number;
   topFailures: Array<{ message: string; count: number }>;
 };
 
@@ -103,15 +127,20 @@ export function analyseItems(
         title: check.title,
         attempted: 0,
         failingNow: 0,
+        unsupported: 0,
         topFailures: [],
         messages: new Map<string, number>(),
       };
+      stats.set(id, stat);
+      if (check.status === "unsupported") {
+        stat.unsupported += 1;
+        continue;
+      }
       stat.attempted += 1;
       if (check.status !== "pass") {
         stat.failingNow += 1;
         stat.messages.set(check.message, (stat.messages.get(check.message) ?? 0) + 1);
       }
-      stats.set(id, stat);
     }
   }
   return [...stats.values()]
@@ -127,7 +156,11 @@ export function analyseItems(
     );
 }
 
-/** The gradebook as CSV: one line per student and lab, safe to open in a spreadsheet. */
+/**
+ * The gradebook as CSV: one line per student and lab, safe to open in a spreadsheet. `max_score` is what
+ * `final_score` is out of; `unsupported_points` were left out of it because the student's cluster could not
+ * evaluate them.
+ */
 export function gradebookCsv(rows: GradebookRow[], labs: GradebookLab[]): string {
   const titles = new Map(labs.map((l) => [l.id, l.title]));
   const header = [
@@ -138,6 +171,7 @@ export function gradebookCsv(rows: GradebookRow[], labs: GradebookLab[]): string
     "manual_score",
     "final_score",
     "max_score",
+    "unsupported_points",
     "last_attempt_at",
   ];
   const lines = [header];
@@ -151,6 +185,7 @@ export function gradebookCsv(rows: GradebookRow[], labs: GradebookLab[]): string
         cell.manualScore?.toString() ?? "",
         cell.finalScore?.toString() ?? "",
         String(cell.maxScore),
+        String(cell.unsupportedPoints),
         cell.lastAttemptAt?.toISOString() ?? "",
       ]);
     }

@@ -13,18 +13,25 @@ beforeAll(async () => {
     { id: "s-ada", name: "Ada", email: "ada@example.test", role: "student" },
     { id: "s-bob", name: "Bob", email: "bob@example.test", role: "student" },
     { id: "s-cy", name: "Cy", email: "cy@example.test", role: "student" },
+    { id: "s-dee", name: "Dee", email: "dee@example.test", role: "student" },
     { id: "g-gus", name: "Gus", email: "gus@example.test", role: "grader" },
   ];
   for (const user of users) await db().user.create({ data: user });
-  const attempt = async (userId: string, minute: number, score: number, checks: Array<[string, string, string]>) =>
+  const attempt = async (
+    userId: string,
+    minute: number,
+    score: number,
+    checks: Array<[string, string, string]>,
+    maxScore = 31,
+  ) =>
     db().attempt.create({
       data: {
         userId,
         labId: LAB,
         contentVersion: "v1",
-        status: score === 31 ? "passed" : "failed",
+        status: score === maxScore ? "passed" : "failed",
         score,
-        maxScore: 31,
+        maxScore,
         startedAt: at(minute),
         finishedAt: at(minute),
         checks: {
@@ -33,7 +40,7 @@ beforeAll(async () => {
             taskId: "t",
             title: checkId,
             status,
-            outcome: status === "pass" ? "passed" : "failed",
+            outcome: status === "pass" ? "passed" : status === "unsupported" ? "unsupported" : "failed",
             points: 2,
             awarded: status === "pass" ? 2 : 0,
             message,
@@ -60,24 +67,46 @@ beforeAll(async () => {
     ["ro", "fail", "readOnlyRootFilesystem not set"],
   ]);
   // Cy never pressed Check.
+  // Dee's node has no AppArmor: the AppArmor check is unsupported, full marks of the 29 points left.
+  await attempt(
+    "s-dee",
+    4,
+    29,
+    [
+      ["running", "pass", ""],
+      ["ro", "pass", ""],
+      ["apparmor", "unsupported", "Not gradable on this cluster"],
+    ],
+    29,
+  );
 });
 
 describe("gradebook queries on seeded data", () => {
   it("lists every student (not staff) with best scores, including one with no attempts", async () => {
     const { labs, rows } = await loadGradebook();
     expect(labs.map((l) => [l.id, l.maxScore])).toEqual([[LAB, 31]]);
-    expect(rows.map((r) => [r.student.email, r.cells[0]!.bestAutoScore, r.cells[0]!.status])).toEqual([
-      ["ada@example.test", 31, "passed"],
-      ["bob@example.test", 0, "in-progress"],
-      ["cy@example.test", null, "not-started"],
+    expect(
+      rows.map((r) => [
+        r.student.email,
+        r.cells[0]!.bestAutoScore,
+        r.cells[0]!.maxScore,
+        r.cells[0]!.unsupportedPoints,
+        r.cells[0]!.status,
+      ]),
+    ).toEqual([
+      ["ada@example.test", 31, 31, 0, "passed"],
+      ["bob@example.test", 0, 31, 0, "in-progress"],
+      ["cy@example.test", null, 31, 0, "not-started"],
+      ["dee@example.test", 29, 29, 2, "passed"],
     ]);
   });
 
   it("analyses each student's latest attempt: a check nobody passes tops the list", async () => {
     const items = await loadItemAnalysis();
-    expect(items.map((i) => [i.checkId, i.attempted, i.failingNow])).toEqual([
-      ["ro", 2, 1],
-      ["running", 2, 1],
+    expect(items.map((i) => [i.checkId, i.attempted, i.failingNow, i.unsupported])).toEqual([
+      ["ro", 3, 1, 0],
+      ["running", 3, 1, 0],
+      ["apparmor", 0, 0, 1],
     ]);
     expect(items.find((i) => i.checkId === "running")?.topFailures).toEqual([
       { message: "CrashLoopBackOff", count: 1 },

@@ -1,4 +1,5 @@
 import { labMaxScore, loadAllLabs } from "@/grader";
+import { unsupportedPointsOf } from "@/lib/attempts/best-attempt";
 import { getCourse } from "@/lib/content/course";
 import { db } from "@/lib/db/client";
 import { analyseItems, buildGradebook, type GradebookLab, type GradebookRow, type ItemStat } from "./build-gradebook";
@@ -26,12 +27,30 @@ export async function loadGradebook(): Promise<{ labs: GradebookLab[]; rows: Gra
       select: { id: true, name: true, email: true },
       orderBy: { name: "asc" },
     }),
-    db().attempt.findMany({ select: { userId: true, labId: true, score: true, startedAt: true, status: true } }),
+    db().attempt.findMany({
+      select: {
+        userId: true,
+        labId: true,
+        score: true,
+        maxScore: true,
+        startedAt: true,
+        status: true,
+        checks: { where: { status: "unsupported" }, select: { status: true, points: true } },
+      },
+    }),
     db().gradeOverride.findMany({
       select: { studentId: true, labId: true, score: true, comment: true, createdAt: true },
     }),
   ]);
-  return { labs, rows: buildGradebook({ students, labs, attempts, overrides }) };
+  return {
+    labs,
+    rows: buildGradebook({
+      students,
+      labs,
+      attempts: attempts.map(({ checks, ...a }) => ({ ...a, unsupportedPoints: unsupportedPointsOf(checks) })),
+      overrides,
+    }),
+  };
 }
 
 /** Item analysis over every student's latest finished attempt at each lab. */

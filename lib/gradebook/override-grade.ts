@@ -1,3 +1,4 @@
+import { unsupportedPointsOf } from "@/lib/attempts/best-attempt";
 import { db } from "@/lib/db/client";
 import { buildGradebook } from "./build-gradebook";
 import { gradebookLabs } from "./load-gradebook";
@@ -28,14 +29,27 @@ export async function overrideGrade(input: {
   const [attempts, overrides] = await Promise.all([
     db().attempt.findMany({
       where: { userId: student.id, labId: lab.id },
-      select: { userId: true, labId: true, score: true, startedAt: true, status: true },
+      select: {
+        userId: true,
+        labId: true,
+        score: true,
+        maxScore: true,
+        startedAt: true,
+        status: true,
+        checks: { where: { status: "unsupported" }, select: { status: true, points: true } },
+      },
     }),
     db().gradeOverride.findMany({
       where: { studentId: student.id, labId: lab.id },
       select: { studentId: true, labId: true, score: true, comment: true, createdAt: true },
     }),
   ]);
-  const [row] = buildGradebook({ students: [student], labs: [lab], attempts, overrides });
+  const [row] = buildGradebook({
+    students: [student],
+    labs: [lab],
+    attempts: attempts.map(({ checks, ...a }) => ({ ...a, unsupportedPoints: unsupportedPointsOf(checks) })),
+    overrides,
+  });
   const previousScore = row?.cells[0]?.finalScore ?? 0;
   await db().gradeOverride.create({ data: { ...input, previousScore } });
   return { ok: true, score: input.score, previousScore };

@@ -45,6 +45,8 @@ export default page(
         userId: student.id,
         labId: a.labId,
         score: a.score,
+        maxScore: a.maxScore,
+        unsupportedPoints: a.unsupportedPoints,
         startedAt: new Date(a.startedAt),
         status: a.status,
       })),
@@ -94,6 +96,12 @@ export default page(
                   automatic {cell.bestAutoScore ?? "—"} · manual {cell.manualScore ?? "—"} · {cell.attempts} attempt
                   {cell.attempts === 1 ? "" : "s"}
                 </p>
+                {cell.unsupportedPoints ? (
+                  <p className="muted small" data-testid="cell-unsupported">
+                    {cell.unsupportedPoints} pts could not be graded on the student&apos;s cluster (a node without the
+                    feature they test) and are left out of the maximum. A manual grade is out of the whole lab.
+                  </p>
+                ) : null}
                 {cell.status === "needs-review" ? (
                   <p className="banner banner-info">
                     The student checked again after the manual grade. The manual grade stands until you save a new one.
