@@ -1,12 +1,18 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { execFile } from "node:child_process";
 import { backoffAfterRun, shouldRestart } from "./backoff";
 import { instanceDir, instanceId, ownerLabel, podman, prepareHost, processAlive, stateDir } from "../host";
 import { resolveImage } from "../images";
-import { podmanRunArgs, runAsNonRootProblem, unsupportedVolume, type TVolumePaths } from "./podman-args";
+import {
+  managedHostsFile,
+  podmanRunArgs,
+  runAsNonRootProblem,
+  unsupportedVolume,
+  type TVolumePaths,
+} from "./podman-args";
 import { computeConditions, computePhase } from "./pod-status";
 import type { TContainer, TContainerState, TContainerStatus, TPod, TPodStatus } from "../types";
 
@@ -48,6 +54,7 @@ export class PodWorker {
   private initFailed = false;
   private sandboxReady = false;
   private volumes: TVolumePaths = {};
+  private hostsFile: string | undefined;
   private readonly startTime = nowIso();
   private readonly tmpfsMounts: string[] = [];
   // podman can report a death before `podman run -d` has returned the id.
@@ -150,6 +157,11 @@ export class PodWorker {
 
   private async prepareVolumes(): Promise<void> {
     const podDir = path.join(podsDir, this.uid);
+    if (!this.pod.spec.hostNetwork) {
+      mkdirSync(podDir, { recursive: true });
+      this.hostsFile = path.join(podDir, "etc-hosts");
+      writeFileSync(this.hostsFile, managedHostsFile(), { mode: 0o644 });
+    }
     for (const volume of this.pod.spec.volumes ?? []) {
       if (!volume.emptyDir) continue;
       const dir = path.join(podDir, "volumes", volume.name);
@@ -240,6 +252,7 @@ export class PodWorker {
       labels: { [ownerLabel]: instanceId, [podUidLabel]: this.uid },
       volumes: this.volumes,
       imageRef: image.ref,
+      hostsFile: this.hostsFile,
     });
     const startedAt = Date.now();
     const result = await podman(["run", "-d", ...args], { allowFailure: true });

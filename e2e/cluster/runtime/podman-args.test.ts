@@ -23,6 +23,27 @@ function args(input: TPod): string[] {
 }
 
 describe("podmanRunArgs", () => {
+  it("mounts the kubelet-managed hosts file read-write, even on a read-only root, unless the pod mounts its own", () => {
+    const base = { containerName: "k8s_app", labels: {}, volumes: { hosts: "/host/h" }, imageRef: "localhost/nginx" };
+    const readOnly = pod({ securityContext: { readOnlyRootFilesystem: true } });
+    expect(
+      podmanRunArgs({
+        ...base,
+        pod: readOnly,
+        container: readOnly.spec.containers[0]!,
+        hostsFile: "/pods/u-1/etc-hosts",
+      }),
+    ).toContain("/pods/u-1/etc-hosts:/etc/hosts:rw");
+    const own = pod({ volumeMounts: [{ name: "hosts", mountPath: "/etc/hosts" }] });
+    const ownArgs = podmanRunArgs({
+      ...base,
+      pod: own,
+      container: own.spec.containers[0]!,
+      hostsFile: "/pods/u-1/etc-hosts",
+    });
+    expect(ownArgs.filter((arg) => arg.endsWith(":/etc/hosts:rw"))).toEqual(["/host/h:/etc/hosts:rw"]);
+  });
+
   it("a read-only root gets no tmpfs podman would otherwise add", () => {
     const result = args(pod({ securityContext: { readOnlyRootFilesystem: true } }));
     expect(result).toContain("--read-only");

@@ -83,6 +83,8 @@ export function podmanRunArgs(input: {
   labels: Record<string, string>;
   volumes: TVolumePaths;
   imageRef: string;
+  /** The pod's kubelet-managed hosts file (absent with hostNetwork, where the node's is used). */
+  hostsFile?: string;
 }): string[] {
   const { pod, container } = input;
   const security = effectiveSecurity(pod, container);
@@ -119,6 +121,10 @@ export function podmanRunArgs(input: {
   // `kubectl run -i` / `kubectl attach` need the main process's stdin kept open.
   if (container.stdin === true) args.push("--interactive");
   if (container.tty === true) args.push("--tty");
+  // kubelet mounts its managed /etc/hosts read-write, whatever readOnlyRootFilesystem says (podman's
+  // own would follow --read-only); a volume the pod mounts there itself wins.
+  if (input.hostsFile && !(container.volumeMounts ?? []).some((mount) => mount.mountPath === "/etc/hosts"))
+    args.push("--volume", `${input.hostsFile}:/etc/hosts:rw`);
   for (const mount of container.volumeMounts ?? []) {
     const hostPath = input.volumes[mount.name];
     if (hostPath === undefined) continue;
@@ -131,4 +137,18 @@ export function podmanRunArgs(input: {
   args.push(input.imageRef);
   if (container.args && container.args.length > 0) args.push(...container.args);
   return args;
+}
+
+/** The hosts file kubelet writes for a pod without hostNetwork (no pod IP here, so no line for it). */
+export function managedHostsFile(): string {
+  return [
+    "# Kubernetes-managed hosts file.",
+    "127.0.0.1\tlocalhost",
+    "::1\tlocalhost ip6-localhost ip6-loopback",
+    "fe00::0\tip6-localnet",
+    "fe00::0\tip6-mcastprefix",
+    "fe00::1\tip6-allnodes",
+    "fe00::2\tip6-allrouters",
+    "",
+  ].join("\n");
 }
