@@ -86,6 +86,42 @@ describe("checkPermissions", () => {
     ]);
   });
 
+  it("names the one Secret a certificate check reads, and the objects field checks read", () => {
+    const lab = labWith(
+      [
+        {
+          id: "cert",
+          type: "certificate",
+          secret: "web-tls",
+          servedBy: { ingress: "web", host: "secure.cks.test" },
+          expect: { keyMatches: true },
+        },
+        {
+          id: "class",
+          type: "field",
+          object: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", name: "web" },
+          path: "spec.ingressClassName",
+          equals: "nginx",
+        },
+        {
+          id: "nginx-class",
+          type: "objectExists",
+          object: { apiVersion: "networking.k8s.io/v1", kind: "IngressClass", name: "nginx" },
+        },
+        { id: "svc", type: "objectExists", object: { apiVersion: "v1", kind: "Service", name: "web" } },
+      ],
+      "ingress-lab",
+    );
+    const checks = lab.tasks.flatMap((task) => task.checks);
+    const extra = graderPermissions("ingress-lab", checks).slice(graderPermissions("ingress-lab").length);
+    expect(extra.map(({ why: _why, ...attributes }) => attributes)).toEqual([
+      { verb: "get", group: "", resource: "secrets", namespace: "ingress-lab", name: "web-tls" },
+      { verb: "get", group: "networking.k8s.io", resource: "ingresses", namespace: "ingress-lab" },
+      { verb: "get", group: "networking.k8s.io", resource: "ingressclasses" },
+      { verb: "get", group: "", resource: "services", namespace: "ingress-lab" },
+    ]);
+  });
+
   it.each([
     [{ kind: "unreachable" as const, message: "connect ECONNREFUSED 127.0.0.1:6443" }, "cluster-unreachable"],
     [{ kind: "unauthorized" as const, message: "Unauthorized" }, "unauthorized"],

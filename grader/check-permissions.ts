@@ -28,25 +28,70 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * docs/grader-rbac.yaml grants exactly these; a test keeps the two in step.
  */
 export function graderPermissions(namespace: string, checks: readonly TCheck[] = []): Perm[] {
-  return [...basePermissions(namespace), ...checkKindPermissions(namespace, checks)];
-}
-
-function checkKindPermissions(namespace: string, checks: readonly TCheck[]): Perm[] {
   const perms: Perm[] = [];
-  const add = (perm: Perm) => {
+  for (const perm of [...basePermissions(namespace), ...checkKindPermissions(namespace, checks)]) {
     const same = perms.some(
       (p) =>
         p.verb === perm.verb &&
         p.group === perm.group &&
         p.resource === perm.resource &&
+        p.subresource === perm.subresource &&
         p.namespace === perm.namespace &&
         p.name === perm.name,
     );
     if (!same) perms.push(perm);
-  };
+  }
+  return perms;
+}
+
+// Kinds a lab may name in objectExists/field checks that live outside namespaces.
+const CLUSTER_SCOPED = new Set([
+  "Namespace",
+  "IngressClass",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+]);
+
+function checkKindPermissions(namespace: string, checks: readonly TCheck[]): Perm[] {
+  const perms: Perm[] = [];
   for (const check of checks) {
+    if ((check.type === "objectExists" || check.type === "field") && check.object) {
+      const { apiVersion, kind, name } = check.object;
+      const group = apiVersion.includes("/") ? apiVersion.split("/")[0]! : "";
+      const scoped = !CLUSTER_SCOPED.has(kind);
+      perms.push({
+        verb: "get",
+        group,
+        resource: pluralOf(kind),
+        ...(scoped ? { namespace } : {}),
+        // Secrets are only ever read by name, so the grant can name them.
+        ...(kind === "Secret" ? { name } : {}),
+        why: `${check.type} checks read ${kind} ${name}`,
+      });
+    }
+    if (check.type === "certificate") {
+      perms.push({
+        verb: "get",
+        group: "",
+        resource: "secrets",
+        namespace,
+        name: check.secret,
+        why: `certificate checks read the TLS Secret ${check.secret} (its key only to test that it matches; never reported)`,
+      });
+      if (check.servedBy) {
+        perms.push({
+          verb: "get",
+          group: "networking.k8s.io",
+          resource: "ingresses",
+          namespace,
+          why: "certificate checks read which Secret the Ingress serves for its host",
+        });
+      }
+    }
     if (check.type !== "reachability") continue;
-    add({
+    perms.push({
       verb: "list",
       group: "networking.k8s.io",
       resource: "networkpolicies",
@@ -56,14 +101,14 @@ function checkKindPermissions(namespace: string, checks: readonly TCheck[]): Per
     for (const end of [check.from, check.to]) {
       if (!("pods" in end)) continue;
       const other = end.pods.namespace;
-      add({
+      perms.push({
         verb: "list",
         group: "",
         resource: "pods",
         namespace: other,
         why: `reachability checks read the labels and IPs of the pods they connect to in ${other} (the cluster DNS)`,
       });
-      add({
+      perms.push({
         verb: "get",
         group: "",
         resource: "namespaces",
@@ -74,6 +119,14 @@ function checkKindPermissions(namespace: string, checks: readonly TCheck[]): Per
     }
   }
   return perms;
+}
+
+// "Ingress" -> "ingresses", "NetworkPolicy" -> "networkpolicies", as the API names resources.
+function pluralOf(kind: string): string {
+  const lower = kind.toLowerCase();
+  if (lower.endsWith("y")) return `${lower.slice(0, -1)}ies`;
+  if (lower.endsWith("s")) return `${lower}es`;
+  return `${lower}s`;
 }
 
 function basePermissions(namespace: string): Perm[] {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { checkCertificate } from "./checks/certificate";
 import { checkDryRunRejected } from "./checks/dry-run-rejected";
 import { checkExecProbe } from "./checks/exec-probe";
 import { checkField } from "./checks/field";
@@ -201,6 +202,8 @@ async function evaluate(check: TCheck, ctx: CheckContext): Promise<Verdict> {
         return await checkDryRunRejected(check, ctx);
       case "reachability":
         return await checkReachability(check, ctx);
+      case "certificate":
+        return await checkCertificate(check, ctx);
     }
   } catch (error) {
     // A bug in a check must surface as an error result for that check, never as a crash or a pass.

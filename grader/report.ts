@@ -108,6 +108,24 @@ export type ReachabilityEvidence = {
   notes: string[];
 };
 
+/** What a TLS Secret holds, as far as a learner may see it: never the key. */
+export type CertificateEvidence = {
+  type: "certificate";
+  /** "Secret web-tls", or "Ingress web, host secure.cks.test -> Secret web-tls". */
+  source: string;
+  secretType: string | null;
+  subject: string | null;
+  issuer: string | null;
+  /** "DNS:secure.cks.test", "IP Address:10.0.0.1". */
+  subjectAltNames: string[];
+  notBefore: string | null;
+  notAfter: string | null;
+  selfSigned: boolean | null;
+  sha256Fingerprint: string | null;
+  /** Whether tls.key is the certificate's private key; null when not checked or not readable. */
+  keyMatches: boolean | null;
+};
+
 export type ObjectEvidence = { type: "object"; apiVersion: string; kind: string; name: string; found: boolean };
 
 /** Why the grader concluded that the node cannot show a behaviour (what the kubelet or runtime said). */
@@ -137,6 +155,7 @@ export type Evidence =
   | ObjectEvidence
   | ReachabilityEvidence
   | NodeSupportEvidence
+  | CertificateEvidence
   | CallEvidence;
 
 /** One check's result: plain JSON, safe to send to a browser. */

@@ -131,6 +131,22 @@ function EvidenceItem({ item }: { item: Evidence }) {
           <Row label="Message" value={item.message} />
         </dl>
       );
+    case "certificate":
+      return (
+        <dl>
+          <Row label="Certificate from" value={item.source} />
+          <Row label="Secret type" value={show(item.secretType)} />
+          <Row label="Subject" value={show(item.subject)} />
+          <Row
+            label="Subject alternative names"
+            value={item.subjectAltNames.length ? item.subjectAltNames.join(", ") : "(none)"}
+          />
+          <Row label="Issuer" value={`${show(item.issuer)}${item.selfSigned ? " (self-signed)" : ""}`} />
+          <Row label="Valid" value={`${show(item.notBefore)} to ${show(item.notAfter)}`} />
+          {item.keyMatches !== null ? <Row label="tls.key matches" value={item.keyMatches ? "yes" : "no"} /> : null}
+          {item.sha256Fingerprint ? <Row label="SHA-256" value={<code>{item.sha256Fingerprint}</code>} /> : null}
+        </dl>
+      );
     case "call":
       return (
         <dl>

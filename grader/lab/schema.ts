@@ -220,6 +220,33 @@ export const ZReachabilityCheckSchema = z
   });
 export type TReachabilityCheck = z.infer<typeof ZReachabilityCheckSchema>;
 
+/** A DNS host name as certificates and Ingress rules carry it (lower case, no wildcard). */
+const ZHostNameSchema = z
+  .string()
+  .max(253)
+  .regex(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    "must be a DNS name like secure.cks.test",
+  );
+
+export const ZCertificateCheckSchema = z.strictObject({
+  ...checkBase,
+  type: z.literal("certificate"),
+  // A `kubernetes.io/tls` Secret in the lab namespace; its key is read only to check that it matches.
+  secret: ZNameSchema,
+  // The Ingress must name this Secret in a tls entry covering `host`, as the controller would pick it.
+  servedBy: z.strictObject({ ingress: ZNameSchema, host: ZHostNameSchema }).optional(),
+  // Nothing listed: the Secret is a kubernetes.io/tls Secret whose tls.crt parses.
+  expect: z
+    .strictObject({
+      coversHost: ZHostNameSchema.optional(),
+      keyMatches: z.literal(true).optional(),
+      validNow: z.literal(true).optional(),
+    })
+    .default({}),
+});
+export type TCertificateCheck = z.infer<typeof ZCertificateCheckSchema>;
+
 export const ZCheckSchema = z.discriminatedUnion("type", [
   ZObjectExistsCheckSchema,
   ZPodConditionCheckSchema,
@@ -228,6 +255,7 @@ export const ZCheckSchema = z.discriminatedUnion("type", [
   ZLogsCheckSchema,
   ZDryRunRejectedCheckSchema,
   ZReachabilityCheckSchema,
+  ZCertificateCheckSchema,
 ]);
 export type TCheck = z.infer<typeof ZCheckSchema>;
 export type TCheckType = TCheck["type"];
