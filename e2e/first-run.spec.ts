@@ -1,10 +1,12 @@
 // Runs first, on the fresh database e2e/serve.ts creates: the first account becomes the
 // instructor. Every other spec depends on this project and reuses the instructor it saves.
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { INSTRUCTOR_STATE, currentRole, newAccountDetails } from "./support/accounts";
 import { AuthForms } from "./pages/auth-forms";
+import { SETUP_CODE_FILE } from "./support/setup-code";
 
-test("first run: /setup explains the instructor account, creates it, then disappears", async ({
+test("first run: only the operator's one-time setup code creates the instructor account, then /setup disappears", async ({
   page,
   browser,
 }, testInfo) => {
@@ -28,17 +30,33 @@ test("first run: /setup explains the instructor account, creates it, then disapp
     await context.close();
   }
 
-  const forms = new AuthForms(page);
-  // The server validates with the same schema as the form: a short password is refused.
-  const instructor = newAccountDetails("instructor");
-  await forms.signUp({ ...instructor, password: "short" }, "Create the instructor account");
-  await expect(forms.error).toHaveText("Use at least 8 characters for your password.");
+  // The operator reads the code from the file the server wrote (and printed in its console).
+  expect(statSync(SETUP_CODE_FILE).mode & 0o777).toBe(0o600);
+  const setupCode = readFileSync(SETUP_CODE_FILE, "utf8").trim();
+  expect(setupCode).toMatch(/^[2-9A-Z]{5}(-[2-9A-Z]{5}){3}$/);
 
-  await forms.signUp(instructor, "Create the instructor account");
+  const forms = new AuthForms(page);
+  const instructor = newAccountDetails("instructor");
+  // Whoever reaches /setup without the code cannot claim the instance.
+  await forms.signUp({ ...instructor, setupCode: "" }, "Create the instructor account");
+  await expect(forms.error).toContainText("Enter the setup code CKS Lab printed in its console");
+  await forms.signUp({ ...instructor, setupCode: "ABCDE-FGHJK-MNPQR-STUVW" }, "Create the instructor account");
+  await expect(forms.error).toContainText("Enter the setup code CKS Lab printed in its console");
+  // The server validates with the same schema as the form: a short password is refused, and a common one.
+  await forms.signUp({ ...instructor, setupCode, password: "short" }, "Create the instructor account");
+  await expect(forms.error).toHaveText("Use at least 12 characters for your password.");
+  await forms.signUp({ ...instructor, setupCode, password: "qwerty123456" }, "Create the instructor account");
+  await expect(forms.error).toHaveText(
+    "That password is on a list of common passwords attackers try first. Choose a less common one.",
+  );
+
+  await forms.signUp({ ...instructor, setupCode }, "Create the instructor account");
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Admin");
   await expect(page.getByRole("link", { name: `Your account: ${instructor.name}, Instructor` })).toBeVisible();
   expect(await currentRole(page.request)).toBe("instructor");
+  // The code died with its use.
+  expect(existsSync(SETUP_CODE_FILE)).toBe(false);
 
   // Once an account exists, /setup is gone for everyone.
   await page.goto("/setup");

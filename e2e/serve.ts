@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startTestCluster } from "./cluster";
+import { SETUP_CODE_FILE } from "./support/setup-code";
 import { KUBECONFIG_POINTER } from "./support/test-cluster";
 
 const port = process.argv[2] ?? "3100";
@@ -13,6 +14,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const artifacts = path.join(root, "e2e", ".artifacts");
 mkdirSync(artifacts, { recursive: true });
 for (const suffix of ["", "-wal", "-shm"]) rmSync(path.join(artifacts, `e2e.db${suffix}`), { force: true });
+rmSync(SETUP_CODE_FILE, { force: true });
 
 const cluster = await startTestCluster({ kubeconfigPath: path.join(artifacts, "kubeconfig") });
 writeFileSync(KUBECONFIG_POINTER, cluster.kubeconfigPath);
@@ -28,6 +30,11 @@ const env = {
   // The test cluster listens on 127.0.0.1: classroom-mode tests paste its kubeconfig, which a
   // public instance would refuse as a loopback address.
   CKS_ALLOW_PRIVATE_CLUSTERS: "1",
+  // The run's own one-time setup code (first-run.spec.ts reads it like an operator), not the clone's data/.
+  CKS_SETUP_CODE_FILE: SETUP_CODE_FILE,
+  // Playwright plays a reverse proxy on this machine: a test that sends X-Forwarded-For gets its own
+  // sign-in bucket. e2e/remote-visitor.spec.ts runs a second server that trusts nobody.
+  CKS_TRUSTED_PROXIES: "127.0.0.1",
 };
 for (const args of [
   ["tsx", "scripts/prepare.ts"],

@@ -100,6 +100,7 @@ async function main(): Promise<number> {
   const secret = randomBytes(32).toString("base64url");
   process.env.BETTER_AUTH_SECRET = secret;
   process.env.CKS_CONNECTION_KEY = randomBytes(32).toString("base64");
+  process.env.CKS_SETUP_CODE_FILE = path.join(workDir, "setup-code");
 
   // 1. Cluster with the reference solution at full marks.
   const testCluster = await startTestCluster({ kubeconfigPath: path.join(workDir, "kubeconfig") });
@@ -139,7 +140,9 @@ async function main(): Promise<number> {
   // 3. Accounts: in-process through better-auth's server API (bypasses the HTTP limiter, as documented),
   // with the same secret and database as the app, so the app accepts the session cookies.
   const auth = createAuth({ secret, baseURL: baseUrl });
-  const instructor = await signUp(auth, "instructor"); // the first account becomes instructor; used for the warm-up only
+  // The first account becomes instructor, with the setup code the app printed (it wrote the file at start).
+  const setupCode = readFileSync(process.env.CKS_SETUP_CODE_FILE, "utf8").trim();
+  const instructor = await signUp(auth, "instructor", setupCode); // used for the warm-up only
   const learners: Learner[] = [];
   for (let i = 1; i <= LEARNERS; i += 1) learners.push(await signUp(auth, `learner-${String(i).padStart(2, "0")}`));
   for (const learner of [instructor, ...learners]) await expectSignedIn(baseUrl, learner);
@@ -447,12 +450,13 @@ async function freePort(): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Accounts and grading over HTTP
 
-async function signUp(auth: ReturnType<typeof createAuth>, name: string): Promise<Learner> {
+async function signUp(auth: ReturnType<typeof createAuth>, name: string, setupCode?: string): Promise<Learner> {
   const response = await auth.api.signUpEmail({
     body: {
       name,
       email: `${name}-${randomBytes(3).toString("hex")}@load.test`,
       password: randomBytes(18).toString("base64url"),
+      ...(setupCode ? { setupCode } : {}),
     },
     asResponse: true,
   });

@@ -25,6 +25,31 @@ const dev = process.argv.includes("--dev");
 // React and Next pick their builds from NODE_ENV when first loaded: set it before importing them.
 (process.env as Record<string, string>).NODE_ENV = dev ? "development" : "production";
 
+/**
+ * First run (no account yet): prints the one-time setup code that /setup asks for, and where it is
+ * saved, like Jenkins and Grafana do. Only someone who sees this console or that file can claim the
+ * instance. Printed again on every start until it is used.
+ */
+async function announceSetupCode(): Promise<void> {
+  const { countUsers } = await import("@/lib/auth/users");
+  if ((await countUsers()) > 0) return;
+  const { ensureSetupCode } = await import("@/lib/auth/ensure-setup-code");
+  const { setupCodeFile } = await import("@/lib/auth/setup-code");
+  const code = ensureSetupCode();
+  const where = path.relative(process.cwd(), setupCodeFile()) || setupCodeFile();
+  const lines = [
+    "First run: nobody has an account yet.",
+    "Open /setup and enter this one-time setup code to create the instructor account:",
+    "",
+    `    ${code}`,
+    "",
+    `(also saved in ${where}, readable only by this user; it is deleted once used)`,
+  ];
+  const width = Math.max(...lines.map((line) => line.length));
+  const rule = `+${"-".repeat(width + 2)}+`;
+  console.log([rule, ...lines.map((line) => `| ${line.padEnd(width)} |`), rule].join("\n"));
+}
+
 await runCli(async () => {
   const { host, port } = listenAddress(process.env);
   const trusted = parseTrustedProxies(process.env.CKS_TRUSTED_PROXIES);
@@ -49,6 +74,8 @@ await runCli(async () => {
     socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
   });
 
+  // Before listening, so the code's file exists by the time anyone can open /setup.
+  await announceSetupCode();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());

@@ -7,10 +7,13 @@ import { useAuthForm } from "./use-auth-form";
 /** Creates an account (also the first-run instructor account); the server applies the sign-up mode. */
 export function SignUpForm({
   needsInviteCode,
+  needsSetupCode = false,
   submitLabel,
   next,
 }: {
   needsInviteCode: boolean;
+  /** First run: the one-time code the server printed in its console. */
+  needsSetupCode?: boolean;
   submitLabel: string;
   next: string;
 }) {
@@ -19,6 +22,19 @@ export function SignUpForm({
   const errorId = `${id}-error`;
   return (
     <form className="auth-form" method="post" onSubmit={onSubmit} noValidate>
+      {needsSetupCode ? (
+        <Field
+          id={`${id}-setup`}
+          label="Setup code"
+          name="setupCode"
+          autoComplete="off"
+          spellCheck={false}
+          required
+          hint="Printed in the console where CKS Lab was started, and saved in data/setup-code on the server."
+          invalid={!!error}
+          errorId={errorId}
+        />
+      ) : null}
       <Field
         id={`${id}-name`}
         label="Name"
@@ -45,8 +61,8 @@ export function SignUpForm({
         type="password"
         autoComplete="new-password"
         required
-        minLength={8}
-        hint="At least 8 characters."
+        minLength={12}
+        hint="At least 12 characters, and not a common password. A short sentence works well."
         invalid={!!error}
         errorId={errorId}
       />

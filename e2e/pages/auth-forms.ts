@@ -10,11 +10,12 @@ export class AuthForms {
 
   /** Fills the sign-up (or set-up) form and presses its submit button. */
   async signUp(
-    details: { name: string; email: string; password: string; inviteCode?: string },
+    details: { name: string; email: string; password: string; inviteCode?: string; setupCode?: string },
     submit = "Create account",
   ) {
     // Enabled means hydrated: the form then validates and submits through fetch.
     await expect(this.page.getByRole("button", { name: submit })).toBeEnabled();
+    if (details.setupCode !== undefined) await this.page.getByLabel("Setup code").fill(details.setupCode);
     await this.page.getByLabel("Name").fill(details.name);
     await this.page.getByLabel("Email").fill(details.email);
     await this.page.getByLabel("Password").fill(details.password);

@@ -34,11 +34,14 @@ export const ZSignUpSchema = z.object({
     .min(1, { error: "Enter your name." })
     .max(100, { error: "Names are at most 100 characters." }),
   email,
+  // The same length rule as lib/auth/password-rules.ts; the server also refuses common passwords.
   password: z
     .string()
-    .min(8, { error: "Use at least 8 characters for your password." })
+    .min(12, { error: "Use at least 12 characters for your password." })
     .max(128, { error: "Passwords are at most 128 characters." }),
   inviteCode: z.string().trim().max(64).optional(),
+  /** First run only: the one-time code the server printed (lib/auth/setup-code.ts). */
+  setupCode: z.string().trim().max(64).optional(),
 });
 export type TSignUp = z.infer<typeof ZSignUpSchema>;
 

@@ -8,11 +8,8 @@ const invite: SignUpSettings = { mode: "invite", inviteCode: "cks-class-2026" };
 
 describe("decideSignUp", () => {
   it.each([
-    ["open, first user", open, 0, undefined, true],
     ["open, later user", open, 3, undefined, true],
-    ["closed, first user still claims the install", closed, 0, undefined, true],
     ["closed, later user", closed, 3, undefined, false],
-    ["invite, first user needs no code", invite, 0, undefined, true],
     ["invite, right code", invite, 3, "cks-class-2026", true],
     ["invite, right code with spaces around", invite, 3, "  cks-class-2026 ", true],
     ["invite, missing code", invite, 3, undefined, false],
@@ -24,8 +21,19 @@ describe("decideSignUp", () => {
     expect(decideSignUp(settings, { existingUsers, inviteCode }).allowed).toBe(allowed);
   });
 
-  it("marks only the very first account as the first user", () => {
-    expect(decideSignUp(closed, { existingUsers: 0 })).toEqual({ allowed: true, firstUser: true });
+  it("lets the very first account claim the install only with the setup code, whatever the mode", () => {
+    for (const settings of [open, closed, invite]) {
+      expect(decideSignUp(settings, { existingUsers: 0, setupCodeValid: true })).toEqual({
+        allowed: true,
+        firstUser: true,
+      });
+      expect(decideSignUp(settings, { existingUsers: 0 })).toMatchObject({ allowed: false, message: /setup code/ });
+      expect(
+        decideSignUp(settings, { existingUsers: 0, setupCodeValid: false, inviteCode: "cks-class-2026" }),
+      ).toMatchObject({
+        allowed: false,
+      });
+    }
     expect(decideSignUp(open, { existingUsers: 1 })).toEqual({ allowed: true, firstUser: false });
   });
 

@@ -8,14 +8,22 @@ export type SignUpSettings = { mode: SignUpMode; inviteCode: string | null };
 export type SignUpDecision = { allowed: true; firstUser: boolean } | { allowed: false; status: 403; message: string };
 
 /**
- * Decides a sign-up from the instance's settings. The very first account is always allowed
- * (it becomes the instructor), whatever the settings say, so a fresh install can be claimed.
+ * Decides a sign-up from the instance's settings. The very first account (it becomes the instructor)
+ * needs the one-time setup code, whatever the settings say: only the operator can claim an instance.
  */
 export function decideSignUp(
   settings: SignUpSettings,
-  attempt: { existingUsers: number; inviteCode?: string | undefined },
+  attempt: { existingUsers: number; inviteCode?: string | undefined; setupCodeValid?: boolean },
 ): SignUpDecision {
-  if (attempt.existingUsers === 0) return { allowed: true, firstUser: true };
+  if (attempt.existingUsers === 0) {
+    if (attempt.setupCodeValid) return { allowed: true, firstUser: true };
+    return {
+      allowed: false,
+      status: 403,
+      message:
+        "Enter the setup code CKS Lab printed in its console when it started (also in data/setup-code on the server).",
+    };
+  }
   if (settings.mode === "open") return { allowed: true, firstUser: false };
   if (settings.mode === "closed") {
     return {
