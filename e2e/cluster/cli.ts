@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { processAlive, stateDir } from "./host";
 import { startTestCluster } from "./index";
-import { liveInstances, removeDeadInstances } from "./runtime/pod-worker";
+import { liveInstances, removeDeadInstances } from "./runtime/leftovers";
 
 const pidFile = path.join(stateDir, "cli-up.pid");
 const kubeconfigPath = path.join(stateDir, "kubeconfig");

@@ -4,7 +4,7 @@ import path from "node:path";
 import { TestApiServer } from "./api-server";
 import { instanceDir, prepareHost } from "./host";
 import { ensureImages } from "./images";
-import { removeOwnInstance } from "./runtime/pod-worker";
+import { removeOwnInstance } from "./runtime/leftovers";
 
 /** A running cluster the tests talk to through a kubeconfig. */
 export type TTestCluster = { kubeconfigPath: string; kind: "podman" | "external"; stop(): Promise<void> };

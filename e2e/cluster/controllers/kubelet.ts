@@ -1,5 +1,7 @@
 import { nodeName } from "../host";
-import { DeathWatcher, PodWorker, removeLeftovers } from "../runtime/pod-worker";
+import { DeathWatcher } from "../runtime/death-watcher";
+import { removeLeftovers } from "../runtime/leftovers";
+import { PodWorker } from "../runtime/pod-worker";
 import type { TKubeObject, TPod, TPodStatus } from "../types";
 import type { TController, TControllerContext } from "./controller";
 import { watchResource } from "./controller";

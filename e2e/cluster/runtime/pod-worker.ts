@@ -1,11 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { execFile } from "node:child_process";
-import { backoffAfterRun, shouldRestart } from "./backoff";
-import { instanceDir, instanceId, ownerLabel, podman, prepareHost, processAlive, stateDir } from "../host";
+import { nowIso } from "../clock";
+import { instanceDir, instanceId, ownerLabel, podman } from "../host";
 import { resolveImage } from "../images";
+import type { TContainer, TContainerState, TContainerStatus, TPod, TPodStatus } from "../types";
+import { backoffAfterRun, shouldRestart } from "./backoff";
+import { computeConditions, computePhase } from "./pod-status";
 import {
   managedHostsFile,
   podmanRunArgs,
@@ -13,11 +15,10 @@ import {
   unsupportedVolume,
   type TVolumePaths,
 } from "./podman-args";
-import { computeConditions, computePhase } from "./pod-status";
-import type { TContainer, TContainerState, TContainerStatus, TPod, TPodStatus } from "../types";
 
 const execFileAsync = promisify(execFile);
-const podUidLabel = "io.cks-lab.pod-uid";
+/** Label carrying the pod uid on each container, so podman's death events find their pod. */
+export const podUidLabel = "io.cks-lab.pod-uid";
 /** Host folder that holds this process's pods' emptyDir volumes. */
 export const podsDir = path.join(instanceDir, "pods");
 
@@ -37,8 +38,6 @@ type TContainerRecord = {
   timer?: NodeJS.Timeout;
   handlingDeathOf?: string;
 };
-
-const nowIso = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 
 function podmanTime(value: string | undefined): string | undefined {
   if (!value || value.startsWith("0001-")) return undefined;
@@ -424,162 +423,4 @@ export class PodWorker {
     for (const dir of this.tmpfsMounts) await execFileAsync("umount", [dir]).catch(() => undefined);
     rmSync(path.join(podsDir, this.uid), { recursive: true, force: true });
   }
-}
-
-/** Follows `podman events` for container deaths and routes them to the owning worker. */
-export class DeathWatcher {
-  private child?: ChildProcess;
-  private buffer = "";
-  private stopped = false;
-
-  constructor(
-    private readonly onDied: (containerId: string, podUid: string) => void,
-    private readonly onRestart: () => void = () => {},
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.spawnWatcher();
-  }
-
-  private spawnWatcher(): void {
-    this.buffer = "";
-    // Replaying a little history closes the gap between spawning the stream and its first read;
-    // workers ignore deaths they have already handled.
-    const since = new Date(Date.now() - 5000).toISOString();
-    this.child = spawn(
-      "podman",
-      [
-        "events",
-        "--since",
-        since,
-        "--format",
-        "json",
-        "--filter",
-        "event=died",
-        "--filter",
-        `label=${ownerLabel}=${instanceId}`,
-      ],
-      { env: prepareHost(), stdio: ["ignore", "pipe", "ignore"] },
-    );
-    this.child.stdout?.on("data", (chunk: Buffer) => {
-      this.buffer += chunk.toString();
-      let newline = this.buffer.indexOf("\n");
-      while (newline >= 0) {
-        const line = this.buffer.slice(0, newline).trim();
-        this.buffer = this.buffer.slice(newline + 1);
-        newline = this.buffer.indexOf("\n");
-        if (!line) continue;
-        try {
-          const event = JSON.parse(line) as { ID?: string; Attributes?: Record<string, string> };
-          const uid = event.Attributes?.[podUidLabel];
-          if (event.ID && uid) this.onDied(event.ID, uid);
-        } catch {
-          // A partial or foreign line is not an event we can act on.
-        }
-      }
-    });
-    // If the event stream dies, deaths in between are found by asking podman directly.
-    this.child.on("exit", () => {
-      if (this.stopped) return;
-      setTimeout(() => {
-        if (this.stopped) return;
-        this.spawnWatcher();
-        this.onRestart();
-      }, 500);
-    });
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.child?.kill("SIGTERM");
-    this.child = undefined;
-  }
-}
-
-async function removeContainers(owners: (owner: string) => boolean): Promise<number> {
-  const listing = await podman(
-    ["ps", "-a", "--filter", `label=${ownerLabel}`, "--format", `{{.ID}} {{index .Labels "${ownerLabel}"}}`],
-    { allowFailure: true },
-  );
-  const ids = listing.stdout
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => line.split(" "))
-    .filter(([, owner]) => owners(owner ?? ""))
-    .map(([id]) => id ?? "");
-  if (ids.length > 0) await podman(["rm", "-f", "-t", "0", ...ids], { allowFailure: true });
-  return ids.length;
-}
-
-async function removeInstanceDir(dir: string): Promise<void> {
-  const mounts = await execFileAsync("awk", [`$2 ~ "^${dir}/" {print $2}`, "/proc/mounts"]).catch(() => ({
-    stdout: "",
-  }));
-  for (const mount of mounts.stdout.split("\n").filter(Boolean))
-    await execFileAsync("umount", [mount]).catch(() => undefined);
-  rmSync(dir, { recursive: true, force: true });
-}
-
-/** Ends `podman events` watchers whose cluster process died without stopping them (kill -9). */
-function killOrphanWatchers(): void {
-  const marker = `label=${ownerLabel}=`;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let args: string[];
-    try {
-      args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-    } catch {
-      continue;
-    }
-    if (!args.includes("events")) continue;
-    const owner = args.find((arg) => arg.startsWith(marker))?.slice(marker.length);
-    if (owner && owner !== instanceId && !processAlive(Number(owner))) {
-      try {
-        process.kill(Number(entry), "SIGTERM");
-      } catch {
-        // Gone already.
-      }
-    }
-  }
-}
-
-/** Removes containers and pod volumes left behind by runs whose process is gone (a crash, a kill -9). */
-export async function removeLeftovers(): Promise<void> {
-  killOrphanWatchers();
-  await removeContainers((owner) => owner !== instanceId && !processAlive(Number(owner)));
-  const instances = path.join(stateDir, "instances");
-  if (!existsSync(instances)) return;
-  for (const entry of readdirSync(instances)) {
-    if (entry !== instanceId && !processAlive(Number(entry))) await removeInstanceDir(path.join(instances, entry));
-  }
-}
-
-/** Containers that belong to test clusters whose process is still running (other test runs on this machine). */
-export async function liveInstances(): Promise<Map<string, number>> {
-  const listing = await podman(
-    ["ps", "-a", "--filter", `label=${ownerLabel}`, "--format", `{{index .Labels "${ownerLabel}"}}`],
-    { allowFailure: true },
-  );
-  const owners = new Map<string, number>();
-  for (const owner of listing.stdout.split("\n").filter(Boolean))
-    if (processAlive(Number(owner))) owners.set(owner, (owners.get(owner) ?? 0) + 1);
-  return owners;
-}
-
-/** Removes the containers and pod volumes of every test cluster whose process is gone; returns the container count. */
-export async function removeDeadInstances(): Promise<number> {
-  killOrphanWatchers();
-  const count = await removeContainers((owner) => !processAlive(Number(owner)));
-  const instances = path.join(stateDir, "instances");
-  if (existsSync(instances)) {
-    for (const entry of readdirSync(instances))
-      if (!processAlive(Number(entry))) await removeInstanceDir(path.join(instances, entry));
-  }
-  return count;
-}
-
-/** Removes this process's own pod folder (after its pods are stopped). */
-export async function removeOwnInstance(): Promise<void> {
-  await removeInstanceDir(instanceDir);
 }
