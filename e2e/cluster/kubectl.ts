@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -58,4 +59,26 @@ export function kubectlPath(): string {
   chmodSync(partial, 0o755);
   renameSync(partial, binary);
   return binary;
+}
+
+/** What a learner sees after running kubectl: exit code and both streams. */
+export type TKubectlResult = { code: number; stdout: string; stderr: string };
+
+/**
+ * Runs the pinned kubectl against a kubeconfig, as a learner would in a terminal, optionally feeding
+ * stdin (a manifest for `-f -`). A non-zero exit is a result, not an error; after 60 s kubectl is killed.
+ */
+export function runKubectl(kubeconfigPath: string, args: string[], input?: string): Promise<TKubectlResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      kubectlPath(),
+      ["--kubeconfig", kubeconfigPath, ...args],
+      { timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    child.stdin?.end(input);
+  });
 }

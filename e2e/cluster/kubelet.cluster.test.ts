@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { podRow, pollUntil, randomNamespace, runKubectl } from "./test-support";
+import { runKubectl } from "./kubectl";
+import { podRow, pollUntil, randomNamespace } from "./test-support";
 
 const kubeconfigPath = inject("kubeconfigPath");
 const namespace = randomNamespace("kubelet");

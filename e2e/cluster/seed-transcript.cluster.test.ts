@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { podRow, pollUntil, randomNamespace, runKubectl } from "./test-support";
+import { runKubectl } from "./kubectl";
+import { podRow, pollUntil, randomNamespace } from "./test-support";
 
 // The transcript a learner produced on a real cluster, replayed with the real kubectl.
 const kubeconfig = inject("kubeconfigPath");

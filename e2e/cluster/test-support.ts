@@ -1,30 +1,5 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { kubectlPath } from "./kubectl";
-
-/** What a learner sees after running kubectl: exit code and both streams. */
-export type TKubectlResult = { code: number; stdout: string; stderr: string };
-
-/** Runs the pinned kubectl against a kubeconfig, optionally feeding stdin (e.g. a manifest for `-f -`). */
-export function runKubectl(kubeconfigPath: string, args: string[], input?: string): Promise<TKubectlResult> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      kubectlPath(),
-      ["--kubeconfig", kubeconfigPath, ...args],
-      { timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error
-          ? typeof (error as { code?: unknown }).code === "number"
-            ? (error as { code: number }).code
-            : 1
-          : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-    if (input !== undefined) child.stdin?.end(input);
-    else child.stdin?.end();
-  });
-}
+import { runKubectl } from "./kubectl";
 
 /** A fresh namespace name so tests never see each other's pods. */
 export function randomNamespace(prefix = "t"): string {

@@ -9,8 +9,8 @@ import {
   type TTranscriptCommand,
   type TTranscriptStep,
 } from "@/lib/content/transcript";
-import { kubectlPath } from "./kubectl";
-import { randomNamespace, runKubectl } from "./test-support";
+import { kubectlPath, runKubectl } from "./kubectl";
+import { randomNamespace } from "./test-support";
 
 /** One command whose output differs from the lesson's. */
 export type TTranscriptMismatch = {

@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
-import { kubectlPath } from "../cluster/kubectl";
+import { runKubectl, type TKubectlResult } from "../cluster/kubectl";
 
 /** Where e2e/serve.ts leaves the path of the kubeconfig the app under test uses. */
 export const KUBECONFIG_POINTER = path.resolve(import.meta.dirname, "..", ".artifacts", "kubeconfig-path");
@@ -14,13 +12,10 @@ export function testKubeconfig(): string {
   return readFileSync(KUBECONFIG_POINTER, "utf8").trim();
 }
 
-const run = promisify(execFile);
-
-/** Runs the pinned kubectl against the test cluster, as a learner would in a terminal. */
-export async function kubectl(args: string[], input?: string): Promise<{ stdout: string; stderr: string }> {
-  const child = run(kubectlPath(), ["--kubeconfig", testKubeconfig(), ...args], { timeout: 60_000 });
-  if (input !== undefined) {
-    child.child.stdin?.end(input);
-  }
-  return child;
+/** Runs the pinned kubectl against the app's test cluster, as a learner would; a non-zero exit throws with its stderr. */
+export async function kubectl(args: string[], input?: string): Promise<TKubectlResult> {
+  const result = await runKubectl(testKubeconfig(), args, input);
+  if (result.code !== 0)
+    throw new Error(`kubectl ${args.join(" ")} exited with ${result.code}: ${result.stderr.trim()}`);
+  return result;
 }
