@@ -16,6 +16,8 @@ export type TAdmissionAttributes = {
   namespaceObject?: TKubeObject;
   user: TUserInfo;
   dryRun: boolean;
+  /** The subresource written through, if any (e.g. `ephemeralcontainers`). */
+  subresource?: string;
 };
 
 /**

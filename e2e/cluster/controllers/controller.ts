@@ -1,3 +1,4 @@
+import type { TUserInfo } from "../registry/kind";
 import type { ObjectStore, TWatchEvent } from "../registry/object-store";
 import type { Registry } from "../registry/registry";
 import type { EventRecorder } from "./event-recorder";
@@ -11,6 +12,14 @@ export type TController = {
   start(context: TControllerContext): Promise<void>;
   stop(): Promise<void>;
 };
+
+/** The identity a kube-controller-manager controller acts as (its service account in kube-system). */
+export function controllerUser(name: string): TUserInfo {
+  return {
+    username: `system:serviceaccount:kube-system:${name}`,
+    groups: ["system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"],
+  };
+}
 
 /**
  * Calls `handler` for every object of `resource` that exists now (as ADDED) and then for every change, in

@@ -1,4 +1,6 @@
-import type { TController, TControllerContext } from "./controller";
+import { controllerUser, type TController, type TControllerContext } from "./controller";
+
+const user = controllerUser("namespace-controller");
 
 /**
  * The namespace controller's finalisation: a deleted namespace (Terminating meanwhile) leaves the store
@@ -14,7 +16,7 @@ export class NamespaceFinalizer implements TController {
       for (const kind of registry.scheme.kinds) {
         if (!kind.namespaced) continue;
         const objects = registry.list(kind, name);
-        await Promise.all(objects.map((object) => registry.delete(kind, name, object.metadata.name ?? "")));
+        await Promise.all(objects.map((object) => registry.delete(kind, name, object.metadata.name ?? "", { user })));
       }
     });
   }

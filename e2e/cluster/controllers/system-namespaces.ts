@@ -1,8 +1,11 @@
-import { clusterAdmin } from "../registry/kind";
+import type { TUserInfo } from "../registry/kind";
 import type { TController, TControllerContext } from "./controller";
 
 /** Namespaces every cluster starts with. */
 const systemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/** kube-apiserver's own loopback identity. */
+const user: TUserInfo = { username: "system:apiserver", groups: ["system:masters", "system:authenticated"] };
 
 /** Creates the namespaces a fresh cluster has, as kube-apiserver's bootstrap controller does. */
 export class SystemNamespaces implements TController {
@@ -13,7 +16,7 @@ export class SystemNamespaces implements TController {
     if (!namespaces) throw new Error("the Namespace kind is not registered");
     for (const name of systemNamespaces) {
       if (registry.find(namespaces, "", name)) continue;
-      await registry.create(namespaces, "", { metadata: { name } }, { dryRun: false, user: clusterAdmin });
+      await registry.create(namespaces, "", { metadata: { name } }, { dryRun: false, user });
     }
   }
 

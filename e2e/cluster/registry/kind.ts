@@ -21,6 +21,9 @@ export const clusterAdmin: TUserInfo = {
   groups: ["system:masters", "system:authenticated"],
 };
 
+/** What a kind's hooks may consult: the other objects (through the registry), who writes, and whether it is a dry run. */
+export type TStrategyContext = { registry: Registry; user: TUserInfo; dryRun: boolean; subresource?: string };
+
 /** One column of server-side printing, as `kubectl get` receives it. */
 export type TTableColumn = { name: string; type: string; format: string; description: string; priority: number };
 
@@ -82,19 +85,19 @@ export type TKind = {
   categories?: string[];
 
   /** Field errors of a new object (422 Invalid). Default: `metadata.name` must be a DNS-1123 subdomain. */
-  validate?(object: TKubeObject): TFieldError[];
+  validate?(object: TKubeObject, context: TStrategyContext): TFieldError[];
   /** Fields the kind's schema does not know (strict field validation: 400 under `Strict`, warnings under `Warn`). */
   unknownFields?(body: unknown): string[];
   /** Defaults and initial status of a validated new object, before admission. */
-  prepareForCreate?(object: TKubeObject): void;
+  prepareForCreate?(object: TKubeObject, context: TStrategyContext): void;
   /** Warnings returned with a successful create (e.g. a policy expression the evaluator cannot parse). */
-  warningsOnCreate?(object: TKubeObject): string[];
+  warningsOnCreate?(object: TKubeObject, context: TStrategyContext): string[];
   /** Checks and completes an update (`next` already carries the old identity); throws ApiError to refuse it. */
-  prepareForUpdate?(next: TKubeObject, existing: TKubeObject): void;
+  prepareForUpdate?(next: TKubeObject, existing: TKubeObject, context: TStrategyContext): void;
   /** Throws ApiError when this object may not be deleted. */
-  checkDelete?(existing: TKubeObject): void;
+  checkDelete?(existing: TKubeObject, context: TStrategyContext): void;
   /** Marks an object whose deletion waits for finalizers (e.g. a namespace's phase becomes Terminating). */
-  prepareForDelete?(existing: TKubeObject): void;
+  prepareForDelete?(existing: TKubeObject, context: TStrategyContext): void;
   /** Columns of `kubectl get`. Default: NAME and AGE. */
   table?: TTablePrinter;
   /** Strategic merge patch keys of lists (field name -> key), added to the PodSpec ones every kind has. */

@@ -142,7 +142,7 @@ describe("Registry.delete", () => {
     await registry.create(widgetKind, "default", { metadata: { name: "w" } }, write);
     const seen: TWatchEvent["type"][] = [];
     store.events.on("event", (event: TWatchEvent) => seen.push(event.type));
-    await registry.delete(widgetKind, "default", "w");
+    await registry.delete(widgetKind, "default", "w", write);
     expect(seen).toEqual(["DELETED"]);
   });
 
@@ -154,7 +154,7 @@ describe("Registry.delete", () => {
       during.push(registry.get(widgetKind, "default", "w"));
       expect(object.metadata.deletionTimestamp).toBeDefined();
     });
-    const gone = await registry.delete(widgetKind, "default", "w");
+    const gone = await registry.delete(widgetKind, "default", "w", write);
     expect(during[0]).toMatchObject({
       metadata: { deletionTimestamp: expect.any(String) },
       status: { phase: "Going" },
@@ -168,10 +168,10 @@ describe("Registry.delete", () => {
     await registry.create(namespaceKind, "", { metadata: { name: "lab" } }, write);
     await registry.create(widgetKind, "lab", { metadata: { name: "w" } }, write);
     await registry.create(widgetKind, "default", { metadata: { name: "keep" } }, write);
-    await registry.delete(namespaceKind, "", "lab");
+    await registry.delete(namespaceKind, "", "lab", write);
     expect(registry.list(widgetKind).map((object) => object.metadata.name)).toEqual(["keep"]);
     expect(registry.find(namespaceKind, "", "lab")).toBeUndefined();
-    const refused = await registry.delete(namespaceKind, "", "default").then(() => undefined, statusOf);
+    const refused = await registry.delete(namespaceKind, "", "default", write).then(() => undefined, statusOf);
     expect(refused).toEqual({
       code: 403,
       message: 'namespaces "default" is forbidden: this namespace may not be deleted',

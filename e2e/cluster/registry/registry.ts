@@ -4,13 +4,16 @@ import { nowIso } from "../clock";
 import { isRecord } from "../is-record";
 import { alreadyExists, badRequest, invalid, namespaceTerminating, notFound } from "../k8s-status";
 import type { TKubeObject } from "../types";
-import { apiVersionOf, refOf, type TKind, type TUserInfo } from "./kind";
+import { apiVersionOf, refOf, type TKind, type TStrategyContext, type TUserInfo } from "./kind";
 import { validateName } from "./object-name";
 import type { ObjectStore } from "./object-store";
 import type { Scheme } from "./scheme";
 
-/** Options of a write: server-side dry-run (validated and admitted, nothing stored) and who writes. */
-export type TWriteOptions = { dryRun: boolean; user: TUserInfo };
+/**
+ * Options of a write: server-side dry-run (validated and admitted, nothing stored), who writes, and the
+ * subresource written through (e.g. `ephemeralcontainers`), which kinds and admission plugins may read.
+ */
+export type TWriteOptions = { dryRun: boolean; user: TUserInfo; subresource?: string };
 
 /** Work that must finish before a deleted object leaves the store (stopping a pod's containers, emptying a namespace). */
 export type TFinalizer = (object: TKubeObject) => Promise<void>;
@@ -68,6 +71,7 @@ export class Registry {
     options: TWriteOptions,
   ): Promise<{ object: TKubeObject; warnings: string[] }> {
     const apiVersion = apiVersionOf(kind);
+    const context: TStrategyContext = { registry: this, ...options };
     if (!isRecord(body)) throw badRequest("the request body must be a JSON object");
     if (body.kind !== undefined && body.kind !== kind.kind)
       throw badRequest(`the server could not handle ${describe(body.kind)} as a ${kind.kind}: kind mismatch`);
@@ -96,14 +100,16 @@ export class Registry {
       if ((namespaceObject.status as { phase?: string } | undefined)?.phase === "Terminating")
         throw namespaceTerminating(refOf(kind), name, namespace);
     }
-    const errors = kind.validate ? kind.validate(object) : validateName(metadata.name, "metadata.name", "subdomain");
+    const errors = kind.validate
+      ? kind.validate(object, context)
+      : validateName(metadata.name, "metadata.name", "subdomain");
     if (errors.length > 0) throw invalid(kind.kind, refOf(kind), name, errors);
     metadata.uid = randomUUID();
     metadata.creationTimestamp = nowIso();
     delete metadata.resourceVersion;
     delete metadata.deletionTimestamp;
-    kind.prepareForCreate?.(object);
-    const warnings = kind.warningsOnCreate?.(object) ?? [];
+    kind.prepareForCreate?.(object, context);
+    const warnings = kind.warningsOnCreate?.(object, context) ?? [];
     warnings.push(
       ...(await this.admission.admit({
         operation: "CREATE",
@@ -114,6 +120,7 @@ export class Registry {
         namespaceObject,
         user: options.user,
         dryRun: options.dryRun,
+        subresource: options.subresource,
       })),
     );
     if (this.find(kind, namespace, name)) throw alreadyExists(refOf(kind), name);
@@ -134,7 +141,7 @@ export class Registry {
       next.metadata[key] = existing.metadata[key];
     next.apiVersion = apiVersionOf(kind);
     next.kind = kind.kind;
-    kind.prepareForUpdate?.(next, existing);
+    kind.prepareForUpdate?.(next, existing, { registry: this, ...options });
     const namespace = existing.metadata.namespace ?? "";
     const warnings = await this.admission.admit({
       operation: "UPDATE",
@@ -146,6 +153,7 @@ export class Registry {
       namespaceObject: kind.namespaced ? this.store.get("namespaces", "", namespace) : undefined,
       user: options.user,
       dryRun: options.dryRun,
+      subresource: options.subresource,
     });
     if (options.dryRun) return { object: next, warnings };
     return { object: this.store.put(kind.resource, namespace, next), warnings };
@@ -155,15 +163,21 @@ export class Registry {
    * Deletes an object. When finalizers are registered for its resource it is first marked (deletionTimestamp,
    * then the kind's prepareForDelete) and removed only after they finish. Returns the removed object.
    */
-  async delete(kind: TKind, namespace: string, name: string): Promise<TKubeObject | undefined> {
+  async delete(
+    kind: TKind,
+    namespace: string,
+    name: string,
+    options: { user: TUserInfo },
+  ): Promise<TKubeObject | undefined> {
+    const context: TStrategyContext = { registry: this, user: options.user, dryRun: false };
     const scope = kind.namespaced ? namespace : "";
     const existing = this.store.get(kind.resource, scope, name);
     if (!existing) return undefined;
-    kind.checkDelete?.(existing);
+    kind.checkDelete?.(existing, context);
     const finalizers = this.finalizers.get(kind.resource) ?? [];
     if (finalizers.length > 0) {
       existing.metadata.deletionTimestamp = nowIso();
-      kind.prepareForDelete?.(existing);
+      kind.prepareForDelete?.(existing, context);
       const marked = this.store.put(kind.resource, scope, existing);
       for (const finalize of finalizers) await finalize(marked);
     }

@@ -74,7 +74,8 @@ export async function serveCollection(call: TRestCall): Promise<void> {
   }
   if (method === "DELETE" && kind.verbs.includes("deletecollection")) {
     const selected = registry.list(kind, namespace).filter(selectorMatcher(query));
-    for (const item of selected) await registry.delete(kind, item.metadata.namespace ?? "", item.metadata.name ?? "");
+    for (const item of selected)
+      await registry.delete(kind, item.metadata.namespace ?? "", item.metadata.name ?? "", { user: call.user });
     sendJson(response, 200, {
       kind: `${kind.kind}List`,
       apiVersion: apiVersionOf(kind),
@@ -106,7 +107,7 @@ export async function serveObject(call: TRestCall & { name: string }): Promise<v
   }
   if (method === "DELETE") {
     if (!existing) throw notFound(refOf(kind), name);
-    sendJson(response, 200, dryRun ? existing : await registry.delete(kind, namespace, name));
+    sendJson(response, 200, dryRun ? existing : await registry.delete(kind, namespace, name, { user: call.user }));
     return;
   }
   if (method !== "PATCH" && method !== "PUT") throw methodNotAllowed();
