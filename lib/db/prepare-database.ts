@@ -33,6 +33,11 @@ export function restrictDatabaseFiles(file: string): void {
   try {
     if (!existsSync(path.dirname(file))) mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
+  } catch {
+    // An unusable location: the migrator explains it in its own words (file, folder, DATABASE_URL).
+    return;
+  }
+  try {
     for (const suffix of ["", "-wal", "-shm", "-journal"]) {
       if (existsSync(`${file}${suffix}`)) chmodSync(`${file}${suffix}`, 0o600);
     }
