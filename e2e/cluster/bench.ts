@@ -1,6 +1,7 @@
 import { CoreV1Api, Exec, KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import https from "node:https";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { instanceDir, instanceId, ownerLabel, podman } from "./host";
@@ -65,6 +66,61 @@ async function waitRunning(core: CoreV1Api, namespace: string, name: string): Pr
   }
 }
 
+/**
+ * One round of API requests that start no container (the router, registry, admission and store alone),
+ * over one kept-alive TLS connection so the figure is the server's, not a handshake's.
+ */
+async function apiRound(kubeconfig: KubeConfig, round: number, loops: number): Promise<number> {
+  const cluster = kubeconfig.getCurrentCluster();
+  const server = new URL(cluster?.server ?? "");
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: Buffer.from(cluster?.caData ?? "", "base64") });
+  const send = (method: string, path: string, body?: unknown, type = "application/json") =>
+    new Promise<void>((resolve, reject) => {
+      const request = https.request(
+        {
+          host: server.hostname,
+          port: server.port,
+          method,
+          path,
+          agent,
+          headers: { Authorization: `Bearer ${kubeconfig.getCurrentUser()?.token ?? ""}`, "Content-Type": type },
+        },
+        (response) => {
+          response.resume();
+          response.on("end", () =>
+            (response.statusCode ?? 500) < 300
+              ? resolve()
+              : reject(new Error(`${method} ${path}: ${response.statusCode}`)),
+          );
+        },
+      );
+      request.on("error", reject);
+      request.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  const pod = sleeper("dry");
+  pod.spec!.securityContext = { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } };
+  pod.spec!.containers[0]!.securityContext = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
+  const begin = performance.now();
+  for (let index = 0; index < loops; index += 1) {
+    const name = `api-${round}-${index}`;
+    const labels = { "pod-security.kubernetes.io/enforce": "restricted" };
+    await send("POST", "/api/v1/namespaces", { metadata: { name, labels } });
+    await send("GET", `/api/v1/namespaces/${name}`);
+    await send("GET", "/api/v1/namespaces");
+    await send(
+      "PATCH",
+      `/api/v1/namespaces/${name}`,
+      { metadata: { labels: { bench: "yes" } } },
+      "application/strategic-merge-patch+json",
+    );
+    await send("POST", `/api/v1/namespaces/${name}/pods?dryRun=All`, pod);
+    await send("DELETE", `/api/v1/namespaces/${name}`);
+  }
+  const perRequest = (performance.now() - begin) / (loops * 6);
+  agent.destroy();
+  return perRequest;
+}
+
 async function execOnce(kubeconfig: KubeConfig, namespace: string, pod: string): Promise<void> {
   const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
   await new Promise<void>((resolve, reject) => {
@@ -93,6 +149,12 @@ async function main(): Promise<void> {
   try {
     await core.getAPIResources();
     console.log(`cluster start (images cached):     ${ms(startMs)}   target < 5000 ms`);
+    const perRequest: number[] = [];
+    for (let round = 0; round < 4; round += 1) perRequest.push(await apiRound(kubeconfig, round, 50));
+    // The first round warms the JIT and TLS; the figure is the median of the other three.
+    console.log(
+      `API request without containers (median of 3 x 300): ${median(perRequest.slice(1)).toFixed(2)} ms   (one connection: create, get, list, patch a namespace; dry-run a pod under PSA restricted; delete)`,
+    );
     const namespace = `bench-${Date.now().toString(36)}`;
     await core.createNamespace({ body: { metadata: { name: namespace } } });
 
