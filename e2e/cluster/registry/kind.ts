@@ -108,9 +108,9 @@ export type TKind = {
   subresources?: Record<string, TSubresource>;
   /**
    * Create-only kinds that answer instead of storing (access reviews): the response body for a POSTed
-   * object. Such kinds have no get, list or watch.
+   * object (`namespace` is the request's, for namespaced reviews). Such kinds have no get, list or watch.
    */
-  review?(body: unknown, context: { user: TUserInfo; registry: Registry }): Record<string, unknown>;
+  review?(body: unknown, context: { user: TUserInfo; registry: Registry; namespace: string }): Record<string, unknown>;
 };
 
 /** `v1` for the core group, `group/version` otherwise. */

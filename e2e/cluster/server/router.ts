@@ -78,7 +78,7 @@ export class Router {
     if (kind.review) {
       if (name) throw notFoundPath();
       if (method !== "POST") throw methodNotAllowed();
-      sendJson(response, 201, kind.review(await readBody(request, registry.scheme), { user, registry }));
+      sendJson(response, 201, kind.review(await readBody(request, registry.scheme), { user, registry, namespace }));
       return;
     }
     if (name && subresource) {
