@@ -24,6 +24,13 @@ test("an instructor self-tests the lab against the test cluster and watches ever
   expect(await phases.count()).toBeGreaterThanOrEqual(10);
   await expect(lab.locator('li[data-phase="empty"]')).toContainText("0/31");
   await expect(lab.locator('li[data-phase="solution"]')).toContainText("31/31");
+  // Every alternative correct answer is a phase of its own and reaches full marks too.
+  const alternatives = lab.locator('li[data-phase^="alternative:"]');
+  expect(await alternatives.count()).toBeGreaterThanOrEqual(2);
+  for (const alternative of await alternatives.all()) {
+    await expect(alternative).toContainText("31/31");
+    await expect(alternative).toHaveAttribute("data-status", "pass");
+  }
   await expect(lab.locator('li[data-status="fail"]')).toHaveCount(0);
   await instructorPage.reload();
   await expect(lab.getByTestId("last-self-test")).toContainText("passed");

@@ -209,6 +209,8 @@ describe("docs/grader-rbac.yaml", () => {
       "ClusterRoleBinding",
       "Namespace",
       "Role",
+      "Role",
+      "RoleBinding",
       "RoleBinding",
       "ServiceAccount",
     ]);
@@ -230,6 +232,55 @@ describe("docs/grader-rbac.yaml", () => {
     }
   });
 
+  it("grants namespaced access only where a lab works or dry-runs, and dry-runs only pods", async () => {
+    const labs = await loadAllLabs();
+    const used = new Set(
+      labs.flatMap((lab) => [
+        lab.namespace,
+        ...graderPermissions(
+          lab.namespace,
+          lab.tasks.flatMap((task) => task.checks),
+        ).flatMap((p) => (p.verb === "create" && p.resource === "pods" && !p.subresource ? [p.namespace ?? ""] : [])),
+      ]),
+    );
+    const granted = loadManifests()
+      .filter((m) => (m.kind === "Role" || m.kind === "RoleBinding") && m.metadata.name.includes("dry-run"))
+      .map((m) => m.metadata.namespace ?? "");
+    for (const namespace of granted) expect(used).toContain(namespace);
+    // The RBAC grants create on pods only, so every dry-run check must send a Pod.
+    const sent = labs.flatMap((lab) =>
+      lab.tasks.flatMap((task) =>
+        task.checks.flatMap((check) =>
+          check.type === "dryRunAdmitted" || check.type === "dryRunRejected"
+            ? [`${check.manifest.apiVersion} ${check.manifest.kind}`]
+            : [],
+        ),
+      ),
+    );
+    expect(new Set(sent)).toEqual(new Set(["v1 Pod"]));
+  });
+
+  it("asks for create pods in each other namespace a dry-run check names, once, and nothing else there", async () => {
+    const { labWith } = await import("./testing/lab-builder");
+    const manifest = { apiVersion: "v1", kind: "Pod", metadata: { name: "p" } };
+    const lab = labWith([
+      { id: "no", type: "dryRunRejected", manifest, messageMatches: "x" },
+      { id: "here", type: "dryRunAdmitted", manifest, requires: ["no"], namespace },
+      { id: "there", type: "dryRunAdmitted", manifest, requires: ["no"], namespace: "default" },
+      { id: "again", type: "dryRunRejected", manifest, messageMatches: "x", namespace: "default" },
+    ]);
+    const perms = graderPermissions(
+      namespace,
+      lab.tasks.flatMap((t) => t.checks),
+    );
+    const extra = perms.filter((p) => p.namespace === "default");
+    expect(extra).toEqual([
+      expect.objectContaining({ verb: "create", group: "", resource: "pods", namespace: "default" }),
+    ]);
+    expect(extra[0]?.why).toMatch(/does not reach it/);
+    expect(perms).toHaveLength(graderPermissions(namespace).length + 1);
+  });
+
   it.each([
     ["list pods", { verb: "list", group: "", resource: "pods", namespace }],
     ["delete pods", { verb: "delete", group: "", resource: "pods", namespace }],
@@ -239,6 +290,9 @@ describe("docs/grader-rbac.yaml", () => {
       { verb: "create", group: "", resource: "pods", subresource: "exec", namespace: "kube-system" },
     ],
     ["read pods in kube-system", { verb: "get", group: "", resource: "pods", namespace: "kube-system" }],
+    ["read pods in default", { verb: "get", group: "", resource: "pods", namespace: "default" }],
+    ["exec in default", { verb: "create", group: "", resource: "pods", subresource: "exec", namespace: "default" }],
+    ["create pods in kube-system", { verb: "create", group: "", resource: "pods", namespace: "kube-system" }],
     ["list namespaces", { verb: "list", group: "", resource: "namespaces" }],
     [
       "read another namespace object",

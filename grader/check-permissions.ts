@@ -57,6 +57,20 @@ const CLUSTER_SCOPED = new Set([
 function checkKindPermissions(namespace: string, checks: readonly TCheck[]): Perm[] {
   const perms: Perm[] = [];
   for (const check of checks) {
+    // A dry-run outside the lab namespace (e.g. in default, to show a binding does not reach it).
+    if (
+      (check.type === "dryRunAdmitted" || check.type === "dryRunRejected") &&
+      check.namespace !== undefined &&
+      check.namespace !== namespace
+    ) {
+      perms.push({
+        verb: "create",
+        group: "",
+        resource: "pods",
+        namespace: check.namespace,
+        why: `dry-run checks submit a pod in namespace ${check.namespace} to show that the lab's policy does not reach it (server-side dry-run only)`,
+      });
+    }
     if ((check.type === "objectExists" || check.type === "field") && check.object) {
       const { apiVersion, kind, name } = check.object;
       const group = apiVersion.includes("/") ? apiVersion.split("/")[0]! : "";
@@ -159,7 +173,7 @@ function basePermissions(namespace: string): Perm[] {
       group: "",
       resource: "pods",
       namespace,
-      why: "dryRunRejected checks submit a pod with server-side dry-run; RBAC cannot grant a dry-run-only create",
+      why: "dryRunRejected and dryRunAdmitted checks submit a pod with server-side dry-run; RBAC cannot grant a dry-run-only create",
     },
     // GET /api/v1/namespaces/<ns> is authorised with that namespace and name, which is how we ask.
     {

@@ -281,10 +281,18 @@ describe("immutability lab over a fake cluster", () => {
       };
       const container = spec.containers[0]!;
       const mounts = (container.volumeMounts ?? []).map((m) => m.mountPath);
+      // /var/run is a symlink to /run in the image, so a volume at either holds the PID file.
       const crashes =
         container.securityContext?.readOnlyRootFilesystem === true &&
-        !(mounts.includes("/var/cache/nginx") && mounts.includes("/var/run"));
-      const status = (crashes ? podFixture("nginx-broken-crashloop") : podFixture("nginx-running")).status;
+        !(mounts.includes("/var/cache/nginx") && (mounts.includes("/var/run") || mounts.includes("/run")));
+      const fixture = (crashes ? podFixture("nginx-broken-crashloop") : podFixture("nginx-running")).status as {
+        containerStatuses: { name: string }[];
+      };
+      // The container keeps whatever name the manifest gave it (kubectl run names it after the pod).
+      const status = {
+        ...fixture,
+        containerStatuses: fixture.containerStatuses.map((s) => ({ ...s, name: (container as { name: string }).name })),
+      };
       cluster.addPod(
         NS,
         { ...manifest, status },
@@ -297,20 +305,46 @@ describe("immutability lab over a fake cluster", () => {
       );
     }
     cluster.admission = (object) => {
+      // The policy binds only in the lab namespace; other namespaces (default) never see it.
+      if (object.metadata?.namespace !== undefined && object.metadata.namespace !== NS) return null;
       const policy = manifests.find((m) => m.kind === "ValidatingAdmissionPolicy");
       const binding = manifests.find((m) => m.kind === "ValidatingAdmissionPolicyBinding") as
         | {
             spec?: {
               validationActions?: string[];
-              matchResources?: { namespaceSelector?: { matchLabels?: Record<string, string> } };
+              matchResources?: {
+                namespaceSelector?: {
+                  matchLabels?: Record<string, string>;
+                  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+                };
+              };
             };
           }
         | undefined;
       if (!policy || !binding || !binding.spec?.validationActions?.includes("Deny")) return null;
-      const selector = binding.spec.matchResources?.namespaceSelector?.matchLabels ?? {};
-      if (!Object.entries(selector).every(([k, v]) => namespaceLabels[k] === v)) return null;
-      const containers = (object.spec as { containers: { securityContext?: { readOnlyRootFilesystem?: boolean } }[] })
-        .containers;
+      const selector = binding.spec.matchResources?.namespaceSelector ?? {};
+      if (!Object.entries(selector.matchLabels ?? {}).every(([k, v]) => namespaceLabels[k] === v)) return null;
+      const inValues = (e: { key: string; operator: string; values?: string[] }) =>
+        e.operator === "In" && (e.values ?? []).includes(namespaceLabels[e.key] ?? "");
+      if (!(selector.matchExpressions ?? []).every(inValues)) return null;
+      const spec = object.spec as {
+        containers: { securityContext?: { readOnlyRootFilesystem?: boolean } }[];
+        initContainers?: unknown[];
+      };
+      const containers = spec.containers;
+      // CEL errors on a field the pod does not have unless the expression guards it with has().
+      const expressions = JSON.stringify((policy.spec as { validations?: unknown }).validations ?? []);
+      if (
+        /object\.spec\.initContainers\./.test(expressions) &&
+        !expressions.includes("has(object.spec.initContainers)") &&
+        !spec.initContainers
+      )
+        return {
+          kind: "rejected",
+          code: 422,
+          reason: "Invalid",
+          message: `ValidatingAdmissionPolicy 'require-readonly-rootfs' with binding 'require-readonly-rootfs-binding' denied request: expression resulted in error: no such key: initContainers`,
+        };
       if (containers.every((c) => c.securityContext?.readOnlyRootFilesystem === true)) return null;
       return {
         kind: "rejected",
@@ -335,6 +369,19 @@ describe("immutability lab over a fake cluster", () => {
     expect(report.results.filter((r) => r.status !== "pass").map((r) => `${r.checkId}: ${r.message}`)).toEqual([]);
     expect(report.score).toBe(report.maxScore);
     expect(report.maxScore).toBe(31);
+  });
+
+  it("gives every alternative solution full marks", async () => {
+    const l = await lab();
+    expect(l.alternatives.length).toBeGreaterThanOrEqual(2);
+    for (const alternative of l.alternatives) {
+      const report = await gradeLab({
+        lab: l,
+        cluster: clusterFrom(alternative.manifests, alternative.namespaceLabels ?? l.solution.namespaceLabels),
+      });
+      const failing = report.results.filter((r) => r.status !== "pass").map((r) => `${r.checkId}: ${r.message}`);
+      expect({ alternative: alternative.id, failing }).toEqual({ alternative: alternative.id, failing: [] });
+    }
   });
 
   it("fails exactly the checks each mutant declares", async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { checkCertificate } from "./checks/certificate";
-import { checkDryRunRejected } from "./checks/dry-run-rejected";
+import { checkDryRunAdmitted, checkDryRunRejected } from "./checks/dry-run";
 import { checkExecProbe } from "./checks/exec-probe";
 import { checkField } from "./checks/field";
 import { checkLogsContain } from "./checks/logs-contain";
@@ -204,6 +204,8 @@ async function evaluate(check: TCheck, ctx: CheckContext): Promise<Verdict> {
         return await checkReachability(check, ctx);
       case "certificate":
         return await checkCertificate(check, ctx);
+      case "dryRunAdmitted":
+        return await checkDryRunAdmitted(check, ctx);
     }
   } catch (error) {
     // A bug in a check must surface as an error result for that check, never as a crash or a pass.

@@ -9,6 +9,7 @@ export {
   type TCheckType,
   type TManifest,
   type TMutant,
+  type TAlternative,
 } from "./lab/schema";
 export { gradeLab, ZGradeTimeoutsSchema, type GradeLabOptions, type TGradeTimeouts } from "./grade-lab";
 export { checkConnection, type ConnectionStatus } from "./check-connection";

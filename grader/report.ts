@@ -15,9 +15,13 @@ export type CheckOutcome =
   | "namespace-missing"
   | "pod-missing"
   | "container-missing"
+  /** The check names no container and the pod has several. */
+  | "container-ambiguous"
   | "container-not-running"
   | "object-missing"
   | "admitted"
+  /** A dry-run that had to be admitted was refused. */
+  | "rejected"
   | "requires-unmet"
   // error
   | "cluster-unreachable"
@@ -73,10 +77,17 @@ export type LogsEvidence = {
   excerpt: string;
 };
 
+/** A server-side dry-run create: what was sent, where, what was expected and what came back. */
 export type DryRunEvidence = {
   type: "dryRun";
   kind: string;
   name: string;
+  /** Where it was sent; absent in results stored before dryRunAdmitted existed (always the lab namespace then). */
+  namespace?: string;
+  /** What the check needed; absent in older results (always "rejected" then). */
+  expected?: "admitted" | "rejected";
+  /** The manifest as sent (JSON, cut to 4,000 characters when larger); absent in older results. */
+  sent?: unknown;
   admitted: boolean;
   code: number | null;
   reason: string | null;

@@ -2,7 +2,7 @@ import { connectCluster } from "@/grader/cluster/connect-cluster";
 import { isAppError } from "@/lib/errors/app-error";
 import { loadAllLabs } from "@/grader/lab/load-lab";
 import type { PhaseOutcome, VerifyLabResult } from "@/grader/verify/verify-lab";
-import { verifyLab } from "@/grader/verify/verify-lab";
+import { phasesOf, verifyLab } from "@/grader/verify/verify-lab";
 import { painter, parseCliArgs } from "@/grader/cli/args";
 
 const USAGE = "usage: npm run labs:verify [-- --context C] [--kubeconfig F] [--lab module/lesson ...] [--json]";
@@ -46,7 +46,12 @@ async function main(): Promise<number> {
     const results: VerifyLabResult[] = [];
     for (const lab of labs) {
       log(`\n${c.bold(lab.id)}`);
-      const result = await verifyLab({ lab, cluster: connection.cluster, onPhase: (p) => log(phaseLine(p, c)) });
+      const width = Math.max(...phasesOf(lab).map((p) => p.name.length)) + 2;
+      const result = await verifyLab({
+        lab,
+        cluster: connection.cluster,
+        onPhase: (p) => log(phaseLine(p, width, c)),
+      });
       for (const problem of result.preflight) log(c.red(`  ✗ ${problem}`));
       results.push(result);
     }
@@ -71,7 +76,7 @@ async function main(): Promise<number> {
   }
 }
 
-function phaseLine(p: PhaseOutcome, c: ReturnType<typeof painter>): string {
+function phaseLine(p: PhaseOutcome, width: number, c: ReturnType<typeof painter>): string {
   const mark = p.ok ? c.green("✓") : c.red("✗");
   const failing =
     p.failedChecks.length > 0
@@ -80,7 +85,7 @@ function phaseLine(p: PhaseOutcome, c: ReturnType<typeof painter>): string {
         ? " every check it could evaluate passes"
         : " all checks pass";
   const unsupported = p.unsupportedChecks.length > 0 ? `; unsupported here: ${p.unsupportedChecks.join(", ")}` : "";
-  const head = `  ${mark} ${p.phase.padEnd(32)} ${String(p.score).padStart(3)}/${p.maxScore}${c.dim(`  ${p.attempts} grading run${p.attempts === 1 ? "" : "s"}, ${(p.durationMs / 1000).toFixed(1)} s;${failing}${unsupported}`)}`;
+  const head = `  ${mark} ${p.phase.padEnd(width)} ${String(p.score).padStart(3)}/${p.maxScore}${c.dim(`  ${p.attempts} grading run${p.attempts === 1 ? "" : "s"}, ${(p.durationMs / 1000).toFixed(1)} s;${failing}${unsupported}`)}`;
   return [
     head,
     ...p.deviations.map((d) => c.red(`      deviation: ${d}`)),

@@ -85,15 +85,33 @@ function EvidenceItem({ item }: { item: Evidence }) {
           <pre className="terminal">{item.excerpt || "(empty)"}</pre>
         </div>
       );
-    case "dryRun":
+    case "dryRun": {
+      const expected = item.expected ?? "rejected";
+      const answer = item.admitted
+        ? "admitted (server-side dry-run: nothing was stored)"
+        : `rejected${item.code ? ` with ${item.code} ${show(item.reason)}` : ""}`;
       return (
-        <dl>
-          <Row label="Dry-run create" value={`${item.kind}/${item.name}`} />
-          <Row label="Admitted" value={item.admitted ? "yes — the cluster accepted it" : "no — rejected"} />
-          {item.code ? <Row label="HTTP status" value={`${item.code} ${show(item.reason)}`} /> : null}
-          {item.message ? <Row label="Message" value={item.message} /> : null}
-        </dl>
+        <div>
+          <dl>
+            <Row
+              label="Dry-run create"
+              value={`${item.kind}/${item.name}${item.namespace ? ` in namespace ${item.namespace}` : ""}`}
+            />
+            <Row label="Needed" value={expected === "admitted" ? "admitted" : "rejected by admission"} />
+            <Row label="Answer" value={answer} />
+            {item.message ? <Row label="Message" value={item.message} /> : null}
+          </dl>
+          {item.sent !== undefined ? (
+            <details className="evidence-sent">
+              <summary className="small muted">Manifest sent</summary>
+              <pre className="terminal">
+                {typeof item.sent === "string" ? item.sent : JSON.stringify(item.sent, null, 2)}
+              </pre>
+            </details>
+          ) : null}
+        </div>
       );
+    }
     case "object":
       return (
         <dl>

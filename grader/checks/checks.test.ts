@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { gradeLab } from "../grade-lab";
+import type { ClusterFailure, KubeObject } from "../port";
 import type { CheckResult } from "../report";
 import { FakeCluster, podFixture } from "../testing/fake-cluster";
 import { labWith } from "../testing/lab-builder";
@@ -205,12 +206,12 @@ describe("field", () => {
       type: "field",
       pod: "nginx",
       container: "nginx",
-      path: "volumeMounts[name=nope].readOnly",
+      path: "volumeMounts[mountPath=/nope].readOnly",
       absentOrFalse: true,
     };
     expect(await grade(running(), wrongName)).toMatchObject({
       status: "fail",
-      observed: "volumeMounts[name=nope].readOnly selects no element",
+      observed: "volumeMounts[mountPath=/nope].readOnly selects no element",
     });
   });
 
@@ -557,5 +558,315 @@ describe("dryRunRejected", () => {
 
   it("reports a missing namespace instead of a pass", async () => {
     expect(await grade(new FakeCluster(), check)).toMatchObject({ status: "fail", outcome: "namespace-missing" });
+  });
+});
+
+describe("dryRunAdmitted", () => {
+  const writable = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "cks-dry-run-writable" },
+    spec: { containers: [{ name: "web", image: "nginx" }] },
+  };
+  const compliant = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "cks-dry-run-compliant" },
+    spec: { containers: [{ name: "web", image: "nginx", securityContext: { readOnlyRootFilesystem: true } }] },
+  };
+  const rejected = { id: "bad-rejected", type: "dryRunRejected", manifest: writable, messageMatches: "readonly" };
+  const admitted = { id: "good-admitted", type: "dryRunAdmitted", manifest: compliant, requires: ["bad-rejected"] };
+  const elsewhere = {
+    id: "bad-admitted-in-default",
+    type: "dryRunAdmitted",
+    manifest: writable,
+    namespace: "default",
+    requires: ["bad-rejected"],
+  };
+  // The policy of the immutability lab, bound to the lab namespace only.
+  const policy = (manifest: KubeObject, namespace: string) => {
+    const containers = (manifest.spec as { containers: { securityContext?: { readOnlyRootFilesystem?: boolean } }[] })
+      .containers;
+    if (namespace !== NS || containers.every((c) => c.securityContext?.readOnlyRootFilesystem === true)) return null;
+    return {
+      kind: "rejected" as const,
+      code: 422,
+      reason: "Invalid",
+      message: `pods "${manifest.metadata?.name}" is forbidden: ValidatingAdmissionPolicy 'require-readonly-rootfs' with binding 'b' denied request: readOnlyRootFilesystem`,
+    };
+  };
+  const results = async (cluster: FakeCluster) => {
+    const report = await gradeLab({ lab: labWith([rejected, admitted, elsewhere]), cluster });
+    return Object.fromEntries(report.results.map((r) => [r.checkId, r]));
+  };
+  const withPolicy = (reject: (manifest: KubeObject, namespace: string) => ClusterFailure | null) => {
+    const cluster = new FakeCluster(NS);
+    cluster.admission = (manifest) => reject(manifest, manifest.metadata?.namespace ?? "");
+    return cluster;
+  };
+
+  it("passes when the compliant pod is admitted, and the bad pod is admitted where the binding does not reach", async () => {
+    const cluster = withPolicy(policy);
+    const byId = await results(cluster);
+    expect(byId["good-admitted"]).toMatchObject({ status: "pass", observed: "Pod cks-dry-run-compliant was admitted" });
+    expect(byId["bad-admitted-in-default"]).toMatchObject({
+      status: "pass",
+      observed: "Pod cks-dry-run-writable was admitted in namespace default",
+    });
+    // The evidence says what was sent, where, what was needed and what came back.
+    expect(byId["bad-admitted-in-default"]?.evidence).toEqual([
+      {
+        type: "dryRun",
+        kind: "Pod",
+        name: "cks-dry-run-writable",
+        namespace: "default",
+        expected: "admitted",
+        sent: { ...writable, metadata: { name: "cks-dry-run-writable", namespace: "default" } },
+        admitted: true,
+        code: null,
+        reason: null,
+        message: null,
+      },
+    ]);
+    const creates = cluster.calls
+      .filter((c) => c.method === "create")
+      .map((c) => c.args as { manifest: KubeObject; options: { namespace: string; dryRun: boolean } });
+    expect(creates.map((c) => [c.manifest.metadata?.name, c.options.namespace, c.options.dryRun]).sort()).toEqual([
+      ["cks-dry-run-compliant", NS, true],
+      ["cks-dry-run-writable", "default", true],
+      ["cks-dry-run-writable", NS, true],
+    ]);
+  });
+
+  it("fails with outcome rejected when a policy refuses everything, showing the admission message", async () => {
+    const cluster = withPolicy((manifest) => ({
+      kind: "rejected",
+      code: 422,
+      reason: "Invalid",
+      message: `pods "${manifest.metadata?.name}" is forbidden: ValidatingAdmissionPolicy 'require-readonly-rootfs' denied request: readOnlyRootFilesystem`,
+    }));
+    const byId = await results(cluster);
+    expect(byId["bad-rejected"]?.status).toBe("pass");
+    expect(byId["good-admitted"]).toMatchObject({
+      status: "fail",
+      outcome: "rejected",
+      observed: expect.stringMatching(/^rejected \(422\): pods "cks-dry-run-compliant" is forbidden/),
+    });
+    expect(byId["good-admitted"]?.evidence[0]).toMatchObject({ admitted: false, expected: "admitted", code: 422 });
+    expect(byId["bad-admitted-in-default"]).toMatchObject({
+      status: "fail",
+      observed: expect.stringMatching(/^rejected in namespace default \(422\)/),
+    });
+  });
+
+  it("counts only once the policy is shown to reject: on a cluster without it, admitted proves nothing", async () => {
+    const byId = await results(withPolicy(() => null));
+    expect(byId["bad-rejected"]).toMatchObject({ status: "fail", outcome: "admitted" });
+    expect(byId["good-admitted"]).toMatchObject({ status: "fail", outcome: "requires-unmet" });
+    expect(byId["bad-admitted-in-default"]).toMatchObject({ status: "fail", outcome: "requires-unmet" });
+  });
+
+  it("tells a missing lab namespace (the learner's step) from a missing other namespace (the cluster's)", async () => {
+    const cluster = new FakeCluster();
+    const lab = labWith([
+      { id: "other", type: "dryRunRejected", manifest: writable, namespace: "nowhere", messageMatches: "x" },
+      { ...rejected, id: "here" },
+    ]);
+    const report = await gradeLab({ lab, cluster });
+    expect(report.results.find((r) => r.checkId === "other")).toMatchObject({
+      status: "error",
+      message:
+        "The check dry-runs in namespace nowhere, which this cluster does not have (kubectl get namespace nowhere).",
+    });
+    expect(report.results.find((r) => r.checkId === "here")).toMatchObject({ outcome: "namespace-missing" });
+  });
+});
+
+describe("container names are not part of the contract", () => {
+  const named = (pod: KubeObject, names: string[]): KubeObject => {
+    const copy = structuredClone(pod) as {
+      spec: { containers: { name: string }[] };
+      status: { containerStatuses: { name: string }[] };
+    };
+    const [first] = copy.spec.containers;
+    const [firstStatus] = copy.status.containerStatuses;
+    copy.spec.containers = names.map((name) => ({ ...first!, name }));
+    copy.status.containerStatuses = names.map((name) => ({ ...firstStatus!, name }));
+    return copy;
+  };
+  const checks = [
+    { id: "ro", type: "field", pod: "nginx", path: "securityContext.readOnlyRootFilesystem", equals: true },
+    { id: "run", type: "field", pod: "nginx", emptyDirMountAt: "/var/run" },
+    { id: "up", type: "podCondition", pod: "nginx", expect: { phase: ["Running"], ready: true } },
+    {
+      id: "write",
+      type: "exec",
+      pod: "nginx",
+      command: ["touch", "/var/cache/nginx/{{probeFile}}"],
+      expect: { exit: "zero" },
+    },
+    { id: "log", type: "logs", pod: "nginx", pattern: "start worker processes", from: "current" },
+  ];
+
+  it.each([["nginx"], ["web"], ["nginx-fixed"]])(
+    "a check without container reads the pod's only container, here named %s",
+    async (name) => {
+      const cluster = new FakeCluster(NS).addPod(NS, named(podFixture("nginx-running"), [name]), {
+        current: "2026/11/26 14:05:02 [notice] 1#1: start worker processes\n",
+      });
+      const report = await gradeLab({ lab: labWith(checks), cluster });
+      expect(report.results.map((r) => [r.checkId, r.status])).toEqual(checks.map((c) => [c.id, "pass"]));
+      const exec = cluster.calls.find((c) => c.method === "exec")?.args as { container: string };
+      expect(exec.container).toBe(name);
+      expect(report.results.find((r) => r.checkId === "write")?.evidence[0]).toMatchObject({ container: name });
+    },
+  );
+
+  it("fails every kind with a clear message when the pod has several containers and the check names none", async () => {
+    const cluster = new FakeCluster(NS).addPod(NS, named(podFixture("nginx-running"), ["nginx", "sidecar"]));
+    const report = await gradeLab({ lab: labWith(checks), cluster });
+    for (const result of report.results) {
+      expect(result).toMatchObject({
+        status: "fail",
+        outcome: "container-ambiguous",
+        message: "Pod nginx has 2 containers (nginx, sidecar); this task expects a pod with one container.",
+      });
+    }
+    expect(cluster.count("exec")).toBe(0);
+    expect(cluster.count("readLogs")).toBe(0);
+  });
+
+  it("a named container that is missing lists the containers the pod has", async () => {
+    const cluster = new FakeCluster(NS).addPod(NS, named(podFixture("nginx-running"), ["web"]));
+    const result = await grade(cluster, { ...checks[0], container: "nginx" });
+    expect(result).toMatchObject({
+      outcome: "container-missing",
+      message: "Pod nginx has no container named nginx; its containers: web.",
+    });
+  });
+});
+
+describe("order and shape independence", () => {
+  const pod = (spec: Record<string, unknown>): KubeObject => {
+    const base = podFixture("nginx-running") as { spec: Record<string, unknown> };
+    return { ...base, spec: { ...base.spec, ...spec } };
+  };
+  const container = (extra: Record<string, unknown>) => ({
+    ...(podFixture("nginx-running") as { spec: { containers: object[] } }).spec.containers[0],
+    ...extra,
+  });
+
+  it("emptyDirMountAt accepts any of several paths, whatever the volumes are called and in any order", async () => {
+    const check = { id: "run", type: "field", pod: "nginx", emptyDirMountAt: ["/var/run", "/run"] };
+    const atRun = pod({
+      volumes: [
+        { name: "pid", emptyDir: {} },
+        { name: "z-cache", emptyDir: {} },
+      ],
+      containers: [
+        container({
+          volumeMounts: [
+            { name: "z-cache", mountPath: "/var/cache/nginx" },
+            { name: "pid", mountPath: "/run/" },
+          ],
+        }),
+      ],
+    });
+    expect(await grade(new FakeCluster(NS).addPod(NS, atRun), check)).toMatchObject({
+      status: "pass",
+      observed: "/run is emptyDir volume pid",
+    });
+    const none = pod({ containers: [container({ volumeMounts: [] })] });
+    const result = await grade(new FakeCluster(NS).addPod(NS, none), check);
+    expect(result).toMatchObject({ status: "fail", observed: "no volumeMount at /var/run or /run" });
+    expect(result.evidence).toHaveLength(2);
+    const hostRun = pod({
+      volumes: [{ name: "pid", hostPath: { path: "/run" } }],
+      containers: [container({ volumeMounts: [{ name: "pid", mountPath: "/run" }] })],
+    });
+    expect(await grade(new FakeCluster(NS).addPod(NS, hostRun), check)).toMatchObject({
+      status: "fail",
+      observed: "/run is backed by hostPath (volume pid)",
+    });
+  });
+
+  it("contains over several paths: a policy's logic in validations or in variables", async () => {
+    const check = {
+      id: "expr",
+      type: "field",
+      object: { apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicy", name: "p" },
+      path: ["spec.validations[*].expression", "spec.variables[*].expression"],
+      contains: "readOnlyRootFilesystem",
+    };
+    const policy = (spec: object) => ({
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicy",
+      metadata: { name: "p" },
+      spec,
+    });
+    const inVariables = policy({
+      variables: [
+        { name: "w", expression: "object.spec.containers.filter(c, c.securityContext.readOnlyRootFilesystem != true)" },
+      ],
+      validations: [{ expression: "size(variables.w) == 0" }],
+    });
+    expect(await grade(new FakeCluster(NS).addObject(inVariables), check)).toMatchObject({
+      status: "pass",
+      evidence: [
+        { type: "field", path: "spec.validations[*].expression", values: ["size(variables.w) == 0"] },
+        { type: "field", path: "spec.variables[*].expression", values: [expect.stringContaining("readOnly")] },
+      ],
+    });
+    const inValidations = policy({
+      validations: [{ expression: "object.spec.containers.all(c, c.securityContext.readOnlyRootFilesystem)" }],
+    });
+    expect((await grade(new FakeCluster(NS).addObject(inValidations), check)).status).toBe("pass");
+    const unrelated = policy({ validations: [{ expression: "object.spec.hostNetwork != true" }] });
+    expect(await grade(new FakeCluster(NS).addObject(unrelated), check)).toMatchObject({
+      status: "fail",
+      observed: "spec.validations[*].expression | spec.variables[*].expression = object.spec.hostNetwork != true",
+    });
+  });
+
+  it("a container securityContext field set on the pod counts, and the container's own value wins", async () => {
+    const check = { id: "nonroot", type: "field", pod: "nginx", path: "securityContext.runAsNonRoot", equals: true };
+    const seccomp = {
+      id: "seccomp",
+      type: "field",
+      pod: "nginx",
+      path: "securityContext.seccompProfile.type",
+      equals: "RuntimeDefault",
+    };
+    const podLevel = pod({
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+      containers: [container({ securityContext: { readOnlyRootFilesystem: true } })],
+    });
+    const cluster = new FakeCluster(NS).addPod(NS, podLevel);
+    expect(await grade(cluster, check)).toMatchObject({
+      status: "pass",
+      observed: "securityContext.runAsNonRoot = true (from the pod's securityContext)",
+      evidence: [{ target: "pod nginx (pod-level securityContext, applies to container nginx)" }],
+    });
+    expect((await grade(cluster, seccomp)).status).toBe("pass");
+    const overridden = pod({
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+      containers: [container({ securityContext: { runAsNonRoot: false, seccompProfile: { type: "Unconfined" } } })],
+    });
+    const own = new FakeCluster(NS).addPod(NS, overridden);
+    expect(await grade(own, check)).toMatchObject({ status: "fail", observed: "securityContext.runAsNonRoot = false" });
+    expect(await grade(own, seccomp)).toMatchObject({
+      status: "fail",
+      observed: "securityContext.seccompProfile.type = Unconfined",
+    });
+    // Fields the pod's securityContext does not have are never read from it.
+    const privileged = pod({ securityContext: { privileged: true }, containers: [container({ securityContext: {} })] });
+    const notPrivileged = {
+      id: "np",
+      type: "field",
+      pod: "nginx",
+      path: "securityContext.privileged",
+      absentOrFalse: true,
+    };
+    expect((await grade(new FakeCluster(NS).addPod(NS, privileged), notPrivileged)).status).toBe("pass");
   });
 });

@@ -1,8 +1,17 @@
 import type { TExecCheck } from "../lab/schema";
 import type { ExecEvidence } from "../report";
-import { findContainer, podEvidence, summarizePod } from "./pod-state";
+import { podEvidence, summarizePod } from "./pod-state";
 import { missingNodeFeature } from "./node-support";
-import { fail, failureVerdict, pass, podReadFailure, unsupported, type CheckContext, type Verdict } from "./verdict";
+import {
+  fail,
+  failureVerdict,
+  pass,
+  pickContainer,
+  podReadFailure,
+  unsupported,
+  type CheckContext,
+  type Verdict,
+} from "./verdict";
 
 const PROBE_FILE = "{{probeFile}}";
 
@@ -10,25 +19,29 @@ const PROBE_FILE = "{{probeFile}}";
 export async function checkExecProbe(check: TExecCheck, ctx: CheckContext): Promise<Verdict> {
   // Only the token is substituted, with a name the grader generated: no learner input reaches argv.
   const argv = check.command.map((arg) => arg.replaceAll(PROBE_FILE, ctx.probeFile));
-  const target = { namespace: ctx.namespace, pod: check.pod, container: check.container };
-  // The pod read and the exec go out together: the pod state only matters to explain a failed exec.
-  const [podRead, exec] = await Promise.all([
+  const execIn = (container: string) =>
+    ctx.cluster.exec({
+      namespace: ctx.namespace,
+      pod: check.pod,
+      container,
+      command: argv,
+      timeoutMs: ctx.execTimeoutMs,
+    });
+  // A named container: the pod read and the exec go out together (the pod state only matters to explain
+  // a failed exec). No name: the pod read says which container is the only one, then the exec follows.
+  const [podRead, early] = await Promise.all([
     ctx.readPod(check.pod),
-    ctx.cluster.exec({ ...target, command: argv, timeoutMs: ctx.execTimeoutMs }),
+    check.container === undefined ? null : execIn(check.container),
   ]);
   if (!podRead.ok) return podReadFailure(podRead.failure, check.pod, ctx);
   // A node that cannot show the behaviour says so on the pod; probing it would blame the learner.
   const missing = check.nodeFeature ? missingNodeFeature(podRead.value, check.nodeFeature) : null;
   if (missing) return unsupported(missing);
-  const container = findContainer(podRead.value, check.container);
-  if (!container) {
-    return fail(
-      `pod ${check.pod} has no container ${check.container}`,
-      [],
-      "container-missing",
-      `Pod ${check.pod} has no container named ${check.container}.`,
-    );
-  }
+  const picked = pickContainer(podRead.value, check.container);
+  if (!picked.ok) return picked.verdict;
+  const container = picked.container;
+  const target = { namespace: ctx.namespace, pod: check.pod, container: container.name };
+  const exec = early ?? (await execIn(container.name));
   // A probe that exited non-zero wrote nothing (touch on a read-only root), so only a success is cleaned up;
   // that also spares the busy container an exec on the common path.
   const cleanup =
@@ -36,7 +49,7 @@ export async function checkExecProbe(check: TExecCheck, ctx: CheckContext): Prom
   const evidence: ExecEvidence = {
     type: "exec",
     pod: check.pod,
-    container: check.container,
+    container: container.name,
     argv,
     exitCode: null,
     stdout: "",
@@ -46,12 +59,12 @@ export async function checkExecProbe(check: TExecCheck, ctx: CheckContext): Prom
 
   if (!exec.ok) {
     if (container.status?.state?.running === undefined) {
-      const pod = podEvidence(podRead.value, check.container);
+      const pod = podEvidence(podRead.value, container.name);
       return fail(
         `container not running (${summarizePod(pod)})`,
         [pod, evidence],
         "container-not-running",
-        `Container ${check.container} in pod ${check.pod} is not running (${pod.state ?? pod.phase ?? "no state"}), so the probe could not run.`,
+        `Container ${container.name} in pod ${check.pod} is not running (${pod.state ?? pod.phase ?? "no state"}), so the probe could not run.`,
       );
     }
     if (exec.failure.kind === "timeout") {

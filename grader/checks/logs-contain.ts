@@ -1,33 +1,30 @@
 import type { TLogsCheck } from "../lab/schema";
 import type { CallResult, ClusterFailure } from "../port";
 import type { LogsEvidence } from "../report";
-import { findContainer } from "./pod-state";
-import { fail, failureVerdict, pass, podReadFailure, type CheckContext, type Verdict } from "./verdict";
+import { fail, failureVerdict, pass, pickContainer, podReadFailure, type CheckContext, type Verdict } from "./verdict";
 
 /** Passes when the container's current or previous log (as the lab says) matches the pattern. */
 export async function checkLogsContain(check: TLogsCheck, ctx: CheckContext): Promise<Verdict> {
-  const read = (previous: boolean) =>
-    ctx.cluster.readLogs({ namespace: ctx.namespace, pod: check.pod, container: check.container, previous });
+  const read = (container: string, previous: boolean) =>
+    ctx.cluster.readLogs({ namespace: ctx.namespace, pod: check.pod, container, previous });
   const pattern = new RegExp(check.pattern);
   const matches = (result: CallResult<string> | null) =>
     result?.ok === true && result.value.split("\n").some((l) => pattern.test(l));
   // Reading a log is costly for some API servers (the kubelet reads files), so "any" asks for the
-  // previous container's log only when the current one does not already show the pattern.
-  const [podRead, current] = await Promise.all([
+  // previous container's log only when the current one does not already show the pattern. With a named
+  // container the pod read and the first log read go out together; without, the pod says which container.
+  const [podRead, early] = await Promise.all([
     ctx.readPod(check.pod),
-    check.from === "previous" ? null : read(false),
+    check.container === undefined || check.from === "previous" ? null : read(check.container, false),
   ]);
-  const previous = check.from === "current" || (check.from === "any" && matches(current)) ? null : await read(true);
   if (!podRead.ok) return podReadFailure(podRead.failure, check.pod, ctx);
-  if (!findContainer(podRead.value, check.container)) {
-    return fail(
-      `pod ${check.pod} has no container ${check.container}`,
-      [],
-      "container-missing",
-      `Pod ${check.pod} has no container named ${check.container}.`,
-    );
-  }
-  const base = { type: "logs" as const, pod: check.pod, container: check.container };
+  const picked = pickContainer(podRead.value, check.container);
+  if (!picked.ok) return picked.verdict;
+  const container = picked.container.name;
+  const current = check.from === "previous" ? null : (early ?? (await read(container, false)));
+  const previous =
+    check.from === "current" || (check.from === "any" && matches(current)) ? null : await read(container, true);
+  const base = { type: "logs" as const, pod: check.pod, container };
   const sources: [LogsEvidence["source"], CallResult<string> | null][] = [
     ["current", current],
     ["previous", previous],

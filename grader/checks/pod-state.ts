@@ -5,12 +5,15 @@ type ContainerStatus = NonNullable<NonNullable<TPod["status"]>["containerStatuse
 type ContainerState = NonNullable<ContainerStatus["state"]>;
 export type ContainerSpec = TPod["spec"]["containers"][number];
 
+/** A container of a pod: its name, spec and (if reported) status. */
+export type FoundContainer = { name: string; spec: ContainerSpec; status: ContainerStatus | null };
+
 /** The container spec and (if reported) status of the named container. */
-export function findContainer(pod: TPod, name: string): { spec: ContainerSpec; status: ContainerStatus | null } | null {
+export function findContainer(pod: TPod, name: string): FoundContainer | null {
   const spec = pod.spec.containers.find((c) => c.name === name);
   if (!spec) return null;
   const status = pod.status?.containerStatuses?.find((s) => s.name === name) ?? null;
-  return { spec, status };
+  return { name, spec, status };
 }
 
 /** "running", "waiting: CrashLoopBackOff", "terminated: Error (exit 1)"; null when nothing is reported. */

@@ -1,6 +1,7 @@
 import type { CallResult, ClusterFailure, ClusterPort, KubeObject, TPod } from "../port";
 import type { CheckOutcome, CheckStatus, Evidence, NodeSupportEvidence } from "../report";
 import { FEATURE_NAMES } from "./node-support";
+import { findContainer, type FoundContainer } from "./pod-state";
 
 /** What evaluating one check concluded, before the engine adds ids, points and timing. */
 export type Verdict = {
@@ -146,4 +147,40 @@ export async function podReadFailure(failure: ClusterFailure, pod: string, ctx: 
 /** What to tell a learner whose lab namespace does not exist. */
 export function namespaceMissingMessage(namespace: string): string {
   return `Namespace ${namespace} does not exist: kubectl create namespace ${namespace}`;
+}
+
+/**
+ * The container a check addresses: the named one, or, when the check names none, the pod's only
+ * container whatever it is called. A pod with several containers and no name given is a fail that says so.
+ */
+export function pickContainer(
+  pod: TPod,
+  name: string | undefined,
+): { ok: true; container: FoundContainer } | { ok: false; verdict: Verdict } {
+  const podName = pod.metadata.name;
+  const names = pod.spec.containers.map((c) => c.name);
+  if (name !== undefined) {
+    const container = findContainer(pod, name);
+    if (container) return { ok: true, container };
+    return {
+      ok: false,
+      verdict: fail(
+        `pod ${podName} has no container ${name} (containers: ${names.join(", ") || "none"})`,
+        [],
+        "container-missing",
+        `Pod ${podName} has no container named ${name}; its containers: ${names.join(", ") || "none"}.`,
+      ),
+    };
+  }
+  const only = names.length === 1 ? findContainer(pod, names[0] ?? "") : null;
+  if (only) return { ok: true, container: only };
+  return {
+    ok: false,
+    verdict: fail(
+      `pod ${podName} has ${names.length} containers (${names.join(", ")})`,
+      [],
+      "container-ambiguous",
+      `Pod ${podName} has ${names.length} containers (${names.join(", ").slice(0, 80)}); this task expects a pod with one container.`,
+    ),
+  };
 }

@@ -84,4 +84,35 @@ describe("formatReport (npm run grade)", () => {
     expect(text).toContain("Confine writes with AppArmor  0/2\n");
     expect(text).toMatch(/Score 0\/2 {2}0 passed, 1 failed, 0 errors {2}\(340 ms\)$/);
   });
+
+  it("adds to a failed dry-run what was sent, where, what was needed and what came back", () => {
+    const dryRun = (admitted: boolean, expected: "admitted" | "rejected") =>
+      result({
+        checkId: admitted ? "writable-rejected" : "compliant-admitted",
+        type: admitted ? "dryRunRejected" : "dryRunAdmitted",
+        status: "fail",
+        evidence: [
+          {
+            type: "dryRun",
+            kind: "Pod",
+            name: "probe",
+            namespace: admitted ? "immutable-lab" : "default",
+            expected,
+            sent: {},
+            admitted,
+            code: admitted ? null : 422,
+            reason: admitted ? null : "Invalid",
+            message: admitted ? null : "denied",
+          },
+        ],
+      });
+    const failed: GradeReport = { ...report, results: [dryRun(true, "rejected"), dryRun(false, "admitted")] };
+    const text = formatReport(failed, [{ id: "apparmor", title: "Confine writes with AppArmor" }], plain);
+    expect(text).toContain(
+      "      writable-rejected message\n      sent: dry-run create Pod/probe in namespace immutable-lab; needed rejected, got admitted\n",
+    );
+    expect(text).toContain(
+      "      compliant-admitted message\n      sent: dry-run create Pod/probe in namespace default; needed admitted, got rejected (422 Invalid)\n",
+    );
+  });
 });

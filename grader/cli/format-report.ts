@@ -40,5 +40,15 @@ function line(r: CheckResult, c: ReturnType<typeof painter>): string[] {
   const head = `  ${mark} ${r.title} ${c.dim(`(${points}, ${r.durationMs} ms)`)}`;
   if (r.status === "pass") return [head];
   if (r.status === "unsupported") return [head, c.dim(`      unsupported: ${r.message}`)];
-  return [head, `      ${r.message}`, c.dim(`      hint: ${r.hint}`), c.dim(`      see: ${r.lessonHref}`)];
+  // A dry-run's message says what came back; this line adds what was sent, where, and what was needed.
+  const sent = r.evidence.flatMap((e) =>
+    e.type === "dryRun"
+      ? [
+          c.dim(
+            `      sent: dry-run create ${e.kind}/${e.name}${e.namespace ? ` in namespace ${e.namespace}` : ""}; needed ${e.expected ?? "rejected"}, got ${e.admitted ? "admitted" : `rejected (${[e.code, e.reason].filter(Boolean).join(" ")})`}`,
+          ),
+        ]
+      : [],
+  );
+  return [head, `      ${r.message}`, ...sent, c.dim(`      hint: ${r.hint}`), c.dim(`      see: ${r.lessonHref}`)];
 }

@@ -34,6 +34,15 @@ solution:
       metadata:
         name: web
 mutants: []
+alternatives:
+  - id: named-container
+    description: The container has another name.
+    manifests:
+      - {apiVersion: v1, kind: Pod, metadata: {name: web}, spec: {containers: [{name: app, image: nginx}]}}
+  - id: labelled
+    description: The pod carries a label.
+    manifests:
+      - {apiVersion: v1, kind: Pod, metadata: {name: web, labels: {app: web}}}
 `;
 
 function issuesOf(text: string, file = "/repo/lessons/m/l/lab.yaml"): AppError {
@@ -166,6 +175,100 @@ describe("parseLab", () => {
     expect(parseLab(proven, "/repo/lessons/m/l/lab.yaml").mutants).toHaveLength(1);
   });
 
+  it("requires at least two alternative solutions, pointing at solution when there are none", () => {
+    const none = VALID.slice(0, VALID.indexOf("alternatives:"));
+    const error = issuesOf(none);
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        line: VALID.split("\n").indexOf("solution:") + 1,
+        field: "alternatives",
+        message: expect.stringMatching(
+          /^a lab needs at least 2 alternative correct solutions beside solution \(found 0\)/,
+        ),
+      }),
+    ]);
+    const one = VALID.slice(0, VALID.indexOf("  - id: labelled"));
+    expect(issuesOf(one).issues[0]).toMatchObject({
+      line: VALID.split("\n").indexOf("alternatives:") + 1,
+      message: expect.stringContaining("(found 1)"),
+    });
+  });
+
+  it("rejects an alternative that is the solution again (key order and labels order aside)", () => {
+    const text = VALID.replace(
+      "      - {apiVersion: v1, kind: Pod, metadata: {name: web, labels: {app: web}}}",
+      "      - {kind: Pod, metadata: {name: web}, apiVersion: v1}",
+    );
+    expect(issuesOf(text).issues[0]).toMatchObject({
+      field: "alternatives[1].manifests",
+      message: 'alternative "labelled" is the same answer as solution; an alternative must differ',
+    });
+    const twice = VALID.replace("  - id: labelled", "  - id: named-container");
+    expect(issuesOf(twice).issues.map((i) => i.message)).toContain('duplicate alternative id "named-container"');
+  });
+
+  it("lets a check omit its container, but not name one on an object", () => {
+    const text = VALID.replace("        container: web\n", "");
+    expect(parseLab(text, "/repo/lessons/m/l/lab.yaml").tasks[0]?.checks[0]).not.toHaveProperty("container");
+    const objectWithContainer = VALID.replace(
+      "        type: podCondition",
+      "        type: field\n        object: {apiVersion: v1, kind: ConfigMap, name: c}\n        path: data.x\n        equals: y",
+    )
+      .replace("        pod: web\n", "")
+      .replace("        expect:\n          phase: [Running]\n", "");
+    expect(issuesOf(objectWithContainer).issues[0]).toMatchObject({
+      field: "tasks[0].checks[0].container",
+      message: "container applies to a pod field check",
+    });
+  });
+
+  it.each([
+    "containers[name=nginx].image",
+    "spec.template.spec.containers[name=app].securityContext.privileged",
+    "volumeMounts[name=cache].readOnly",
+    "spec.volumes[name=data].emptyDir",
+  ])("rejects a path selecting learner-named list members: %s", (path) => {
+    const text = VALID.replace(
+      "        type: podCondition",
+      `        type: field\n        path: "${path}"\n        equals: true`,
+    ).replace("        expect:\n          phase: [Running]\n", "");
+    expect(issuesOf(text).issues[0]).toMatchObject({
+      field: "tasks[0].checks[0].path",
+      message: expect.stringMatching(
+        /^must not select containers, initContainers, ephemeralContainers, volumes, volumeMounts by name/,
+      ),
+    });
+  });
+
+  it("accepts several paths only with contains", () => {
+    const withPaths = (op: string) =>
+      VALID.replace(
+        "        type: podCondition",
+        `        type: field\n        object: {apiVersion: v1, kind: ConfigMap, name: c}\n        path: [data.a, data.b]\n        ${op}`,
+      )
+        .replace("        pod: web\n        container: web\n", "")
+        .replace("        expect:\n          phase: [Running]\n", "");
+    expect(parseLab(withPaths("contains: x"), "/repo/lessons/m/l/lab.yaml").tasks[0]?.checks[0]).toMatchObject({
+      path: ["data.a", "data.b"],
+    });
+    expect(issuesOf(withPaths("equals: x")).issues[0]).toMatchObject({
+      field: "tasks[0].checks[0].path",
+      message: "a list of paths only works with contains (equals and absentOrFalse need one path)",
+    });
+  });
+
+  it("requires dryRunAdmitted to depend on a check that proves the policy works", () => {
+    const text = VALID.replace(
+      "        type: podCondition",
+      "        type: dryRunAdmitted\n        namespace: default\n        manifest: {apiVersion: v1, kind: Pod, metadata: {name: x}}",
+    ).replace("        pod: web\n        container: web\n        expect:\n          phase: [Running]\n", "");
+    expect(issuesOf(text).issues[0]).toMatchObject({
+      line: 9,
+      field: "tasks[0].checks[0].requires",
+      message: expect.stringMatching(/^check "pod-exists" needs requires: \[a check proving the policy rejects\]/),
+    });
+  });
+
   it("rejects duplicate check ids", () => {
     const check = VALID.slice(VALID.indexOf("      - id: pod-exists"), VALID.indexOf("solution:"));
     const text = VALID.replace("    points: 2\n    instructions", "    points: 4\n    instructions").replace(
@@ -203,7 +306,10 @@ describe("loadAllLabs / findLab", () => {
     expect(lab!.contentVersion).toBe(createHash("sha256").update(bytes).digest("hex"));
     expect(lab!.mutants.length).toBeGreaterThanOrEqual(4);
     expect(new Set(lab!.tasks.flatMap((t) => t.checks.map((c) => c.type)))).toEqual(
-      new Set(["field", "podCondition", "logs", "exec", "objectExists", "dryRunRejected"]),
+      new Set(["field", "podCondition", "logs", "exec", "objectExists", "dryRunRejected", "dryRunAdmitted"]),
+    );
+    expect(lab!.alternatives.map((a) => a.id)).toEqual(
+      expect.arrayContaining(["kubectl-run-names-and-variables", "negated-exists-and-match-expressions"]),
     );
   });
 

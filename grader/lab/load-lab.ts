@@ -131,10 +131,16 @@ function locate(issue: z.core.$ZodIssue, doc: Document, lineCounter: LineCounter
   const keys = issue.path.map((k) => (typeof k === "symbol" ? String(k) : k));
   let node: unknown = doc.contents;
   let offset = 0;
+  // A rule about a missing key may name a sibling to point at instead of the parent (e.g. `solution`).
+  const near = issue.code === "custom" ? (issue.params as { near?: unknown } | undefined)?.near : undefined;
   for (const key of keys) {
     if (isMap(node)) {
       const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
-      if (!pair) break;
+      if (!pair) {
+        const sibling = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === near);
+        offset = (sibling?.key as { range?: [number, number, number] } | null)?.range?.[0] ?? offset;
+        break;
+      }
       const keyNode = pair.key as { range?: [number, number, number] } | null;
       offset = keyNode?.range?.[0] ?? offset;
       node = pair.value;

@@ -26,6 +26,25 @@ const ZRegexSchema = z
     }
   }, "must not match empty text (it would pass on an empty log or no output)");
 
+/**
+ * Container names are not part of a lab's contract (`kubectl run` names the container after the pod,
+ * YAML often after the image): a check may omit it and then reads the pod's only container.
+ */
+const ZContainerNameSchema = ZNameSchema.optional();
+
+const ZMountPathSchema = z.string().startsWith("/", "must be an absolute path like /var/cache/nginx");
+
+// Selecting list members by a name the learner chose makes a correct answer with other names fail.
+const LEARNER_NAMED_LISTS = ["containers", "initContainers", "ephemeralContainers", "volumes", "volumeMounts"];
+
+const ZFieldPathSchema = z
+  .string()
+  .min(1)
+  .refine(
+    (path) => !LEARNER_NAMED_LISTS.some((list) => new RegExp(`(^|\\.)${list}\\[name=`).test(path)),
+    `must not select ${LEARNER_NAMED_LISTS.join(", ")} by name: learners choose those names; use [*] (or emptyDirMountAt, or omit container)`,
+  );
+
 /** A Kubernetes manifest as written in a lab file; unknown fields are the API server's business. */
 export const ZManifestSchema = z.looseObject({
   apiVersion: z.string().min(1),
@@ -72,7 +91,7 @@ export const ZPodConditionCheckSchema = z.strictObject({
   ...checkBase,
   type: z.literal("podCondition"),
   pod: ZNameSchema,
-  container: ZNameSchema,
+  container: ZContainerNameSchema,
   expect: z
     .strictObject({
       phase: z
@@ -92,13 +111,17 @@ export const ZFieldCheckSchema = z
     ...checkBase,
     type: z.literal("field"),
     pod: ZNameSchema.optional(),
-    container: ZNameSchema.optional(),
+    container: ZContainerNameSchema,
     object: ZObjectRefSchema.optional(),
-    path: z.string().min(1).optional(),
+    // One path, or (with `contains` only) several whose values are pooled: the same logic may sit in
+    // a policy's validations or in its variables, and either shape is a correct answer.
+    path: z.union([ZFieldPathSchema, z.array(ZFieldPathSchema).min(1)]).optional(),
     equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
     absentOrFalse: z.literal(true).optional(),
     contains: z.union([z.string().min(1), z.number(), z.boolean()]).optional(),
-    emptyDirMountAt: z.string().startsWith("/").optional(),
+    // One mount path, or several of which any one will do (nginx's PID directory is /run, reached
+    // through the /var/run symlink, so an emptyDir at either is right).
+    emptyDirMountAt: z.union([ZMountPathSchema, z.array(ZMountPathSchema).min(1)]).optional(),
   })
   .superRefine((c, ctx) => {
     const ops = (["equals", "absentOrFalse", "contains", "emptyDirMountAt"] as const).filter((k) => c[k] !== undefined);
@@ -116,8 +139,15 @@ export const ZFieldCheckSchema = z
         message: "needs exactly one target: pod (with container) or object",
       });
     }
-    if (c.pod !== undefined && c.container === undefined) {
-      ctx.addIssue({ code: "custom", path: ["container"], message: "a pod field check must name its container" });
+    if (c.container !== undefined && c.pod === undefined) {
+      ctx.addIssue({ code: "custom", path: ["container"], message: "container applies to a pod field check" });
+    }
+    if (Array.isArray(c.path) && c.contains === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["path"],
+        message: "a list of paths only works with contains (equals and absentOrFalse need one path)",
+      });
     }
     if (c.emptyDirMountAt !== undefined && c.pod === undefined) {
       ctx.addIssue({
@@ -135,7 +165,7 @@ export const ZExecCheckSchema = z.strictObject({
   ...checkBase,
   type: z.literal("exec"),
   pod: ZNameSchema,
-  container: ZNameSchema,
+  container: ZContainerNameSchema,
   // argv, never a shell string built from input; `{{probeFile}}` becomes a fresh unique name per run.
   command: z.array(z.string().min(1)).min(1),
   expect: z.strictObject({
@@ -152,15 +182,22 @@ export const ZLogsCheckSchema = z.strictObject({
   ...checkBase,
   type: z.literal("logs"),
   pod: ZNameSchema,
-  container: ZNameSchema,
+  container: ZContainerNameSchema,
   pattern: ZRegexSchema,
   from: z.enum(["current", "previous", "any"]).default("any"),
 });
+
+/**
+ * Where a dry-run goes: the lab namespace, or another namespace that exists in every cluster (e.g.
+ * `default`, to show that a policy binding does not reach unlabelled namespaces).
+ */
+const ZDryRunNamespaceSchema = ZNameSchema.optional();
 
 export const ZDryRunRejectedCheckSchema = z.strictObject({
   ...checkBase,
   type: z.literal("dryRunRejected"),
   manifest: ZManifestSchema,
+  namespace: ZDryRunNamespaceSchema,
   // Required: quota, LimitRange or a deleting namespace also reject a create; only the message says why.
   messageMatches: ZRegexSchema,
 });
@@ -247,6 +284,13 @@ export const ZCertificateCheckSchema = z.strictObject({
 });
 export type TCertificateCheck = z.infer<typeof ZCertificateCheckSchema>;
 
+export const ZDryRunAdmittedCheckSchema = z.strictObject({
+  ...checkBase,
+  type: z.literal("dryRunAdmitted"),
+  manifest: ZManifestSchema,
+  namespace: ZDryRunNamespaceSchema,
+});
+
 export const ZCheckSchema = z.discriminatedUnion("type", [
   ZObjectExistsCheckSchema,
   ZPodConditionCheckSchema,
@@ -256,6 +300,7 @@ export const ZCheckSchema = z.discriminatedUnion("type", [
   ZDryRunRejectedCheckSchema,
   ZReachabilityCheckSchema,
   ZCertificateCheckSchema,
+  ZDryRunAdmittedCheckSchema,
 ]);
 export type TCheck = z.infer<typeof ZCheckSchema>;
 export type TCheckType = TCheck["type"];
@@ -265,6 +310,7 @@ export type TFieldCheck = z.infer<typeof ZFieldCheckSchema>;
 export type TExecCheck = z.infer<typeof ZExecCheckSchema>;
 export type TLogsCheck = z.infer<typeof ZLogsCheckSchema>;
 export type TDryRunRejectedCheck = z.infer<typeof ZDryRunRejectedCheckSchema>;
+export type TDryRunAdmittedCheck = z.infer<typeof ZDryRunAdmittedCheckSchema>;
 
 export const ZTaskSchema = z
   .strictObject({
@@ -300,6 +346,19 @@ export const ZMutantSchema = z.strictObject({
 });
 export type TMutant = z.infer<typeof ZMutantSchema>;
 
+/** Another correct answer (a different RBAC shape, imperative instead of YAML...): must score full marks. */
+export const ZAlternativeSchema = z.strictObject({
+  id: ZNameSchema,
+  description: z.string().min(1),
+  /** Labels for the namespace; the solution's when absent. */
+  namespaceLabels: ZLabelsSchema.optional(),
+  manifests: z.array(ZManifestSchema).min(1),
+});
+export type TAlternative = z.infer<typeof ZAlternativeSchema>;
+
+/** How many alternative correct answers every lab ships beside its reference solution. */
+export const MIN_ALTERNATIVES = 2;
+
 /** The lab file (`lessons/<module>/<lesson>/lab.yaml`). */
 export const ZLabFileSchema = z
   .strictObject({
@@ -311,6 +370,7 @@ export const ZLabFileSchema = z
       namespaceLabels: ZLabelsSchema.default({}),
       manifests: z.array(ZManifestSchema).min(1),
     }),
+    alternatives: z.array(ZAlternativeSchema).default([]),
     mutants: z.array(ZMutantSchema).default([]),
   })
   .superRefine((lab, ctx) => {
@@ -355,6 +415,50 @@ export const ZLabFileSchema = z
         }
       }),
     );
+    if (lab.alternatives.length < MIN_ALTERNATIVES) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["alternatives"],
+        params: { near: "solution" },
+        message: `a lab needs at least ${MIN_ALTERNATIVES} alternative correct solutions beside solution (found ${lab.alternatives.length}): another RBAC shape, imperative instead of YAML, pod- instead of container-level settings`,
+      });
+    }
+    const answers = new Map<string, string>([
+      [canonical(lab.solution.namespaceLabels, lab.solution.manifests), "solution"],
+    ]);
+    lab.alternatives.forEach((alternative, a) => {
+      const key = canonical(alternative.namespaceLabels ?? lab.solution.namespaceLabels, alternative.manifests);
+      const same = answers.get(key);
+      if (same !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["alternatives", a, "manifests"],
+          message: `alternative "${alternative.id}" is the same answer as ${same}; an alternative must differ`,
+        });
+      }
+      answers.set(key, `alternative "${alternative.id}"`);
+    });
+    const alternativeIds = new Set<string>();
+    lab.alternatives.forEach((alternative, a) => {
+      if (alternativeIds.has(alternative.id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["alternatives", a, "id"],
+          message: `duplicate alternative id "${alternative.id}"`,
+        });
+      alternativeIds.add(alternative.id);
+    });
+    lab.tasks.forEach((task, t) =>
+      task.checks.forEach((check, c) => {
+        if (check.type === "dryRunAdmitted" && !check.requires) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["tasks", t, "checks", c, "requires"],
+            message: `check "${check.id}" needs requires: [a check proving the policy rejects]; any cluster without the policy admits the object too`,
+          });
+        }
+      }),
+    );
     const mutantIds = new Set<string>();
     lab.mutants.forEach((mutant, m) => {
       if (mutantIds.has(mutant.id))
@@ -388,6 +492,21 @@ export type TLab = TLabFile & {
   /** sha256 (hex) of the lab file's bytes: results graded against older content can be told apart. */
   contentVersion: string;
 };
+
+// Key order and the order of namespace labels do not make a different answer; manifest order does not either.
+function canonical(labels: Record<string, string>, manifests: TManifest[]): string {
+  const sorted = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(sorted)
+      : typeof value === "object" && value !== null
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, v]) => [k, sorted(v)]),
+          )
+        : value;
+  return JSON.stringify(sorted({ labels, manifests: manifests.map((m) => JSON.stringify(sorted(m))).sort() }));
+}
 
 /** Lab ids are "<module>/<lesson>"; validated before they ever touch the file system. */
 export const ZLabIdSchema = z

@@ -56,6 +56,8 @@ export class FakeCluster implements ClusterPort {
   });
 
   constructor(namespace?: string) {
+    // Every cluster has a default namespace, as a real API server creates it.
+    this.namespaces.add("default");
     if (namespace) this.namespaces.add(namespace);
   }
 

@@ -26,6 +26,12 @@ export function labWith(checks: Record<string, unknown>[], namespace = "immutabl
       },
     ],
     solution: { manifests: [pod] },
+    // Every lab ships two alternative answers; these differ from the solution only by a label.
+    alternatives: ["a", "b"].map((id) => ({
+      id,
+      description: `Alternative ${id}.`,
+      manifests: [{ ...pod, metadata: { name: "x", labels: { alternative: id } } }],
+    })),
     mutants: absent.length
       ? [
           {

@@ -5,7 +5,7 @@ import { findLab } from "../lab/load-lab";
 import { verifyLab } from "./verify-lab";
 
 describe("labs:verify against the test cluster", () => {
-  it("immutability lab: empty scores 0, the solution full marks, each mutant fails exactly what it declares", async () => {
+  it("immutability lab: empty scores 0, the solution and each alternative full marks, each mutant fails exactly what it declares", async () => {
     const lab = await findLab(
       "runtime-security/immutable-containers",
       path.join(import.meta.dirname, "..", "..", "lessons"),
@@ -18,6 +18,15 @@ describe("labs:verify against the test cluster", () => {
     const summary = result.phases.map((p) => ({ phase: p.phase, ok: p.ok, deviations: p.deviations, score: p.score }));
     expect(summary[0]).toEqual({ phase: "empty", ok: true, deviations: [], score: 0 });
     expect(summary[1]).toEqual({ phase: "solution", ok: true, deviations: [], score: 31 });
+    expect(lab.alternatives.length).toBeGreaterThanOrEqual(2);
+    for (const alternative of lab.alternatives) {
+      expect(summary.find((p) => p.phase === `alternative:${alternative.id}`)).toEqual({
+        phase: `alternative:${alternative.id}`,
+        ok: true,
+        deviations: [],
+        score: 31,
+      });
+    }
     for (const mutant of lab.mutants) {
       const phase = result.phases.find((p) => p.phase === `mutant:${mutant.id}`);
       expect({ mutant: mutant.id, ok: phase?.ok, failed: [...(phase?.failedChecks ?? [])].sort() }).toEqual({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult, GradeReport } from "../report";
-import { deviationsFor, notesFor, renamespace, type VerifyPhase } from "./verify-lab";
+import { deviationsFor, notesFor, phasesOf, renamespace, type VerifyPhase } from "./verify-lab";
 
 function report(results: Pick<CheckResult, "checkId" | "status">[]): GradeReport {
   const full = results.map((r) => ({
@@ -59,6 +59,16 @@ describe("deviationsFor", () => {
       "c should pass but fails: c message",
     ]);
     expect(deviationsFor(phase({ mustFail: ["b"], exact: false }), results)).toEqual([]);
+  });
+
+  it("requires every check of an alternative solution to pass, like the reference solution", () => {
+    const results = report([
+      { checkId: "a", status: "pass" },
+      { checkId: "b", status: "fail" },
+    ]);
+    expect(deviationsFor(phase({ kind: "alternative", exact: false }), results)).toEqual([
+      "b should pass but fails: b message",
+    ]);
   });
 
   it("treats grader errors as deviations, never as the expected failure", () => {
@@ -125,5 +135,26 @@ describe("verifyLab clean-up", () => {
     expect(result.phases[0]?.deviations).toContainEqual(
       expect.stringMatching(/^cleanup: deleting Namespace cks-verify-[0-9a-f]+ failed: forbidden/),
     );
+  });
+});
+
+describe("phasesOf", () => {
+  it("runs empty, solution, every alternative (with its own labels or the solution's), then every mutant", async () => {
+    const { labWith } = await import("../testing/lab-builder");
+    const base = labWith([{ id: "up", type: "podCondition", pod: "x", expect: { phase: ["Running"] } }]);
+    const lab = {
+      ...base,
+      solution: { ...base.solution, namespaceLabels: { enforce: "yes" } },
+      alternatives: [
+        { ...base.alternatives[0]!, namespaceLabels: { enforce: "true" } },
+        { ...base.alternatives[1]!, namespaceLabels: undefined },
+      ],
+    };
+    expect(phasesOf(lab).map((p) => [p.name, p.kind, p.labels, p.mustFail])).toEqual([
+      ["empty", "empty", {}, []],
+      ["solution", "solution", { enforce: "yes" }, []],
+      ["alternative:a", "alternative", { enforce: "true" }, []],
+      ["alternative:b", "alternative", { enforce: "yes" }, []],
+    ]);
   });
 });

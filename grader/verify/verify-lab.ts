@@ -4,10 +4,13 @@ import type { TLab, TManifest } from "../lab/schema";
 import type { ClusterPort, KubeObject, ObjectRef } from "../port";
 import type { GradeReport } from "../report";
 
-/** One of the three integrity phases of a lab: nothing applied, the reference solution, or a mutant. */
+/**
+ * One integrity phase of a lab: nothing applied (must score 0), the reference solution or an alternative
+ * correct answer (full marks), or a mutant (fails exactly what it declares).
+ */
 export type VerifyPhase = {
   name: string;
-  kind: "empty" | "solution" | "mutant";
+  kind: "empty" | "solution" | "alternative" | "mutant";
   labels: Record<string, string>;
   manifests: TManifest[];
   mustFail: string[];
@@ -43,7 +46,7 @@ export type VerifyLabOptions = {
   pollMs?: number;
   timeouts?: TGradeTimeouts;
   onPhase?: (outcome: PhaseOutcome) => void;
-  /** Grades only these phases by name ("empty", "solution", "mutant:<id>"). */
+  /** Grades only these phases by name ("empty", "solution", "alternative:<id>", "mutant:<id>"). */
   only?: string[];
 };
 
@@ -53,6 +56,14 @@ export function phasesOf(lab: TLab): VerifyPhase[] {
   return [
     { name: "empty", kind: "empty", labels: {}, manifests: [], mustFail: [], exact: true },
     { name: "solution", kind: "solution", labels, manifests: lab.solution.manifests, mustFail: [], exact: true },
+    ...lab.alternatives.map((a): VerifyPhase => ({
+      name: `alternative:${a.id}`,
+      kind: "alternative",
+      labels: a.namespaceLabels ?? labels,
+      manifests: a.manifests,
+      mustFail: [],
+      exact: true,
+    })),
     ...lab.mutants.map((m): VerifyPhase => ({
       name: `mutant:${m.id}`,
       kind: "mutant",
@@ -79,7 +90,7 @@ export function deviationsFor(phase: VerifyPhase, report: GradeReport): string[]
   for (const r of report.results) {
     if (mustFail.has(r.checkId) && r.status === "pass")
       deviations.push(`${r.checkId} should fail but passes: ${r.observed}`);
-    if (!mustFail.has(r.checkId) && r.status === "fail" && (phase.kind === "solution" || phase.exact))
+    if (!mustFail.has(r.checkId) && r.status === "fail" && (phase.kind !== "mutant" || phase.exact))
       deviations.push(`${r.checkId} should pass but fails: ${r.message}`);
   }
   return deviations;
@@ -215,7 +226,11 @@ async function runPhase(phase: VerifyPhase, options: VerifyLabOptions): Promise<
 
 // A policy left behind by an earlier run (or by hand) would make the empty namespace pass.
 async function clusterScopedLeftovers(lab: TLab, cluster: ClusterPort): Promise<string[]> {
-  const manifests = [...lab.solution.manifests, ...lab.mutants.flatMap((m) => m.manifests)];
+  const manifests = [
+    ...lab.solution.manifests,
+    ...lab.alternatives.flatMap((a) => a.manifests),
+    ...lab.mutants.flatMap((m) => m.manifests),
+  ];
   const seen = new Set<string>();
   const problems: string[] = [];
   for (const m of manifests) {
