@@ -22,10 +22,14 @@ spec:
         readOnlyRootFilesystem: true
 `;
 
-type LabFile = { solution: { namespaceLabels: Record<string, string>; manifests: Array<Record<string, unknown>> } };
+type LabFile = {
+  tasks: { checks: unknown[] }[];
+  solution: { namespaceLabels: Record<string, string>; manifests: Array<Record<string, unknown>> };
+};
 const lab = parse(
   readFileSync(path.resolve("lessons/runtime-security/immutable-containers/lab.yaml"), "utf8"),
 ) as LabFile;
+const CHECKS = lab.tasks.reduce((n, task) => n + task.checks.length, 0);
 
 test.beforeAll(async () => {
   await kubectl(["delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=true"]);
@@ -93,6 +97,19 @@ test("a signed-in learner works through the lab: nothing scores zero, then task 
   }).toPass({ timeout: 90_000, intervals: [2_000] });
   await expect(panel.root.locator('.check[data-status="fail"], .check[data-status="error"]')).toHaveCount(0);
 
+  // A dry-run that had to be admitted shows what was sent, where, and what came back.
+  const elsewhere = panel.checkRow("The same writable pod is admitted in the unlabelled default namespace");
+  await elsewhere.locator("summary", { hasText: "Evidence" }).click();
+  const evidence = elsewhere.locator(".evidence");
+  await expect(evidence).toContainText("Pod/cks-dry-run-writable-root in namespace default");
+  await expect(evidence).toContainText(/Needed\s*admitted/);
+  await expect(evidence).toContainText(/Answer\s*admitted \(server-side dry-run: nothing was stored\)/);
+  await evidence.getByText("Manifest sent").click();
+  await expect(evidence.locator("pre")).toContainText('"namespace": "default"');
+  const dryRunShot = testInfo.outputPath("dry-run-admitted-evidence.png");
+  await elsewhere.screenshot({ path: dryRunShot });
+  await testInfo.attach("dry-run-admitted-evidence", { path: dryRunShot, contentType: "image/png" });
+
   // Every attempt was stored: the panel shows the last one after a reload, the dashboard lists them all.
   await page.reload();
   await expect(panel.score).toContainText(/^31 \/ 31 points/);
@@ -106,7 +123,7 @@ test("a signed-in learner works through the lab: nothing scores zero, then task 
   await expect(attempts.first()).toContainText("31 / 31");
   await expect(attempts.last()).toContainText("0 / 31");
   await attempts.first().locator("summary").first().click();
-  await expect(attempts.first().locator("li.check")).toHaveCount(20);
+  await expect(attempts.first().locator("li.check")).toHaveCount(CHECKS);
   const shot = testInfo.outputPath("dashboard.png");
   await page.screenshot({ path: shot, fullPage: true });
   await testInfo.attach("dashboard", { path: shot, contentType: "image/png" });
@@ -128,7 +145,7 @@ test("a learner's attempts are theirs: another student sees neither them nor the
   expect(attemptId).toBeTruthy();
   const own = await page.request.get(`/api/attempts/${attemptId}`);
   expect(own.status()).toBe(200);
-  expect(((await own.json()) as { checks: unknown[] }).checks.length).toBe(20);
+  expect(((await own.json()) as { checks: unknown[] }).checks.length).toBe(CHECKS);
 
   const other = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
   const otherPage = await other.newPage();
