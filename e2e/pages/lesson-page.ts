@@ -25,7 +25,8 @@ export class LessonPage {
   }
 
   yamlBlocks() {
-    return this.codeBlocks.filter({ has: this.page.locator(".code-lang", { hasText: /^yaml$/ }) });
+    // By language, not caption: a manifest saved under a name shows that name instead of "yaml".
+    return this.page.locator('figure.code-block[data-lang="yaml"]');
   }
 
   callout(kind: "Note" | "Tip" | "Important" | "Warning" | "Caution") {
