@@ -43,6 +43,14 @@ function BlockView({ block }: { block: Block }) {
                 output abridged
               </span>
             ) : null}
+            {block.notReplayed ? (
+              <span
+                className="code-note"
+                title={`Our tests replay the other console blocks against a test cluster; this one ${block.notReplayed}.`}
+              >
+                not replayed: {block.notReplayed}
+              </span>
+            ) : null}
             <CopyButton text={block.code} />
           </figcaption>
           {block.html ? (

@@ -90,7 +90,7 @@ describe("loadCourse", () => {
     const body = "## First\n\nText.\n\n```console eventualy\n$ kubectl get pods\n```\n";
     const dir = fixture({ "runtime-security/read-only/lesson.md": lesson(GOOD_FRONTMATTER, body) });
     await expect(loadCourse(dir)).rejects.toThrow(
-      'lessons/runtime-security/read-only/lesson.md:12: code block option "eventualy" is unknown (expected file=NAME, abridged or eventually).',
+      'lessons/runtime-security/read-only/lesson.md:12: code block option "eventualy" is unknown (expected file=NAME, abridged, eventually or not-replayed="reason").',
     );
   });
 

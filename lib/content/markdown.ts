@@ -31,7 +31,9 @@ export type Block =
  * `file=NAME` names the file a manifest is saved as (console blocks then refer to it), `abridged`
  * marks a console block whose output is shortened by hand (the transcript test does not replay it),
  * `eventually` marks a console block whose output appears after a while (the transcript test repeats
- * its commands until they print it).
+ * its commands until they print it), `not-replayed="reason"` marks a console block the test cluster
+ * cannot produce (output from a controller or a tool outside the cluster): the page shows the reason
+ * and the transcript test skips it.
  */
 export type CodeBlock = {
   type: "code";
@@ -43,6 +45,8 @@ export type CodeBlock = {
   file?: string;
   abridged?: boolean;
   eventually?: boolean;
+  /** Why the transcript test cannot replay this console block (it needs a controller the test cluster lacks). */
+  notReplayed?: string;
 };
 
 /** A problem in the markdown that rendering tolerates but content validation must report. */
@@ -129,24 +133,43 @@ function convertBlock(node: RootContent, ctx: Ctx): Block | null {
 
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+// Options are words, `key=value`, or `key="value with spaces"`.
+const OPTION = /([A-Za-z-]+)="([^"]*)"|(\S+)/g;
+
 function codeBlock(langWord: string, meta: string, code: string, line: number, ctx: Ctx): CodeBlock {
   const block: CodeBlock = { type: "code", lang: langWord.toLowerCase(), code, line };
   const problem = (message: string) => ctx.problems.push({ line, message });
-  for (const word of meta.split(/\s+/).filter(Boolean)) {
-    const [key, value] = word.includes("=")
-      ? [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)]
-      : [word];
+  const expected = 'expected file=NAME, abridged, eventually or not-replayed="reason"';
+  for (const option of meta.matchAll(OPTION)) {
+    const word = option[0];
+    const [key, value] =
+      option[1] !== undefined
+        ? [option[1], option[2] ?? ""]
+        : word.includes("=")
+          ? [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)]
+          : [word];
     if (key === "file" && value !== undefined) {
       if (FILE_NAME.test(value)) block.file = value;
       else problem(`code block option "file": "${value}" must be a plain file name like nginx-fixed.yaml`);
     } else if ((key === "abridged" || key === "eventually") && value === undefined) {
       if (block.lang !== "console") problem(`code block option "${key}" applies to console blocks only`);
       else block[key] = true;
+    } else if (key === "not-replayed" && option[1] !== undefined && value !== undefined) {
+      if (block.lang !== "console") problem('code block option "not-replayed" applies to console blocks only');
+      else if (value.trim().length < 5)
+        problem('code block option "not-replayed" needs a reason, like "needs ingress-nginx"');
+      else block.notReplayed = value.trim();
     } else {
-      problem(`code block option "${word}" is unknown (expected file=NAME, abridged or eventually)`);
+      problem(`code block option "${word}" is unknown (${expected})`);
     }
   }
-  if (block.abridged && block.eventually) problem('a console block is either "abridged" or "eventually", not both');
+  const modes = [
+    block.abridged && "abridged",
+    block.eventually && "eventually",
+    block.notReplayed && "not-replayed",
+  ].filter(Boolean);
+  if (modes.length > 1)
+    problem(`a console block is one of "abridged", "eventually" or "not-replayed", not ${modes.join(" and ")}`);
   return block;
 }
 

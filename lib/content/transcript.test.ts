@@ -114,12 +114,17 @@ describe("transcriptSteps", () => {
     "...",
     fence,
     "",
+    `${fence}console not-replayed="needs ingress-nginx installed"`,
+    "$ kubectl get ingressclass",
+    "nginx k8s.io/ingress-nginx <none> 2m",
+    fence,
+    "",
     `${fence}bash`,
     "kind create cluster",
     fence,
   ].join("\n");
 
-  it("yields named files and replayable console blocks in document order, skipping abridged and bash blocks", () => {
+  it("yields named files and replayable console blocks in document order, skipping abridged, not-replayed and bash blocks", () => {
     const document = parseLessonMarkdown(markdown);
     expect(document.problems).toEqual([]);
     expect(transcriptSteps(document.blocks)).toEqual([
@@ -153,12 +158,42 @@ describe("transcriptSteps", () => {
         `${fence}console quick`,
         "$ ls",
         fence,
+        "",
+        `${fence}bash not-replayed="needs a controller"`,
+        "ls",
+        fence,
+        "",
+        `${fence}console not-replayed=""`,
+        "$ ls",
+        fence,
+        "",
+        `${fence}console eventually not-replayed="needs a controller"`,
+        "$ ls",
+        fence,
       ].join("\n"),
     );
+    const expected = 'expected file=NAME, abridged, eventually or not-replayed="reason"';
     expect(document.problems).toEqual([
       { line: 1, message: 'code block option "file": "../etc/passwd" must be a plain file name like nginx-fixed.yaml' },
       { line: 5, message: 'code block option "abridged" applies to console blocks only' },
-      { line: 9, message: 'code block option "quick" is unknown (expected file=NAME, abridged or eventually)' },
+      { line: 9, message: `code block option "quick" is unknown (${expected})` },
+      { line: 13, message: 'code block option "not-replayed" applies to console blocks only' },
+      { line: 17, message: 'code block option "not-replayed" needs a reason, like "needs ingress-nginx"' },
+      {
+        line: 21,
+        message:
+          'a console block is one of "abridged", "eventually" or "not-replayed", not eventually and not-replayed',
+      },
     ]);
+  });
+
+  it("keeps the reason of a block that is not replayed, spaces included, for the page to show", () => {
+    const document = parseLessonMarkdown(
+      [`${fence}console not-replayed="needs ingress-nginx on kind"`, "$ curl https://secure.cks.test/", fence].join(
+        "\n",
+      ),
+    );
+    expect(document.problems).toEqual([]);
+    expect(document.blocks[0]).toMatchObject({ type: "code", notReplayed: "needs ingress-nginx on kind" });
   });
 });

@@ -10,13 +10,13 @@ export type TTranscriptStep =
 
 /**
  * The replayable parts of a lesson, in order: files named with `file=` (written before the console
- * blocks after them run) and console blocks. Abridged console blocks are left out; bash blocks are
- * commands for the reader's own machine and never replayed.
+ * blocks after them run) and console blocks. Abridged console blocks and those marked not replayed
+ * (with the reason) are left out; bash blocks are commands for the reader's own machine and never replayed.
  */
 export function transcriptSteps(blocks: Block[]): TTranscriptStep[] {
   return codeBlocks(blocks).flatMap((block): TTranscriptStep[] => {
     if (block.lang === "console") {
-      if (block.abridged) return [];
+      if (block.abridged || block.notReplayed) return [];
       return [
         {
           kind: "console",
