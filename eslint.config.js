@@ -23,6 +23,9 @@ const noClientNode = [
   },
 ];
 
+const outboundOnly =
+  "Requests to clusters go through grader/cluster/outbound/ (bounded, pinned, budgeted); nothing else opens sockets.";
+
 export default tseslint.config(
   {
     ignores: [
@@ -76,6 +79,33 @@ export default tseslint.config(
   {
     files: ["grader/cluster/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: noFramework }] },
+  },
+  {
+    // One place bounds every request to a cluster (grader/cluster/outbound/): redirects refused, the checked
+    // address pinned, timeouts, size caps, the per-learner budget. Opening sockets anywhere else would skip all
+    // of it. Tests start servers, so they are exempt; type imports are harmless.
+    files: ["grader/**/*.ts", "lib/**/*.ts"],
+    ignores: ["grader/cluster/outbound/**", "**/*.test.ts", "grader/testing/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            ...[
+              "node:http",
+              "node:https",
+              "node:tls",
+              "node:dns",
+              "node:dns/promises",
+              "node:dgram",
+              "undici",
+              "ws",
+            ].map((name) => ({ name, allowTypeImports: true, message: outboundOnly })),
+            { name: "node:net", importNames: ["connect", "createConnection", "Socket"], message: outboundOnly },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ["app/**/*.ts", "app/**/*.tsx", "components/**/*.ts", "components/**/*.tsx"],

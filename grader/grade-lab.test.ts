@@ -106,6 +106,8 @@ describe("gradeLab", () => {
       awarded: 0,
     });
     expect(report.score).toBe(3);
+    // The hung exec was not left running: the check's timeout aborted it.
+    expect(cluster.aborted).toEqual(["exec"]);
   });
 
   it("calls a cluster that does not answer unreachable, with every check an error", async () => {
@@ -134,6 +136,24 @@ describe("gradeLab", () => {
     expect(performance.now() - started).toBeLessThan(1000);
     expect(report.results.map((r) => r.outcome)).toEqual(["run-timeout", "run-timeout", "run-timeout", "run-timeout"]);
     expect(streamed).toHaveLength(4);
+    // Nothing of the run is still waiting on the cluster once the report is made.
+    await expect.poll(() => cluster.aborted).toEqual(["readPod"]);
+  });
+
+  it("reports answers the grader refused (a redirect) as errors with a banner, never as fails", async () => {
+    const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
+    const redirect = {
+      kind: "refused" as const,
+      message: "get namespaces lab: the API server answered 302 with a redirect to http://169.254.169.254/",
+    };
+    for (const method of ["readNamespace", "readPod", "exec"] as const) cluster.failures[method] = redirect;
+    const report = await gradeLab({ lab: labWith(podChecks), cluster });
+    expect(report.results.map((r) => [r.status, r.outcome])).toEqual(Array(4).fill(["error", "refused"]));
+    expect(report.results[0]?.message).toMatch(/^The grader refused the cluster's answer: get namespaces lab: .*302/);
+    expect(report.problem).toEqual({
+      outcome: "refused",
+      message: `The cluster at https://127.0.0.1:6443 answered in a way the grader refuses: ${redirect.message}`,
+    });
   });
 
   it("does not count a check whose required check failed", async () => {

@@ -11,7 +11,7 @@ import { checkReachability } from "./checks/reachability";
 import { failureVerdict, namespaceMissingMessage, type CheckContext, type Verdict } from "./checks/verdict";
 import { AppError } from "@/lib/errors/app-error";
 import type { TCheck, TLab } from "./lab/schema";
-import { ZPodSchema, type CallResult, type ClusterPort, type KubeObject, type TPod } from "./port";
+import { ZPodSchema, withSignal, type CallResult, type ClusterPort, type KubeObject, type TPod } from "./port";
 import type { CheckResult, GradeReport, RunProblem } from "./report";
 
 export const ZGradeTimeoutsSchema = z.strictObject({
@@ -61,11 +61,14 @@ export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
   const t0 = performance.now();
   const runId = randomBytes(4).toString("hex");
 
+  // Ends every request of this run when the run ends, however it ends: nothing keeps reading from the
+  // cluster after the report is made. Each check also has its own controller, aborted at its timeout.
+  const run = new AbortController();
+  const runCluster = withSignal(cluster, run.signal);
   const podReads = new Map<string, Promise<CallResult<TPod>>>();
-  const namespaceRead = settle(cluster.readNamespace(namespace));
+  const namespaceRead = settle(runCluster.readNamespace(namespace));
   const sharedLoads = new Map<string, Promise<unknown>>();
-  const baseContext: Omit<CheckContext, "probeFile"> = {
-    cluster,
+  const baseContext: Omit<CheckContext, "probeFile" | "cluster"> = {
     namespace,
     execTimeoutMs: timeouts.execMs,
     shared<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -80,7 +83,7 @@ export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
     readPod(name) {
       let read = podReads.get(name);
       if (!read) {
-        read = settle(cluster.readPod(namespace, name)).then(validatePod);
+        read = settle(runCluster.readPod(namespace, name)).then(validatePod);
         podReads.set(name, read);
       }
       return read;
@@ -107,18 +110,26 @@ export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
   const verdicts = new Map<string, Promise<Verdict>>();
   const titles = new Map(entries.map(({ check }) => [check.id, check.title]));
   const runs = entries.map(async ({ task, check }) => {
-    const ctx: CheckContext = { ...baseContext, probeFile: `cks-probe-${runId}-${check.id}` };
+    const own = new AbortController();
+    const ctx: CheckContext = {
+      ...baseContext,
+      cluster: withSignal(runCluster, own.signal),
+      probeFile: `cks-probe-${runId}-${check.id}`,
+    };
     const started = performance.now();
-    const own = withTimeout(evaluate(check, ctx), timeouts.checkMs, () => ({
-      status: "error" as const,
-      outcome: "timeout" as const,
-      observed: `no result after ${timeouts.checkMs} ms`,
-      message: `Check gave no result within ${timeouts.checkMs} ms: the cluster may be slow or unreachable; press Check again.`,
-      evidence: [],
-    }));
+    const evaluated = withTimeout(evaluate(check, ctx), timeouts.checkMs, () => {
+      own.abort();
+      return {
+        status: "error" as const,
+        outcome: "timeout" as const,
+        observed: `no result after ${timeouts.checkMs} ms`,
+        message: `Check gave no result within ${timeouts.checkMs} ms: the cluster may be slow or unreachable; press Check again.`,
+        evidence: [],
+      };
+    });
     // Required checks come earlier in the file (the schema enforces it), so their promises exist already.
     const verdict = withRequirements(
-      own,
+      evaluated,
       (check.requires ?? []).map((id) => ({ id, title: titles.get(id) ?? id, verdict: verdicts.get(id) })),
     );
     verdicts.set(check.id, verdict);
@@ -126,6 +137,13 @@ export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
   });
   const finished = await Promise.race([Promise.all(runs).then(() => "done" as const), runDeadline]);
   clearTimeout(runTimer);
+  // Every check waited for the namespace read, so it has normally settled; after a run timeout it may
+  // still hang, and then the checks' own outcomes say whether the cluster was the problem.
+  const namespaceProblem = await withTimeout(
+    namespaceRead.then((read) => runProblem(read, namespace, cluster)),
+    1,
+    () => null,
+  );
   if (finished === "run-timeout") {
     for (const { task, check } of entries) {
       if (results.has(check.id)) continue;
@@ -139,6 +157,7 @@ export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
       emit(toResult(lab, task.id, check, verdict, performance.now() - t0));
     }
   }
+  run.abort();
 
   const ordered = entries.map(({ check }) => results.get(check.id)).filter((r): r is CheckResult => r !== undefined);
   const counts = { pass: 0, fail: 0, error: 0, unsupported: 0 };
@@ -147,14 +166,7 @@ export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
   const unsupportedPoints = pointsOf(ordered.filter((r) => r.status === "unsupported"));
   // Checks this cluster cannot evaluate count neither for nor against the learner.
   const maxScore = pointsOf(ordered) - unsupportedPoints;
-  // Every check waited for the namespace read, so it has normally settled; after a run timeout it may
-  // still hang, and then the checks' own outcomes say whether the cluster was the problem.
-  const problem =
-    (await withTimeout(
-      namespaceRead.then((read) => runProblem(read, namespace, cluster)),
-      1,
-      () => null,
-    )) ?? problemFromResults(ordered);
+  const problem = namespaceProblem ?? problemFromResults(ordered);
 
   return {
     labId: lab.id,
@@ -317,6 +329,12 @@ function runProblem(read: CallResult<KubeObject>, namespace: string, cluster: Cl
       message: `The cluster at ${cluster.server} did not answer in time: is it running and reachable from here?`,
     };
   }
+  if (kind === "refused") {
+    return {
+      outcome: "refused",
+      message: `The cluster at ${cluster.server} answered in a way the grader refuses: ${read.failure.message}`,
+    };
+  }
   if (kind === "unreachable" || kind === "unauthorized") {
     const verdict = failureVerdict(read.failure, "get namespace", cluster);
     return { outcome: kind === "unreachable" ? "cluster-unreachable" : "unauthorized", message: verdict.message ?? "" };
@@ -329,8 +347,10 @@ function pointsOf(results: CheckResult[]): number {
 }
 
 function problemFromResults(results: CheckResult[]): RunProblem | null {
-  const first = results.find((r) => r.outcome === "cluster-unreachable" || r.outcome === "unauthorized");
-  return first ? { outcome: first.outcome as "cluster-unreachable" | "unauthorized", message: first.message } : null;
+  const first = results.find(
+    (r) => r.outcome === "cluster-unreachable" || r.outcome === "unauthorized" || r.outcome === "refused",
+  );
+  return first ? { outcome: first.outcome as RunProblem["outcome"], message: first.message } : null;
 }
 
 async function withTimeout<T, F>(work: Promise<T>, ms: number, onTimeout: () => F): Promise<T | F> {

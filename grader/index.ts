@@ -34,6 +34,19 @@ export {
   parseKubeconfigText,
   findForbiddenKubeconfigField,
 } from "./cluster/kubeconfig-rules";
-export type { ClusterPort, ClusterFailure, CallResult, AccessRequest, AccessDecision } from "./port";
+export {
+  checkClusterHost,
+  classifyAddress,
+  refusalFor,
+  systemLookup,
+  type AddressClass,
+  type AddressPolicy,
+  type HostCheck,
+  type Lookup,
+} from "./cluster/outbound/check-cluster-address";
+export { DEFAULT_OUTBOUND_LIMITS, type TOutboundLimits } from "./cluster/outbound/limits";
+export type { ClusterConnectionOptions } from "./cluster/client-node-cluster";
+export { clusterText, boundClusterData, EVIDENCE_BOUNDS } from "./cluster-text";
+export type { ClusterPort, ClusterFailure, CallResult, CallOptions, AccessRequest, AccessDecision } from "./port";
 export type { GradeReport, CheckResult, CheckStatus, CheckOutcome, Evidence, TaskScore, RunProblem } from "./report";
 export { AppError, isAppError, type AppErrorCode, type ContentIssue } from "@/lib/errors/app-error";

@@ -13,6 +13,11 @@ export type ClusterFailure =
   | { kind: "timeout"; message: string }
   /** The exec stream answered, but the command never started (not in the image, say): the runtime's words. */
   | { kind: "exec-not-started"; message: string }
+  /**
+   * The grader would not take the cluster's answer: a redirect (never followed), a body over the size limit, a
+   * certificate that does not prove the server's name, an address other than the one checked.
+   */
+  | { kind: "refused"; message: string }
   | { kind: "unexpected"; code?: number; message: string };
 
 export type ClusterFailureKind = ClusterFailure["kind"];
@@ -59,34 +64,68 @@ export type AccessRequest = {
 /** The API server's answer; `reason` is its explanation (RBAC names the binding) when it gives one. */
 export type AccessDecision = { allowed: boolean; reason: string | null };
 
+/**
+ * Per call: `signal` aborts the call (the check or the run it belongs to is over). An aborted call still resolves,
+ * with a `timeout` failure, and the adapter stops reading from the cluster at once.
+ */
+export type CallOptions = { signal?: AbortSignal };
+
 /** The grader's view of a cluster: every call resolves, never rejects. */
 export interface ClusterPort {
   /** API server URL (never credentials). */
   readonly server: string;
   /** Kubeconfig context in use, when there is one. */
   readonly context: string | null;
-  version(): Promise<CallResult<{ gitVersion: string }>>;
-  readNamespace(name: string): Promise<CallResult<KubeObject>>;
-  readPod(namespace: string, name: string): Promise<CallResult<KubeObject>>;
-  readObject(ref: ObjectRef): Promise<CallResult<KubeObject>>;
+  version(options?: CallOptions): Promise<CallResult<{ gitVersion: string }>>;
+  readNamespace(name: string, options?: CallOptions): Promise<CallResult<KubeObject>>;
+  readPod(namespace: string, name: string, options?: CallOptions): Promise<CallResult<KubeObject>>;
+  readObject(ref: ObjectRef, options?: CallOptions): Promise<CallResult<KubeObject>>;
   /**
    * Lists objects of one kind in a namespace, optionally by label selector ("k8s-app=kube-dns"). At most
    * `limit` items come back; `truncated` says the cluster had more (a check must not judge a partial list).
    */
-  listObjects(args: ListRequest): Promise<CallResult<ObjectList>>;
-  readLogs(args: { namespace: string; pod: string; container: string; previous: boolean }): Promise<CallResult<string>>;
-  exec(args: {
-    namespace: string;
-    pod: string;
-    container: string;
-    command: string[];
-    timeoutMs: number;
-  }): Promise<CallResult<ExecOutput>>;
+  listObjects(args: ListRequest, options?: CallOptions): Promise<CallResult<ObjectList>>;
+  readLogs(
+    args: { namespace: string; pod: string; container: string; previous: boolean },
+    options?: CallOptions,
+  ): Promise<CallResult<string>>;
+  exec(
+    args: { namespace: string; pod: string; container: string; command: string[]; timeoutMs: number },
+    options?: CallOptions,
+  ): Promise<CallResult<ExecOutput>>;
   /** Creates `manifest` in `namespace` (for namespaced kinds); `dryRun` asks for server-side dry-run. */
-  create(manifest: KubeObject, options: { namespace: string; dryRun?: boolean }): Promise<CallResult<KubeObject>>;
-  delete(ref: ObjectRef): Promise<CallResult<null>>;
+  create(
+    manifest: KubeObject,
+    target: { namespace: string; dryRun?: boolean },
+    options?: CallOptions,
+  ): Promise<CallResult<KubeObject>>;
+  delete(ref: ObjectRef, options?: CallOptions): Promise<CallResult<null>>;
   /** Asks the API server (SelfSubjectAccessReview) whether these credentials may make the request. */
-  reviewAccess(request: AccessRequest): Promise<CallResult<AccessDecision>>;
+  reviewAccess(request: AccessRequest, options?: CallOptions): Promise<CallResult<AccessDecision>>;
+}
+
+/**
+ * `cluster` with every call tied to `signal` (combined with any signal the caller gives): what each check
+ * receives, so a check that times out takes its in-flight requests with it without knowing about signals.
+ */
+export function withSignal(cluster: ClusterPort, signal: AbortSignal): ClusterPort {
+  const options = (given?: CallOptions): CallOptions => ({
+    signal: given?.signal ? AbortSignal.any([signal, given.signal]) : signal,
+  });
+  return {
+    server: cluster.server,
+    context: cluster.context,
+    version: (o) => cluster.version(options(o)),
+    readNamespace: (name, o) => cluster.readNamespace(name, options(o)),
+    readPod: (namespace, name, o) => cluster.readPod(namespace, name, options(o)),
+    readObject: (ref, o) => cluster.readObject(ref, options(o)),
+    listObjects: (args, o) => cluster.listObjects(args, options(o)),
+    readLogs: (args, o) => cluster.readLogs(args, options(o)),
+    exec: (args, o) => cluster.exec(args, options(o)),
+    create: (manifest, target, o) => cluster.create(manifest, target, options(o)),
+    delete: (ref, o) => cluster.delete(ref, options(o)),
+    reviewAccess: (request, o) => cluster.reviewAccess(request, options(o)),
+  };
 }
 
 const ZContainerStateSchema = z.looseObject({

@@ -30,6 +30,8 @@ export type CheckOutcome =
   | "timeout"
   | "exec-timeout"
   | "run-timeout"
+  /** The grader refused the cluster's answer: a redirect, an answer over the size limit, TLS that did not verify. */
+  | "refused"
   | "unexpected"
   // unsupported
   | "unsupported";
@@ -196,7 +198,10 @@ export type CheckResult = {
 export type TaskScore = { taskId: string; title: string; score: number; maxScore: number; unsupportedPoints: number };
 
 /** A run-level problem worth one banner instead of N identical check errors. */
-export type RunProblem = { outcome: "cluster-unreachable" | "unauthorized" | "namespace-missing"; message: string };
+export type RunProblem = {
+  outcome: "cluster-unreachable" | "unauthorized" | "namespace-missing" | "refused";
+  message: string;
+};
 
 /** The result of one grading run. */
 export type GradeReport = {

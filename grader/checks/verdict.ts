@@ -100,6 +100,12 @@ export function failureVerdict(
         "no answer in time",
         `${call} got no answer in time: the API server may be busy; press Check again.`,
       );
+    case "refused":
+      return error(
+        "refused",
+        "answer refused",
+        `The grader refused the cluster's answer: ${failure.message}`.slice(0, 199),
+      );
     case "not-found":
       return error("unexpected", "404 Not Found", `${call}: not found (${failure.message.slice(0, 120)})`);
     default:

@@ -1,7 +1,11 @@
+import { clusterText } from "../cluster-text";
 import type { ClusterFailure } from "../port";
 
 /** What the adapter was doing, so a 403 can name the missing permission even when the message cannot. */
-export type CallIntent = { verb: string; resource: string; namespace?: string; create?: boolean };
+export type CallIntent = { verb: string; resource: string; namespace?: string; name?: string; create?: boolean };
+
+/** Longest message kept from a cluster's Status (or an error) before it reaches a check result. */
+export const FAILURE_MESSAGE_MAX = 1000;
 
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",
@@ -30,8 +34,17 @@ export function classifyError(error: unknown, intent: CallIntent): ClusterFailur
     }
     return { kind: "unexpected", message: text };
   }
-  const status = statusBody(error);
-  const message = status.message ?? errorText(error);
+  return classifyResponse(code, (error as { body?: unknown }).body, intent, errorText(error));
+}
+
+/**
+ * Maps an HTTP error answer (status code and body) to a ClusterFailure. Only a Kubernetes Status body is
+ * believed for its message, and that message is bounded and stripped of control characters.
+ */
+export function classifyResponse(code: number, body: unknown, intent: CallIntent, fallback?: string): ClusterFailure {
+  const status = statusBody(body);
+  const message = clusterText(status.message ?? fallback ?? `HTTP ${code}`, FAILURE_MESSAGE_MAX);
+  const reason = status.reason === undefined ? undefined : clusterText(status.reason, 100);
   switch (code) {
     case 401:
       return { kind: "unauthorized", message };
@@ -49,8 +62,7 @@ export function classifyError(error: unknown, intent: CallIntent): ClusterFailur
         };
       }
       // On create, a 403 that is not RBAC's wording comes from admission (Pod Security, a policy, a webhook).
-      if (intent.create && status.message)
-        return { kind: "rejected", code, reason: status.reason ?? "Forbidden", message };
+      if (intent.create && status.message) return { kind: "rejected", code, reason: reason ?? "Forbidden", message };
       return {
         kind: "forbidden",
         verb: intent.verb,
@@ -66,7 +78,7 @@ export function classifyError(error: unknown, intent: CallIntent): ClusterFailur
     case 400:
     case 422:
       return intent.create
-        ? { kind: "rejected", code, reason: status.reason ?? (code === 422 ? "Invalid" : "BadRequest"), message }
+        ? { kind: "rejected", code, reason: reason ?? (code === 422 ? "Invalid" : "BadRequest"), message }
         : { kind: "unexpected", code, message };
     case 408:
     case 504:
@@ -103,8 +115,8 @@ function networkCode(error: unknown): string | undefined {
 
 // Only a Kubernetes metav1.Status body is trusted for its message: echoing arbitrary response bodies
 // would let whoever controls the server URL read other services through ours.
-function statusBody(error: unknown): StatusBody {
-  const body = (error as { body?: unknown }).body;
+function statusBody(body: unknown): StatusBody {
+  if (Buffer.isBuffer(body)) body = body.toString("utf8");
   let parsed: unknown = body;
   if (typeof body === "string") {
     try {
@@ -113,13 +125,17 @@ function statusBody(error: unknown): StatusBody {
       return {};
     }
   }
-  const isStatus = typeof parsed === "object" && parsed !== null && (parsed as { kind?: unknown }).kind === "Status";
-  return isStatus ? (parsed as StatusBody) : {};
+  if (typeof parsed !== "object" || parsed === null || (parsed as { kind?: unknown }).kind !== "Status") return {};
+  const { message, reason } = parsed as { message?: unknown; reason?: unknown };
+  return {
+    ...(typeof message === "string" ? { message } : {}),
+    ...(typeof reason === "string" ? { reason } : {}),
+  };
 }
 
 function errorText(error: unknown): string {
   // WebSocket failures arrive as ws ErrorEvents: not Errors, but they carry a message.
   const message = typeof error === "object" && error !== null ? (error as { message?: unknown }).message : undefined;
-  if (typeof message === "string") return message.split("\n")[0]?.slice(0, 300) ?? "error";
-  return String(error).slice(0, 300);
+  if (typeof message === "string") return clusterText(message.split("\n")[0] ?? "error", 300);
+  return clusterText(String(error), 300);
 }

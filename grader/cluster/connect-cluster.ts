@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { isIP } from "node:net";
 import { homedir } from "node:os";
 import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
@@ -6,6 +7,7 @@ import { z } from "zod";
 import type { ClusterPort } from "../port";
 import { ClientNodeCluster } from "./client-node-cluster";
 import { findForbiddenKubeconfigField, parseKubeconfigText } from "./kubeconfig-rules";
+import { ZOutboundLimitsSchema } from "./outbound/limits";
 
 /** Where the kubeconfig comes from: a file, a YAML string, or (neither) KUBECONFIG / ~/.kube/config. */
 export const ZKubeconfigSourceSchema = z
@@ -20,6 +22,17 @@ export const ZConnectOptionsSchema = z.strictObject({
   kubeconfigPath: z.string().min(1).optional(),
   kubeconfigYaml: z.string().min(1).optional(),
   context: z.string().min(1).max(253).optional(),
+  /** Whose connection budget this connection's requests count against (a learner's id). */
+  owner: z.string().min(1).max(200).optional(),
+  /** The address resolved and checked for the server's host: every socket dials it, no other. */
+  pinnedAddress: z
+    .string()
+    .refine((address) => isIP(address) !== 0, "pinnedAddress must be an IP address")
+    .optional(),
+  /** Refuse private and loopback addresses unless allowPrivate (saved connections); metadata always. */
+  addressPolicy: z.strictObject({ allowPrivate: z.boolean() }).optional(),
+  /** Narrower limits than the defaults (tests). */
+  limits: ZOutboundLimitsSchema.partial().optional(),
 });
 export type TConnectOptions = z.infer<typeof ZConnectOptionsSchema>;
 
@@ -55,7 +68,9 @@ export function connectCluster(options: TConnectOptions = {}): ConnectResult {
       ok: false,
       failure: {
         code: "invalid-options",
-        message: "Give kubeconfigPath or kubeconfigYaml (not both) and optionally a context.",
+        message: parsed.success
+          ? "Give kubeconfigPath or kubeconfigYaml (not both) and optionally a context."
+          : `Invalid connection options: ${parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; ")}`,
       },
     };
   }
@@ -92,7 +107,14 @@ export function connectCluster(options: TConnectOptions = {}): ConnectResult {
       ok: false,
       failure: { code: "kubeconfig-invalid", message: `Context "${context}" names no cluster with a server URL.` },
     };
-  return { ok: true, cluster: new ClientNodeCluster(kc), context, server };
+  const { owner, pinnedAddress, addressPolicy, limits } = parsed.data;
+  const cluster = new ClientNodeCluster(kc, {
+    ...(owner ? { owner } : {}),
+    ...(pinnedAddress ? { pinnedAddress } : {}),
+    ...(addressPolicy ? { addressPolicy } : {}),
+    ...(limits ? { limits } : {}),
+  });
+  return { ok: true, cluster, context, server };
 }
 
 /** Lists the kubeconfig's contexts, kind-* first, without credentials. */

@@ -3,6 +3,7 @@ import path from "node:path";
 import type {
   AccessDecision,
   AccessRequest,
+  CallOptions,
   CallResult,
   ClusterFailure,
   ClusterPort,
@@ -39,6 +40,8 @@ export class FakeCluster implements ClusterPort {
   readonly server = "https://127.0.0.1:6443";
   readonly context: string | null = "kind-cks";
   readonly calls: { method: Method; args: unknown }[] = [];
+  /** Hanging calls that ended because their signal aborted (a check or run timed out). */
+  readonly aborted: Method[] = [];
   namespaces = new Set<string>();
   private readonly pods = new Map<string, KubeObject>();
   private readonly objects = new Map<string, KubeObject>();
@@ -83,27 +86,27 @@ export class FakeCluster implements ClusterPort {
     return this.calls.filter((c) => c.method === method).length;
   }
 
-  async version(): Promise<CallResult<{ gitVersion: string }>> {
-    return this.answer("version", {}, () => ({ ok: true, value: { gitVersion: "v1.32.0" } }));
+  async version(options?: CallOptions): Promise<CallResult<{ gitVersion: string }>> {
+    return this.answer("version", {}, options, () => ({ ok: true, value: { gitVersion: "v1.32.0" } }));
   }
 
-  async readNamespace(name: string): Promise<CallResult<KubeObject>> {
-    return this.answer("readNamespace", { name }, () =>
+  async readNamespace(name: string, options?: CallOptions): Promise<CallResult<KubeObject>> {
+    return this.answer("readNamespace", { name }, options, () =>
       this.namespaces.has(name)
         ? { ok: true, value: { apiVersion: "v1", kind: "Namespace", metadata: { name } } }
         : notFound(`namespaces "${name}" not found`),
     );
   }
 
-  async readPod(namespace: string, name: string): Promise<CallResult<KubeObject>> {
-    return this.answer("readPod", { namespace, name }, () => {
+  async readPod(namespace: string, name: string, options?: CallOptions): Promise<CallResult<KubeObject>> {
+    return this.answer("readPod", { namespace, name }, options, () => {
       const pod = this.pods.get(`${namespace}/${name}`);
       return pod ? { ok: true, value: structuredClone(pod) } : notFound(`pods "${name}" not found`);
     });
   }
 
-  async readObject(ref: ObjectRef): Promise<CallResult<KubeObject>> {
-    return this.answer("readObject", ref, () => {
+  async readObject(ref: ObjectRef, options?: CallOptions): Promise<CallResult<KubeObject>> {
+    return this.answer("readObject", ref, options, () => {
       if (ref.apiVersion === "v1" && ref.kind === "Pod")
         return this.pods.has(`${ref.namespace}/${ref.name}`)
           ? { ok: true, value: this.pods.get(`${ref.namespace}/${ref.name}`)! }
@@ -115,8 +118,8 @@ export class FakeCluster implements ClusterPort {
     });
   }
 
-  async listObjects(args: ListRequest): Promise<CallResult<ObjectList>> {
-    return this.answer("listObjects", args, () => {
+  async listObjects(args: ListRequest, options?: CallOptions): Promise<CallResult<ObjectList>> {
+    return this.answer("listObjects", args, options, () => {
       const wanted = parseEquality(args.labelSelector ?? "");
       const labelsMatch = (object: KubeObject) => {
         const labels = (object.metadata?.labels ?? {}) as Record<string, string>;
@@ -133,13 +136,11 @@ export class FakeCluster implements ClusterPort {
     });
   }
 
-  async readLogs(args: {
-    namespace: string;
-    pod: string;
-    container: string;
-    previous: boolean;
-  }): Promise<CallResult<string>> {
-    return this.answer("readLogs", args, () => {
+  async readLogs(
+    args: { namespace: string; pod: string; container: string; previous: boolean },
+    options?: CallOptions,
+  ): Promise<CallResult<string>> {
+    return this.answer("readLogs", args, options, () => {
       if (!this.pods.has(`${args.namespace}/${args.pod}`)) return notFound(`pods "${args.pod}" not found`);
       const logs = this.logs.get(`${args.namespace}/${args.pod}/${args.container}`) ?? {};
       const text = args.previous ? logs.previous : (logs.current ?? "");
@@ -157,15 +158,18 @@ export class FakeCluster implements ClusterPort {
     });
   }
 
-  async exec(args: ExecArgs): Promise<CallResult<ExecOutput>> {
-    return this.answer("exec", args, () => (this.execHandler ? this.execHandler(args) : this.simulateExec(args)));
+  async exec(args: ExecArgs, options?: CallOptions): Promise<CallResult<ExecOutput>> {
+    return this.answer("exec", args, options, () =>
+      this.execHandler ? this.execHandler(args) : this.simulateExec(args),
+    );
   }
 
   async create(
     manifest: KubeObject,
     options: { namespace: string; dryRun?: boolean },
+    call?: CallOptions,
   ): Promise<CallResult<KubeObject>> {
-    return this.answer("create", { manifest, options }, () => {
+    return this.answer("create", { manifest, options }, call, () => {
       if (manifest.kind !== "Namespace" && !this.namespaces.has(options.namespace))
         return notFound(`namespaces "${options.namespace}" not found`);
       const rejection = this.admission(manifest);
@@ -179,8 +183,8 @@ export class FakeCluster implements ClusterPort {
     });
   }
 
-  async delete(ref: ObjectRef): Promise<CallResult<null>> {
-    return this.answer("delete", ref, () => {
+  async delete(ref: ObjectRef, options?: CallOptions): Promise<CallResult<null>> {
+    return this.answer("delete", ref, options, () => {
       const existed =
         this.objects.delete(this.key(ref.apiVersion, ref.kind, ref.name, ref.namespace)) ||
         this.pods.delete(`${ref.namespace}/${ref.name}`);
@@ -188,18 +192,30 @@ export class FakeCluster implements ClusterPort {
     });
   }
 
-  async reviewAccess(request: AccessRequest): Promise<CallResult<AccessDecision>> {
-    return this.answer("reviewAccess", request, () => ({ ok: true, value: this.authorizer(request) }));
+  async reviewAccess(request: AccessRequest, options?: CallOptions): Promise<CallResult<AccessDecision>> {
+    return this.answer("reviewAccess", request, options, () => ({ ok: true, value: this.authorizer(request) }));
   }
 
   private async answer<T>(
     method: Method,
     args: unknown,
+    options: CallOptions | undefined,
     run: () => CallResult<T> | Promise<CallResult<T>>,
   ): Promise<CallResult<T>> {
     this.calls.push({ method, args });
     const forced = this.failures[method];
-    if (forced === "hang") return new Promise(() => {});
+    // A hanging call ends only when its signal aborts, as the real adapter's does.
+    if (forced === "hang") {
+      const signal = options?.signal;
+      return new Promise((resolve) => {
+        const stop = () => {
+          this.aborted.push(method);
+          resolve({ ok: false, failure: { kind: "timeout", message: `${method}: stopped` } });
+        };
+        if (signal?.aborted) stop();
+        else signal?.addEventListener("abort", stop, { once: true });
+      });
+    }
     if (forced) return { ok: false, failure: forced };
     await Promise.resolve();
     return run();

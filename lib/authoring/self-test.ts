@@ -43,7 +43,7 @@ async function clusterFor(
   if ("connection" in target) {
     const saved = await connectionForGrading(userId);
     if (!saved.ok) return { ok: false, message: saved.message };
-    const connected = connectCluster({ kubeconfigYaml: saved.kubeconfigYaml });
+    const connected = connectCluster(saved.connect);
     return connected.ok
       ? { ok: true, cluster: connected.cluster, label: `saved connection ${saved.label}` }
       : { ok: false, message: connected.failure.message };

@@ -1,23 +1,26 @@
-import { isIP } from "node:net";
-import { parse, stringify } from "yaml";
+import { checkClusterHost, type Lookup, type TConnectOptions } from "@/grader";
 import { db } from "@/lib/db/client";
-import { checkClusterHost, type Lookup } from "./check-cluster-address";
 import { loadConnectionKey } from "./connection-key";
 import { connectionOptionsFromEnv, type ConnectionOptions } from "./connection-options";
 import { decryptKubeconfig, type ConnectionKey } from "./encryption";
 import { validateKubeconfig } from "./validate-kubeconfig";
 
-/** A saved connection opened for the grader (server-side only: the YAML holds credentials). */
+/**
+ * A saved connection opened for the grader (server-side only: the YAML holds credentials). `connect` is what
+ * `connectCluster` takes: the kubeconfig, the address it was just checked to resolve to (every socket dials
+ * that one), the address policy and the learner whose connection budget it draws from.
+ */
 export type GradingConnection =
-  | { ok: true; kubeconfigYaml: string; label: string; server: string; context: string }
+  | { ok: true; connect: TConnectOptions; label: string; server: string; context: string }
   | { ok: false; reason: "none" | "unusable"; message: string };
 
 /** Test seams, as for saveConnection. */
 export type UseDeps = { lookup?: Lookup; key?: ConnectionKey; options?: ConnectionOptions };
 
 /**
- * The learner's saved kubeconfig, decrypted, re-checked against today's rules and with its server pinned to the
- * address just checked: a name that resolved to a public address at save time may point at a private one now.
+ * The learner's saved kubeconfig, decrypted, re-checked against today's rules and pinned to the address just
+ * checked: a name that resolved to a public address at save time may point at a private one now, and must not
+ * resolve to another between this check and the connections a run opens.
  */
 export async function connectionForGrading(userId: string, deps: UseDeps = {}): Promise<GradingConnection> {
   const row = await db().clusterConnection.findUnique({
@@ -50,22 +53,14 @@ export async function connectionForGrading(userId: string, deps: UseDeps = {}): 
   if (!host.ok) return { ok: false, reason: "unusable", message: host.error };
   return {
     ok: true,
-    kubeconfigYaml: pinServer(validated.kubeconfig, host.hostname, host.address),
+    connect: {
+      kubeconfigYaml: validated.kubeconfig,
+      pinnedAddress: host.address,
+      addressPolicy: { allowPrivate: options.allowPrivate },
+      owner: userId,
+    },
     label: row.label,
     server: row.server,
     context: row.context,
   };
-}
-
-// Connects by the checked address instead of the name (no second DNS answer to rebind), and keeps the
-// name for TLS so the certificate is still verified against it.
-function pinServer(kubeconfig: string, hostname: string, address: string): string {
-  if (isIP(hostname)) return kubeconfig;
-  const config = parse(kubeconfig) as { clusters: Array<{ cluster: Record<string, unknown> & { server: string } }> };
-  const cluster = config.clusters[0]!.cluster;
-  const url = new URL(cluster.server);
-  url.hostname = isIP(address) === 6 ? `[${address}]` : address;
-  cluster.server = url.href.replace(/\/$/, "");
-  if (url.protocol === "https:") cluster["tls-server-name"] ??= hostname;
-  return stringify(config, { lineWidth: 0 });
 }

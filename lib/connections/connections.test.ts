@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { db } from "@/lib/db/client";
 import { createTestUser, useTestDatabase } from "@/lib/db/test-database";
-import type { Lookup } from "./check-cluster-address";
+import type { Lookup } from "@/grader";
 import { connectionForGrading } from "./connection-for-grading";
 import { getConnectionSummary } from "./connection-summary";
 import { deleteConnection } from "./delete-connection";
@@ -64,7 +64,7 @@ describe("saved cluster connections", () => {
     const opened = await connectionForGrading(userId, deps);
     if (!opened.ok) throw new Error(opened.message);
     expect(opened).toMatchObject({ label: "my kind", server: "https://127.0.0.1:40731", context: "kind-cks" });
-    expect((parse(opened.kubeconfigYaml) as typeof kind).users[0]!.user["client-key-data"]).toBe(
+    expect((parse(opened.connect.kubeconfigYaml!) as typeof kind).users[0]!.user["client-key-data"]).toBe(
       KEY_DATA.replace(/\s/g, ""),
     );
   });
@@ -167,8 +167,15 @@ describe("saved cluster connections", () => {
 
     const opened = await connectionForGrading(userId, pub);
     if (!opened.ok) throw new Error(opened.message);
-    const cluster = (parse(opened.kubeconfigYaml) as typeof kind).clusters[0]!.cluster;
-    expect(cluster).toMatchObject({ server: "https://203.0.113.10:6443", "tls-server-name": "cluster.example.com" });
+    // The kubeconfig keeps the name (TLS is verified against it); every socket dials the checked address,
+    // under the learner's own connection budget and the instance's address policy.
+    const cluster = (parse(opened.connect.kubeconfigYaml!) as typeof kind).clusters[0]!.cluster;
+    expect(cluster.server).toBe("https://cluster.example.com:6443");
+    expect(opened.connect).toMatchObject({
+      pinnedAddress: "203.0.113.10",
+      addressPolicy: { allowPrivate: false },
+      owner: userId,
+    });
     expect(opened.server).toBe("https://cluster.example.com:6443");
 
     // DNS rebinding: the same name now answers with the metadata address.

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import { checkClusterHost, type Lookup } from "./check-cluster-address";
+import { checkClusterHost, type Lookup } from "@/grader";
 import { loadConnectionKey } from "./connection-key";
 import { connectionOptionsFromEnv, type ConnectionOptions } from "./connection-options";
 import { getConnectionSummary, type ConnectionSummary } from "./connection-summary";

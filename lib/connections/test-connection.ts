@@ -22,7 +22,7 @@ export type ConnectionTest =
 export async function testConnection(userId: string, deps: UseDeps = {}): Promise<ConnectionTest> {
   const saved = await connectionForGrading(userId, deps);
   if (!saved.ok) return { ok: false, message: saved.message };
-  const connected = connectCluster({ kubeconfigYaml: saved.kubeconfigYaml });
+  const connected = connectCluster(saved.connect);
   if (!connected.ok) return { ok: false, message: connected.failure.message };
   const status = await checkConnection(connected.cluster);
   if (!status.ok) return { ok: false, message: status.message };

@@ -46,7 +46,7 @@ export function gradingTarget(
         emit({ type: "no-cluster", message: saved.message });
         return;
       }
-      const connected = connectCluster({ kubeconfigYaml: saved.kubeconfigYaml });
+      const connected = connectCluster(saved.connect);
       if (!connected.ok) {
         emit({ type: "no-cluster", message: connected.failure.message });
         return;

@@ -1,13 +1,13 @@
 // A pasted kubeconfig names any host, and our server is the one that connects to it: without these
 // checks a learner could make CKS Lab talk to cloud metadata services or to machines on its own network.
-import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
+import { DEFAULT_OUTBOUND_LIMITS } from "./limits";
+import { boundedLookup, type Lookup } from "./resolve-host";
 
 /** What an address is, as far as reaching it from our server is concerned. */
 export type AddressClass = "public" | "private" | "loopback" | "metadata" | "reserved";
 
-/** Resolves a hostname to every address (A and AAAA); replaceable in tests. */
-export type Lookup = (hostname: string) => Promise<string[]>;
+export type { Lookup };
 
 /** Whether private and loopback clusters are allowed (CKS_ALLOW_PRIVATE_CLUSTERS=1: a classroom LAN, the tests). */
 export type AddressPolicy = { allowPrivate: boolean };
@@ -92,9 +92,8 @@ export function refusalFor(kind: AddressClass, policy: AddressPolicy): string | 
   }
 }
 
-/** The system resolver, all addresses (both families), as the HTTP client would see them. */
-export const systemLookup: Lookup = async (hostname) =>
-  (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
+/** The system's nameservers through c-ares (never the thread pool), every address of both families. */
+export const systemLookup: Lookup = boundedLookup({ timeoutMs: DEFAULT_OUTBOUND_LIMITS.dnsTimeoutMs });
 
 /**
  * Checks the host of a cluster's server URL: metadata names and addresses always refused; private and loopback
