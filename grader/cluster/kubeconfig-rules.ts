@@ -9,6 +9,14 @@ export const KUBECONFIG_MAX_BYTES = 256 * 1024;
 /** A kubeconfig never needs YAML aliases; a few are tolerated for hand-edited files, more is an expansion attack. */
 export const KUBECONFIG_MAX_ALIASES = 20;
 
+/**
+ * Deepest nesting accepted; `kind get kubeconfig` nests 4 levels. The yaml library composes documents
+ * recursively: from about 700 levels it runs out of stack, and a second such parse in the same process can
+ * end in a V8 fatal error ("RegExpCompiler Allocation failed") that kills the server. So depth is measured on
+ * the raw text before the parser sees it.
+ */
+export const KUBECONFIG_MAX_NESTING = 32;
+
 const ON_SERVER = "is a file path on the machine that reads the kubeconfig (our server, not yours); paste";
 const IMPERSONATION = "(impersonation) is not accepted: the grader acts only as the user whose credentials you paste";
 const BASIC_AUTH =
@@ -52,6 +60,9 @@ export function parseKubeconfigText(text: string): KubeconfigText {
       ok: false,
       problem: `the kubeconfig is ${formatSize(bytes)}; the limit is ${formatSize(KUBECONFIG_MAX_BYTES)} (\`kind get kubeconfig\` prints about 5 KB): paste only that output`,
     };
+  }
+  if (nestedTooDeeply(text)) {
+    return { ok: false, problem: `not valid YAML (nested more than ${KUBECONFIG_MAX_NESTING} levels deep)` };
   }
   const lineCounter = new LineCounter();
   try {
@@ -103,6 +114,26 @@ export function findForbiddenKubeconfigField(config: unknown): string | null {
     }
   }
   return null;
+}
+
+// An upper bound on nesting, whatever the quoting: open flow brackets, indentation (a block level needs at least
+// one more column) and compact "- " / "? " / ": " indicators that open a level on the same line.
+function nestedTooDeeply(text: string): boolean {
+  let flow = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      flow += 1;
+      if (flow > KUBECONFIG_MAX_NESTING) return true;
+    } else if ((c === 0x5d || c === 0x7d) && flow > 0) flow -= 1;
+  }
+  for (const line of text.split("\n")) {
+    const indent = line.length - line.trimStart().length;
+    if (indent > KUBECONFIG_MAX_NESTING * 4) return true;
+    const compact = /^(?:[-?:][ \t]+)+/.exec(line.trimStart())?.[0] ?? "";
+    if ((compact.match(/[-?:]/g)?.length ?? 0) > KUBECONFIG_MAX_NESTING) return true;
+  }
+  return false;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

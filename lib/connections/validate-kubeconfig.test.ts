@@ -397,7 +397,13 @@ describe("validateKubeconfig against hostile input", () => {
     ["two documents", `${kindYaml}---\n${kindYaml}`, /expected one YAML document, found several/],
     ["duplicate keys", "apiVersion: v1\napiVersion: v2\n", /not valid YAML/],
     ["a custom tag", "apiVersion: !!js/function 'return 1'\n", /not valid YAML/],
-    ["deep nesting", "[".repeat(100_000), /not valid YAML/],
+    ["deep nesting", "[".repeat(100_000), /not valid YAML \(nested more than 32 levels deep\)/],
+    ["deep block sequences", `${"- ".repeat(1000)}x\n`, /nested more than 32 levels deep/],
+    [
+      "deep indentation",
+      Array.from({ length: 200 }, (_v, i) => `${" ".repeat(i)}k${i}:`).join("\n"),
+      /nested more than 32 levels deep/,
+    ],
     ["a __proto__ key", `${kindYaml}__proto__: { polluted: true }\n`, /top level: unknown field "__proto__"/],
     ["a missing kind", "apiVersion: v1\n", /kind: expected "Config"/],
   ])("rejects %s", (_name, text, message) => {
@@ -405,6 +411,25 @@ describe("validateKubeconfig against hostile input", () => {
     expect(rejected(text)).toMatch(message);
     expect(performance.now() - started).toBeLessThan(2000);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("survives deeply nested pastes again and again (the parser's stack overflow once killed the process)", () => {
+    // Without the depth check the second parse of ~1000 nested levels ends the whole process with a V8
+    // fatal error, which no try/catch sees: this test would take its worker down.
+    for (let round = 0; round < 3; round += 1) {
+      expect(rejected(`${"[".repeat(1000)}${"]".repeat(1000)}`)).toMatch(/nested more than 32 levels deep/);
+      expect(rejected(`${"- ".repeat(1000)}x\n`)).toMatch(/nested more than 32 levels deep/);
+      expect(connectCluster({ kubeconfigYaml: `${"[".repeat(1000)}${"]".repeat(1000)}` })).toMatchObject({
+        ok: false,
+        failure: { message: expect.stringContaining("nested more than 32 levels deep") },
+      });
+    }
+  });
+
+  it("accepts the nesting a real kubeconfig has", () => {
+    const nested = kindYaml.replace("preferences: {}", "preferences: { a: [ [ [ { b: [1] } ] ] ] }");
+    expect(nested).not.toBe(kindYaml);
+    expect(validateKubeconfig(nested, strict)).toMatchObject({ ok: true });
   });
 
   it("never quotes the pasted YAML in a parse error", () => {
