@@ -98,6 +98,9 @@ export function prepareHost(): NodeJS.ProcessEnv {
     [
       "[containers]",
       'default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]',
+      // containerd's default capability set (oci.defaultUnixCaps), which the CRI starts every
+      // container from; podman's packaged default lacks AUDIT_WRITE, MKNOD and NET_RAW.
+      `default_capabilities = [${CONTAINERD_DEFAULT_CAPABILITIES.map((c) => `"${c}"`).join(", ")}]`,
       "[engine]",
       'runtime = "runc"',
       'events_logger = "file"',
@@ -184,3 +187,21 @@ export function servingCertificate(): { cert: string; key: string } {
 
 /** The cluster's one node: every pod is bound to it, and node components (the kubelet) report it. */
 export const nodeName = "cks-test-node";
+
+/** Capabilities containerd gives every container unless the pod drops or adds some (containerd pkg/oci). */
+export const CONTAINERD_DEFAULT_CAPABILITIES = [
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FSETID",
+  "FOWNER",
+  "MKNOD",
+  "NET_RAW",
+  "SETGID",
+  "SETUID",
+  "SETFCAP",
+  "SETPCAP",
+  "NET_BIND_SERVICE",
+  "SYS_CHROOT",
+  "KILL",
+  "AUDIT_WRITE",
+];

@@ -14,6 +14,20 @@ describe("resolveImage maps Docker Hub names to the locally built images", () =>
     ["library/busybox:1.36", "localhost/cks-test/busybox:latest"],
     ["busybox", "localhost/cks-test/busybox:latest"],
     ["registry.k8s.io/nginx", undefined],
+    ["registry.k8s.io/e2e-test-images/busybox:1.36.1-1", "localhost/cks-test/busybox:latest"],
+    [
+      "registry.k8s.io/e2e-test-images/busybox:1.36.1-1@sha256:a9155b13325b2abef48e71de77bb8ac015412a566829f621d06bfae5c699b1b9",
+      "localhost/cks-test/busybox:latest",
+    ],
+    [
+      "registry.k8s.io/e2e-test-images/busybox@sha256:a9155b13325b2abef48e71de77bb8ac015412a566829f621d06bfae5c699b1b9",
+      "localhost/cks-test/busybox:latest",
+    ],
+    [
+      "registry.k8s.io/e2e-test-images/busybox:1.36.1-1@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+      undefined,
+    ],
+    ["registry.k8s.io/e2e-test-images/busybox:latest", undefined],
     ["bitnami/nginx", undefined],
     ["redis", undefined],
   ])("%s -> %s", (image, expected) => {

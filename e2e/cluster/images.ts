@@ -21,15 +21,49 @@ const pathEnv = "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbi
 
 /**
  * Maps a manifest's image reference to a locally built image. Any tag of `nginx` or `busybox` on
- * Docker Hub maps to ours, because no registry is reachable and learners' manifests pin tags freely.
+ * Docker Hub maps to ours, because no registry is reachable and learners' manifests pin tags freely;
+ * the registry.k8s.io images below only by a tag or digest that really exists there.
  */
 export function resolveImage(image: string): TLocalImage | undefined {
+  const pinned = resolvePinned(image.trim());
+  if (pinned !== null) return pinned;
   let name = image.trim().split("@")[0] ?? "";
   const lastSlash = name.lastIndexOf("/");
   const colon = name.lastIndexOf(":");
   if (colon > lastSlash) name = name.slice(0, colon);
   name = name.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "").replace(/^library\//, "");
   return knownImages[name];
+}
+
+/**
+ * Images from registry.k8s.io that labs pin by digest, each with the tags and the image index digest it
+ * really has there; ours stands in for it. Kubernetes' own e2e BusyBox (test/utils/image/manifest.go) is
+ * the debug and "allowed registry" image of the supply-chain lab.
+ */
+const registryImages: Array<{ name: string; tags: string[]; digests: string[]; local: () => TLocalImage }> = [
+  {
+    name: "registry.k8s.io/e2e-test-images/busybox",
+    tags: ["1.36.1-1"],
+    digests: ["sha256:a9155b13325b2abef48e71de77bb8ac015412a566829f621d06bfae5c699b1b9"],
+    local: () => knownImages.busybox!,
+  },
+];
+
+/**
+ * A registry.k8s.io image this cluster stands in for: by digest when the reference has one (the runtime
+ * pulls the digest and ignores the tag), else by tag; undefined for a tag or digest the registry does not
+ * have; null when the name is not one of them.
+ */
+function resolvePinned(reference: string): TLocalImage | undefined | null {
+  const [nameAndTag = "", digest] = reference.split("@", 2);
+  const lastSlash = nameAndTag.lastIndexOf("/");
+  const colon = nameAndTag.lastIndexOf(":");
+  const name = colon > lastSlash ? nameAndTag.slice(0, colon) : nameAndTag;
+  const tag = colon > lastSlash ? nameAndTag.slice(colon + 1) : "latest";
+  const known = registryImages.find((candidate) => candidate.name === name);
+  if (!known) return null;
+  if (digest !== undefined) return known.digests.includes(digest) ? known.local() : undefined;
+  return known.tags.includes(tag) ? known.local() : undefined;
 }
 
 function run(

@@ -5,9 +5,16 @@ import { TestApiServer } from "./api-server";
 import { instanceDir, prepareHost } from "./host";
 import { ensureImages } from "./images";
 import { removeOwnInstance } from "./runtime/leftovers";
+import { hostSeccompDir } from "./runtime/security-profiles";
 
 /** A running cluster the tests talk to through a kubeconfig. */
-export type TTestCluster = { kubeconfigPath: string; kind: "podman" | "external"; stop(): Promise<void> };
+export type TTestCluster = {
+  kubeconfigPath: string;
+  kind: "podman" | "external";
+  /** The node's /var/lib/kubelet/seccomp on this host (podman cluster only): Localhost profiles go here. */
+  seccompDir?: string;
+  stop(): Promise<void>;
+};
 
 /** Context name written into the podman cluster's kubeconfig. */
 export const contextName = "cks-test";
@@ -61,10 +68,13 @@ export async function startTestCluster(
   writeFileSync(kubeconfigPath, renderKubeconfig(`https://127.0.0.1:${port}`, token, server.certificate), {
     mode: 0o600,
   });
+  // A fresh node has the kubelet's seccomp directory and no profiles in it, as a new kind node does.
+  mkdirSync(hostSeccompDir, { recursive: true });
   let stopped = false;
   return {
     kubeconfigPath,
     kind: "podman",
+    seccompDir: hostSeccompDir,
     stop: async () => {
       if (stopped) return;
       stopped = true;

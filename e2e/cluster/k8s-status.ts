@@ -89,9 +89,12 @@ export type TFieldError = {
     | "FieldValueNotSupported"
     | "FieldValueDuplicate"
     | "FieldValueNotFound"
-    | "FieldValueForbidden";
+    | "FieldValueForbidden"
+    | "FieldValueTooLong";
   detail: string;
   value?: unknown;
+  /** The value exactly as the API server prints it, when that is not a JSON rendering (a Go struct). */
+  valueText?: string;
 };
 
 function describeValue(value: unknown): string {
@@ -108,7 +111,7 @@ export function formatFieldError(error: TFieldError): string {
     case "FieldValueRequired":
       return `${error.field}: Required value${error.detail ? `: ${error.detail}` : ""}`;
     case "FieldValueInvalid":
-      return `${error.field}: Invalid value: ${describeValue(error.value)}: ${error.detail}`;
+      return `${error.field}: Invalid value: ${error.valueText ?? describeValue(error.value)}: ${error.detail}`;
     case "FieldValueNotSupported":
       return `${error.field}: Unsupported value: ${describeValue(error.value)}: ${error.detail}`;
     case "FieldValueDuplicate":
@@ -117,6 +120,8 @@ export function formatFieldError(error: TFieldError): string {
       return `${error.field}: Not found: ${describeValue(error.value)}`;
     case "FieldValueForbidden":
       return `${error.field}: Forbidden: ${error.detail}`;
+    case "FieldValueTooLong":
+      return `${error.field}: Too long: ${error.detail}`;
   }
 }
 

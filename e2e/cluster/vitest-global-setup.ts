@@ -5,6 +5,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     kubeconfigPath: string;
     clusterKind: "podman" | "external";
+    /** The podman node's seccomp profile directory ("" on an external cluster). */
+    seccompDir: string;
   }
 }
 
@@ -13,6 +15,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const cluster = await startTestCluster();
   project.provide("kubeconfigPath", cluster.kubeconfigPath);
   project.provide("clusterKind", cluster.kind);
+  project.provide("seccompDir", cluster.seccompDir ?? "");
   return async () => {
     await cluster.stop();
   };

@@ -110,3 +110,27 @@ describe("podSecurityLevel", () => {
     expect(podSecurityLevel(labels, mode)).toBe(expected);
   });
 });
+
+describe("the AppArmor check (baseline)", () => {
+  it("refuses Unconfined on the pod or a container, and annotations other than runtime/default or localhost/", () => {
+    expect(
+      podSecurityViolations(
+        "baseline",
+        pod({ securityContext: { appArmorProfile: { type: "Unconfined" } } } as Partial<TContainer>),
+      ),
+    ).toEqual(['forbidden AppArmor profile (container "web" must not set AppArmor profile type to "Unconfined")']);
+    const both = pod({}, { securityContext: { appArmorProfile: { type: "Unconfined" } } } as Partial<TPod["spec"]>);
+    both.metadata.annotations = { "container.apparmor.security.beta.kubernetes.io/web": "unconfined" };
+    expect(podSecurityViolations("baseline", both)).toEqual([
+      'forbidden AppArmor profiles (container.apparmor.security.beta.kubernetes.io/web="unconfined", pod must not set AppArmor profile type to "Unconfined")',
+    ]);
+    expect(
+      podSecurityViolations(
+        "baseline",
+        pod({
+          securityContext: { appArmorProfile: { type: "Localhost", localhostProfile: "x" } },
+        } as Partial<TContainer>),
+      ),
+    ).toEqual([]);
+  });
+});

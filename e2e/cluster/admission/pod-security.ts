@@ -43,7 +43,35 @@ type TCheck = {
   run: (pod: TPod, containers: TContainer[]) => string | undefined;
 };
 
+const APPARMOR_ANNOTATION = "container.apparmor.security.beta.kubernetes.io/";
+const appArmorType = (context: unknown) =>
+  (context as { appArmorProfile?: { type?: string } } | undefined)?.appArmorProfile?.type;
+
 const checks: TCheck[] = [
+  {
+    // Allowed: no profile, RuntimeDefault or Localhost, as fields or deprecated annotations.
+    id: "appArmorProfile",
+    level: "baseline",
+    run: (pod, containers) => {
+      const bad = Object.entries(pod.metadata.annotations ?? {})
+        .filter(
+          ([key, value]) =>
+            key.startsWith(APPARMOR_ANNOTATION) &&
+            value !== "" &&
+            value !== "runtime/default" &&
+            !value.startsWith("localhost/"),
+        )
+        .map(([key, value]) => `${key}=${JSON.stringify(value)}`);
+      if (appArmorType(pod.spec.securityContext) === "Unconfined")
+        bad.push('pod must not set AppArmor profile type to "Unconfined"');
+      const names = containers
+        .filter((container) => appArmorType(container.securityContext) === "Unconfined")
+        .map((container) => container.name);
+      if (names.length > 0) bad.push(`${containerNoun(names)} must not set AppArmor profile type to "Unconfined"`);
+      if (bad.length === 0) return undefined;
+      return `${bad.length === 1 ? "forbidden AppArmor profile" : "forbidden AppArmor profiles"} (${bad.sort().join(", ")})`;
+    },
+  },
   {
     id: "capabilities_baseline",
     level: "baseline",
@@ -265,7 +293,11 @@ export function podSecurityLevel(
  */
 export function podSecurityViolations(level: TPodSecurityLevel, pod: TPod): string[] {
   if (level === "privileged") return [];
-  const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+  const containers = [
+    ...(pod.spec.initContainers ?? []),
+    ...pod.spec.containers,
+    ...((pod.spec.ephemeralContainers as TContainer[] | undefined) ?? []),
+  ];
   const active = checks.filter((check) => level === "restricted" || check.level === "baseline");
   const overridden = new Set(active.map((check) => check.overrides).filter(Boolean));
   return active
@@ -282,9 +314,11 @@ export function podSecurityViolations(level: TPodSecurityLevel, pod: TPod): stri
  */
 export const podSecurityAdmission: TAdmissionPlugin = {
   name: "PodSecurity",
-  validate({ operation, kind, name, object, namespaceObject }) {
-    // Pods on create only: updates of a pod's spec are refused anyway, and the README lists the gap.
-    if (operation !== "CREATE" || kind.group !== "" || kind.resource !== "pods") return [];
+  validate({ operation, kind, name, object, namespaceObject, subresource }) {
+    // Pods on create, and the ephemeral containers added to one (the plugin checks that subresource too);
+    // other pod updates cannot change what the checks read here.
+    if (kind.group !== "" || kind.resource !== "pods") return [];
+    if (operation !== "CREATE" && subresource !== "ephemeralcontainers") return [];
     const pod = object as TPod;
     const labels = namespaceObject?.metadata.labels;
     const standard = (mode: "enforce" | "warn") =>

@@ -211,3 +211,60 @@ describe("toCel", () => {
     expect(map.get("d")).toBeNull();
   });
 });
+
+describe("admit: the pods/ephemeralcontainers subresource (kubectl debug)", () => {
+  const registries =
+    "!has(object.spec.ephemeralContainers) || object.spec.ephemeralContainers.all(c, c.image.startsWith('registry.k8s.io/'))";
+  const debugPolicy = (resources: string[]): TPolicy => ({
+    metadata: { name: "ro" },
+    spec: {
+      matchConstraints: {
+        resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources }],
+      },
+      validations: [{ expression: registries, message: "debug images come from registry.k8s.io" }],
+    },
+  });
+  const update = (image: string): TAdmissionRequest => {
+    const old = request(compliant);
+    return {
+      ...old,
+      operation: "UPDATE",
+      subResource: "ephemeralcontainers",
+      oldObject: old.object,
+      object: { ...old.object, spec: { containers: compliant, ephemeralContainers: [{ name: "debugger", image }] } },
+    };
+  };
+
+  it.each([
+    [["pods"], false],
+    [["*"], false],
+    [["pods/ephemeralcontainers"], true],
+    [["pods/*"], true],
+    [["*/ephemeralcontainers"], true],
+    [["*/*"], true],
+  ])("resources %j reach it: %s", (resources, reaches) => {
+    expect(admit(update("busybox"), [debugPolicy(resources)], [binding()]).allowed).toBe(!reaches);
+    expect(
+      admit(update("registry.k8s.io/e2e-test-images/busybox:1.36.1-1"), [debugPolicy(resources)], [binding()]).allowed,
+    ).toBe(true);
+  });
+
+  it("sees the operation, the subresource and the pod before the update", () => {
+    const inspect: TPolicy = {
+      metadata: { name: "ro" },
+      spec: {
+        matchConstraints: {
+          resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["UPDATE"], resources: ["pods/*"] }],
+        },
+        validations: [
+          {
+            expression:
+              "request.operation == 'UPDATE' && request.subResource == 'ephemeralcontainers' && !has(oldObject.spec.ephemeralContainers)",
+            message: "unexpected",
+          },
+        ],
+      },
+    };
+    expect(admit(update("busybox"), [inspect], [binding()])).toEqual({ allowed: true, warnings: [] });
+  });
+});

@@ -30,10 +30,14 @@ export type TBinding = TKubeObject & {
 
 /** What is being admitted. */
 export type TAdmissionRequest = {
-  operation: "CREATE";
+  operation: "CREATE" | "UPDATE";
   group: string;
   version: string;
   resource: string;
+  /** `ephemeralcontainers` for `pods/<name>/ephemeralcontainers`; absent for the object itself. */
+  subResource?: string;
+  /** The stored object an UPDATE replaces. */
+  oldObject?: TKubeObject;
   kind: string;
   name: string;
   namespace: string;
@@ -89,6 +93,15 @@ function evaluate(expression: string, bindings: Record<string, CelInput>, what: 
   return result;
 }
 
+// `pods` matches the object only; `pods/ephemeralcontainers` that subresource; `*` every resource but no
+// subresource, `pods/*` every subresource of pods, `*/ephemeralcontainers` that subresource anywhere, `*/*` all.
+function resourceMatches(entry: string, request: TAdmissionRequest): boolean {
+  const [resource, sub] = entry.split("/", 2);
+  if (resource !== "*" && resource !== request.resource) return false;
+  if (sub === undefined) return request.subResource === undefined;
+  return sub === "*" || sub === request.subResource;
+}
+
 function ruleMatches(rules: TResourceRule[] | undefined, request: TAdmissionRequest): boolean {
   if (!rules || rules.length === 0) return false;
   const has = (list: string[] | undefined, value: string) =>
@@ -98,7 +111,7 @@ function ruleMatches(rules: TResourceRule[] | undefined, request: TAdmissionRequ
       has(rule.apiGroups, request.group) &&
       has(rule.apiVersions, request.version) &&
       has(rule.operations, request.operation) &&
-      has(rule.resources, request.resource),
+      (rule.resources ?? []).some((entry) => resourceMatches(entry, request)),
   );
 }
 
@@ -116,17 +129,18 @@ function selectorsMatch(match: TMatch | undefined, request: TAdmissionRequest): 
   return true;
 }
 
-/** Runs every bound ValidatingAdmissionPolicy over a create request, the way the API server's plugin does. */
+/** Runs every bound ValidatingAdmissionPolicy over a create or update, the way the API server's plugin does. */
 export function admit(request: TAdmissionRequest, policies: TPolicy[], bindings: TBinding[]): TAdmissionResult {
   const warnings: string[] = [];
   const base: Record<string, CelInput> = {
     object: toCel(request.object),
-    oldObject: null,
+    oldObject: request.oldObject ? toCel(request.oldObject) : null,
     params: null,
     namespaceObject: request.namespaceObject ? toCel(request.namespaceObject) : null,
     request: toCel({
       kind: { group: request.group, version: request.version, kind: request.kind },
       resource: { group: request.group, version: request.version, resource: request.resource },
+      ...(request.subResource ? { subResource: request.subResource } : {}),
       name: request.name,
       namespace: request.namespace,
       operation: request.operation,
@@ -252,21 +266,21 @@ export function unsupportedExpressions(policy: TPolicy): string[] {
 
 /**
  * The ValidatingAdmissionPolicy admission plugin: evaluates the stored policies and bindings over each
- * create. A denial is the real plugin's 422 (or the validation's reason); an expression this evaluator
+ * create and update (a subresource such as `pods/ephemeralcontainers` included). A denial is the real plugin's 422 (or the validation's reason); an expression this evaluator
  * cannot run is a plain 500 naming the gap, never a guessed verdict.
  */
 export function validatingAdmissionPolicyAdmission(store: ObjectStore): TAdmissionPlugin {
   return {
     name: "ValidatingAdmissionPolicy",
-    validate({ operation, kind, name, namespace, object, namespaceObject, dryRun, user }) {
-      // Creates only, for now: the README lists policies on updates as not implemented.
-      if (operation !== "CREATE") return [];
+    validate({ operation, kind, name, namespace, object, oldObject, subresource, namespaceObject, dryRun, user }) {
       const verdict = admit(
         {
           operation,
           group: kind.group,
           version: kind.version,
           resource: kind.resource,
+          ...(subresource ? { subResource: subresource } : {}),
+          ...(oldObject ? { oldObject } : {}),
           kind: kind.kind,
           name,
           namespace,

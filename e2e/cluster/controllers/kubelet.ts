@@ -2,6 +2,7 @@ import { nodeName } from "../host";
 import { DeathWatcher } from "../runtime/death-watcher";
 import { removeLeftovers } from "../runtime/leftovers";
 import { PodWorker } from "../runtime/pod-worker";
+import { nodeRejection, nodeSecurity } from "../runtime/security-profiles";
 import type { TKubeObject, TPod, TPodStatus } from "../types";
 import type { TController, TControllerContext } from "./controller";
 import { watchResource } from "./controller";
@@ -13,6 +14,8 @@ import { watchResource } from "./controller";
 export class Kubelet implements TController {
   readonly name = "kubelet";
   private readonly workers = new Map<string, PodWorker>();
+  /** Pods the kubelet's admission refused: they never run. */
+  private readonly rejected = new Set<string>();
   private readonly deaths = new DeathWatcher(
     (containerId, uid) => void this.workers.get(uid)?.containerDied(containerId),
     () => {
@@ -51,7 +54,45 @@ export class Kubelet implements TController {
     const uid = pod.metadata.uid ?? "";
     // The pod may have been deleted (or replaced) between its creation and this notification.
     const current = context.store.get("pods", namespace, name);
-    if (this.workers.has(uid) || current?.metadata.uid !== uid || current.metadata.deletionTimestamp) return;
+    if (
+      this.workers.has(uid) ||
+      this.rejected.has(uid) ||
+      current?.metadata.uid !== uid ||
+      current.metadata.deletionTimestamp
+    )
+      return;
+    // There is no scheduler: pods are bound at create time, so the kubelet reports the binding.
+    context.events.record(pod, {
+      type: "Normal",
+      reason: "Scheduled",
+      message: `Successfully assigned ${namespace}/${name} to ${nodeName}`,
+      component: "default-scheduler",
+    });
+    // The kubelet's admit handlers run before any container: a refused pod fails and stays without one.
+    const rejection = nodeRejection(pod, nodeSecurity());
+    if (rejection) {
+      this.rejected.add(uid);
+      context.events.record(pod, {
+        type: "Warning",
+        reason: rejection.reason,
+        message: rejection.message,
+        component: "kubelet",
+      });
+      const stored = context.store.get("pods", namespace, name) as TPod | undefined;
+      if (stored && stored.metadata.uid === uid) {
+        stored.status = {
+          phase: "Failed",
+          // The scheduler's condition stays; the kubelet writes none of its own for a pod it never ran.
+          conditions: (stored.status?.conditions ?? []).filter((condition) => condition.type === "PodScheduled"),
+          reason: rejection.reason,
+          message: `Pod was rejected: ${rejection.message}`,
+          containerStatuses: [],
+          qosClass: stored.status?.qosClass ?? "BestEffort",
+        };
+        context.store.put("pods", namespace, stored);
+      }
+      return;
+    }
     const worker = new PodWorker(
       pod,
       (status: TPodStatus) => {
@@ -64,13 +105,6 @@ export class Kubelet implements TController {
         context.events.record(pod, { type, reason, message, fieldPath, component: "kubelet" }),
     );
     this.workers.set(uid, worker);
-    // There is no scheduler: pods are bound at create time, so the kubelet reports the binding.
-    context.events.record(pod, {
-      type: "Normal",
-      reason: "Scheduled",
-      message: `Successfully assigned ${namespace}/${name} to ${nodeName}`,
-      component: "default-scheduler",
-    });
     void worker.start();
   }
 
@@ -78,6 +112,7 @@ export class Kubelet implements TController {
     const uid = pod.metadata.uid ?? "";
     const worker = this.workers.get(uid);
     this.workers.delete(uid);
+    this.rejected.delete(uid);
     await worker?.stop();
   }
 }

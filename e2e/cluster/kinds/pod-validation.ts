@@ -1,6 +1,7 @@
 import { isRecord } from "../is-record";
 import type { TFieldError } from "../k8s-status";
 import { dns1123Label, labelMessage, validateName } from "../registry/object-name";
+import { validateAppArmorAnnotations, validateSecurityProfiles } from "./pod-security-profiles";
 
 const restartPolicies = ["Always", "OnFailure", "Never"];
 const pullPolicies = ["Always", "IfNotPresent", "Never"];
@@ -9,6 +10,7 @@ const protocols = ["SCTP", "TCP", "UDP"];
 function validateSecurityContext(context: unknown, path: string, errors: TFieldError[]): void {
   if (context === undefined) return;
   if (!isRecord(context)) return;
+  validateSecurityProfiles(context, path, errors);
   for (const key of ["privileged", "readOnlyRootFilesystem", "runAsNonRoot", "allowPrivilegeEscalation"] as const) {
     const value = context[key];
     if (value !== undefined && typeof value !== "boolean")
@@ -204,5 +206,6 @@ export function validatePod(pod: unknown): TFieldError[] {
     });
   }
   validateSecurityContext(spec.securityContext, "spec.securityContext", errors);
+  errors.push(...validateAppArmorAnnotations(pod));
   return errors;
 }

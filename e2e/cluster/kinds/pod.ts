@@ -6,10 +6,13 @@ import { podRow } from "../runtime/pod-status";
 import { sendJson } from "../server/responses";
 import { column } from "../server/table";
 import { podAttach } from "../subresources/pod-attach";
+import { podEphemeralContainers } from "../subresources/pod-ephemeral-containers";
 import { podExec } from "../subresources/pod-exec";
 import { podLog } from "../subresources/pod-log";
 import type { TPod } from "../types";
 import { unknownPodFields } from "./pod-schema";
+import { prepareEphemeralContainersUpdate } from "./pod-ephemeral-containers";
+import { syncAppArmorAnnotations } from "./pod-security-profiles";
 import { validatePod } from "./pod-validation";
 
 /** Fills in what the API server's defaulting adds to a new pod (pull policy, restartPolicy, tolerations, ...). */
@@ -55,6 +58,9 @@ function comparableSpec(pod: TPod): string {
   });
 }
 
+/** Deprecation warnings of a pod being created, from its AppArmor annotations. */
+const appArmorWarnings = new WeakMap<object, string[]>();
+
 /** core/v1 Pod: defaulted, validated strictly, run by the kubelet controller on podman; spec immutable. */
 export const podKind: TKind = {
   group: "",
@@ -66,7 +72,13 @@ export const podKind: TKind = {
   verbs: [...crudVerbs, "deletecollection"],
   shortNames: ["po"],
   categories: ["all"],
-  validate: (object) => validatePod(object),
+  validate(object) {
+    // kube-apiserver runs the pod strategy's PrepareForCreate (which syncs the deprecated AppArmor
+    // annotations into fields) before validating; the registry validates first, so it happens here.
+    appArmorWarnings.set(object, syncAppArmorAnnotations(object));
+    return validatePod(object);
+  },
+  warningsOnCreate: (object) => appArmorWarnings.get(object) ?? [],
   unknownFields: (body) => unknownPodFields(body),
   prepareForCreate(object) {
     const pod = defaultPod(object as TPod);
@@ -85,9 +97,13 @@ export const podKind: TKind = {
       qosClass: "BestEffort",
     };
   },
-  prepareForUpdate(next, existing) {
+  prepareForUpdate(next, existing, context) {
     const before = existing as TPod;
     const after = next as TPod;
+    if (context.subresource === "ephemeralcontainers") {
+      prepareEphemeralContainersUpdate(after, before);
+      return;
+    }
     const name = existing.metadata.name ?? "";
     const errors = validatePod(after);
     if (errors.length > 0) throw invalid("Pod", { resource: "pods", group: "" }, name, errors);
@@ -142,6 +158,7 @@ export const podKind: TKind = {
   },
   subresources: {
     attach: podAttach,
+    ephemeralcontainers: podEphemeralContainers,
     exec: podExec,
     log: podLog,
     status: {

@@ -45,6 +45,8 @@ export type TSubresourceCall = {
   object: TKubeObject;
   query: URLSearchParams;
   cluster: TCluster;
+  /** Who asks; writes through a subresource are admitted as this user. */
+  user: TUserInfo;
 };
 
 /** A WebSocket upgrade on a subresource (exec, attach). */

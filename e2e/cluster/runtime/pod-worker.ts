@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { nowIso } from "../clock";
 import { instanceDir, instanceId, ownerLabel, podman } from "../host";
 import { resolveImage } from "../images";
+import { appArmorProblem, nodeSecurity, seccompProblem } from "./security-profiles";
 import type { TContainer, TContainerState, TContainerStatus, TPod, TPodStatus } from "../types";
 import { backoffAfterRun, shouldRestart } from "./backoff";
 import { computeConditions, computePhase } from "./pod-status";
@@ -230,7 +231,12 @@ export class PodWorker {
       this.publish();
       return;
     }
-    const problem = runAsNonRootProblem(this.pod, spec, image.user) ?? unsupportedVolume(this.pod, spec);
+    const node = nodeSecurity();
+    const problem =
+      runAsNonRootProblem(this.pod, spec, image.user) ??
+      unsupportedVolume(this.pod, spec) ??
+      seccompProblem(this.pod, spec, node) ??
+      appArmorProblem(this.pod, spec, node);
     this.onEvent(
       "Normal",
       "Pulled",
@@ -252,6 +258,7 @@ export class PodWorker {
       volumes: this.volumes,
       imageRef: image.ref,
       hostsFile: this.hostsFile,
+      node,
     });
     const startedAt = Date.now();
     const result = await podman(["run", "-d", ...args], { allowFailure: true });

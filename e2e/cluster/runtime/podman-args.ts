@@ -1,4 +1,5 @@
 import type { TContainer, TPod } from "../types";
+import { nodeSecurity, securityOptArgs, type TNodeSecurity } from "./security-profiles";
 
 /** Where one pod volume lives on the host; emptyDirs are plain directories or tmpfs mounts. */
 export type TVolumePaths = Record<string, string>;
@@ -85,6 +86,8 @@ export function podmanRunArgs(input: {
   imageRef: string;
   /** The pod's kubelet-managed hosts file (absent with hostNetwork, where the node's is used). */
   hostsFile?: string;
+  /** What the node enforces (AppArmor, where Localhost seccomp profiles live); this host's by default. */
+  node?: TNodeSecurity;
 }): string[] {
   const { pod, container } = input;
   const security = effectiveSecurity(pod, container);
@@ -114,6 +117,7 @@ export function podmanRunArgs(input: {
   if (pod.spec.securityContext?.fsGroup !== undefined)
     args.push("--group-add", String(pod.spec.securityContext.fsGroup));
   if (security.allowPrivilegeEscalation === false) args.push("--security-opt", "no-new-privileges");
+  args.push(...securityOptArgs(pod, container, input.node ?? nodeSecurity()));
   for (const capability of security.capabilities?.drop ?? []) args.push("--cap-drop", capability);
   for (const capability of security.capabilities?.add ?? []) args.push("--cap-add", capability);
   for (const env of container.env ?? []) args.push("--env", `${env.name}=${env.value ?? ""}`);

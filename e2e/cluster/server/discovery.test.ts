@@ -27,11 +27,18 @@ describe("discoveryDocuments", () => {
       "namespaces",
       "pods",
       "pods/attach",
+      "pods/ephemeralcontainers",
       "pods/exec",
       "pods/log",
       "pods/status",
       "events",
     ]);
+    // kubectl debug patches this subresource; the real server lists it with these verbs.
+    expect(core.resources.find((resource) => resource.name === "pods/ephemeralcontainers")).toMatchObject({
+      kind: "Pod",
+      namespaced: true,
+      verbs: ["get", "patch", "update"],
+    });
   });
 
   it("derives a new kind's group, its resource list, its subresources and its OpenAPI PATCH path", () => {

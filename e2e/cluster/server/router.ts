@@ -86,7 +86,7 @@ export class Router {
       if (handler) {
         if (!handler.handle) throw notFoundPath();
         const object = registry.get(kind, namespace, name);
-        await handler.handle({ request, response, object, query, cluster: this.cluster });
+        await handler.handle({ request, response, object, query, cluster: this.cluster, user });
         return;
       }
       // A kind without its own status handler reads and writes status with the object.
