@@ -1,4 +1,5 @@
 import { expect, test } from "./support/accounts";
+import { LAB_CHECKS, LAB_MAX } from "./support/immutability-lab";
 
 const GRADE_URL = "/api/labs/runtime-security/immutable-containers/grade";
 const LAB = "runtime-security/immutable-containers";
@@ -19,14 +20,14 @@ test("a grader reviews a student's attempt, overrides it with a reason, sees 'ne
   await expect(instructorPage.getByRole("heading", { name: "Class overview" })).toBeVisible();
   const row = instructorPage.locator(`tr[data-student="${student.email}"]`);
   await expect(row).toBeVisible();
-  await expect(row.locator(`td[data-lab="${LAB}"]`)).toContainText(/ \/ 31/);
+  await expect(row.locator(`td[data-lab="${LAB}"]`)).toContainText(` / ${LAB_MAX}`);
   await row.getByRole("link", { name: student.name }).click();
 
   // The attempt is there with its checks and evidence.
   await expect(instructorPage.getByRole("heading", { level: 1, name: student.name })).toBeVisible();
   const attempt = instructorPage.locator("li.attempt").first();
   await attempt.locator("summary").first().click();
-  await expect(attempt.locator("li.check")).toHaveCount(20);
+  await expect(attempt.locator("li.check")).toHaveCount(LAB_CHECKS);
 
   // Manual grade with a reason; the audit trail records before and after.
   const lab = instructorPage.locator(`li.grading-lab[data-lab="${LAB}"]`);
@@ -78,7 +79,7 @@ test("a grader reviews a student's attempt, overrides it with a reason, sees 'ne
     "student,email,lab,best_auto_score,manual_score,final_score,max_score,unsupported_points,last_attempt_at",
   );
   const fields = lines.find((l) => l.includes(student.email))!.split(",");
-  expect(fields.slice(4, 7)).toEqual(["25", "25", "31"]);
+  expect(fields.slice(4, 7)).toEqual(["25", "25", String(LAB_MAX)]);
   expect(Number(fields[3])).toBeGreaterThanOrEqual(0);
 });
 

@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { parse, stringify } from "yaml";
+import { stringify } from "yaml";
 import { LabPanel } from "./pages/lab-panel";
 import { IMMUTABILITY_LESSON, LessonPage } from "./pages/lesson-page";
 import { expect, signUpViaApi, test } from "./support/accounts";
+import { immutabilityLab as lab, LAB_CHECKS as CHECKS, LAB_MAX as MAX } from "./support/immutability-lab";
 import { kubectl } from "./support/test-cluster";
 
 const NAMESPACE = "immutable-lab";
@@ -21,15 +20,6 @@ spec:
       securityContext:
         readOnlyRootFilesystem: true
 `;
-
-type LabFile = {
-  tasks: { checks: unknown[] }[];
-  solution: { namespaceLabels: Record<string, string>; manifests: Array<Record<string, unknown>> };
-};
-const lab = parse(
-  readFileSync(path.resolve("lessons/runtime-security/immutable-containers/lab.yaml"), "utf8"),
-) as LabFile;
-const CHECKS = lab.tasks.reduce((n, task) => n + task.checks.length, 0);
 
 test.beforeAll(async () => {
   await kubectl(["delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=true"]);
@@ -56,7 +46,7 @@ test("a signed-in learner works through the lab: nothing scores zero, then task 
 
   // An empty cluster earns nothing, and the panel says why.
   await panel.check();
-  await expect(panel.score).toContainText(/^0 \/ 31 points/);
+  await expect(panel.score).toContainText(new RegExp(`^0 / ${MAX} points`));
   await expect(panel.score.getByRole("alert")).toContainText(NAMESPACE);
 
   // Task 1, done with kubectl as the lesson shows.
@@ -71,7 +61,7 @@ test("a signed-in learner works through the lab: nothing scores zero, then task 
     "data-status",
     "pass",
   );
-  await expect(panel.score).toContainText(/^6 \/ 31 points/);
+  await expect(panel.score).toContainText(new RegExp(`^${lab.tasks[0]!.points} / ${MAX} points`));
 
   // A failing check explains itself: message, evidence from the cluster, a hint on demand.
   const running = panel.checkRow(/^nginx is Running and ready$/);
@@ -93,7 +83,7 @@ test("a signed-in learner works through the lab: nothing scores zero, then task 
   await kubectl(["apply", "-n", NAMESPACE, "-f", "-"], manifests.map((m) => stringify(m)).join("---\n"));
   await expect(async () => {
     await panel.check();
-    await expect(panel.score).toContainText(/^31 \/ 31 points/, { timeout: 1_000 });
+    await expect(panel.score).toContainText(new RegExp(`^${MAX} / ${MAX} points`), { timeout: 1_000 });
   }).toPass({ timeout: 90_000, intervals: [2_000] });
   await expect(panel.root.locator('.check[data-status="fail"], .check[data-status="error"]')).toHaveCount(0);
 
@@ -112,16 +102,16 @@ test("a signed-in learner works through the lab: nothing scores zero, then task 
 
   // Every attempt was stored: the panel shows the last one after a reload, the dashboard lists them all.
   await page.reload();
-  await expect(panel.score).toContainText(/^31 \/ 31 points/);
+  await expect(panel.score).toContainText(new RegExp(`^${MAX} / ${MAX} points`));
   await expect(panel.score).toContainText("Your last attempt");
   await page.goto("/dashboard");
   const row = page.locator('tr[data-lesson="runtime-security/immutable-containers"]');
   await expect(row.getByText("Done")).toBeVisible();
-  await expect(row.locator("td").nth(2)).toHaveText("31 / 31");
+  await expect(row.locator("td").nth(2)).toHaveText(`${MAX} / ${MAX}`);
   const attempts = page.locator("li.attempt");
   expect(await attempts.count()).toBeGreaterThanOrEqual(3);
-  await expect(attempts.first()).toContainText("31 / 31");
-  await expect(attempts.last()).toContainText("0 / 31");
+  await expect(attempts.first()).toContainText(`${MAX} / ${MAX}`);
+  await expect(attempts.last()).toContainText(`0 / ${MAX}`);
   await attempts.first().locator("summary").first().click();
   await expect(attempts.first().locator("li.check")).toHaveCount(CHECKS);
   const shot = testInfo.outputPath("dashboard.png");

@@ -37,6 +37,8 @@ export function podFixture(name: string): KubeObject {
  * under emptyDir mounts, `apt update` fails as it does on the real image.
  */
 export class FakeCluster implements ClusterPort {
+  /** Containers whose root a privileged `mount -o remount,bind,rw /` made writable. */
+  private readonly remountedWritable = new Set<string>();
   readonly server = "https://127.0.0.1:6443";
   readonly context: string | null = "kind-cks";
   readonly calls: { method: Method; args: unknown }[] = [];
@@ -231,12 +233,13 @@ export class FakeCluster implements ClusterPort {
     const spec = pod.spec as {
       containers: {
         name: string;
-        securityContext?: { readOnlyRootFilesystem?: boolean };
+        securityContext?: { readOnlyRootFilesystem?: boolean; privileged?: boolean };
         volumeMounts?: { name: string; mountPath: string }[];
       }[];
       volumes?: { name: string; emptyDir?: object }[];
     };
     const container = spec.containers.find((c) => c.name === args.container);
+    const rootKey = `${args.namespace}/${args.pod}/${args.container}`;
     const status = (
       pod.status as { containerStatuses?: { name: string; state?: { running?: object } }[] } | undefined
     )?.containerStatuses?.find((s) => s.name === args.container);
@@ -250,7 +253,8 @@ export class FakeCluster implements ClusterPort {
         },
       };
     }
-    const readOnlyRoot = container.securityContext?.readOnlyRootFilesystem === true;
+    const readOnlyRoot =
+      container.securityContext?.readOnlyRootFilesystem === true && !this.remountedWritable.has(rootKey);
     const writable = (file: string) =>
       !readOnlyRoot ||
       (container.volumeMounts ?? []).some(
@@ -297,6 +301,22 @@ export class FakeCluster implements ClusterPort {
           stdout: "",
           stderr:
             "Error: List directory /var/lib/apt/lists/partial is missing. - Acquire (30: Read-only file system)\n",
+        },
+      };
+    }
+    if (cmd === "mount" && rest.join(" ") === "-o remount,bind,rw /") {
+      // Only a privileged container (CAP_SYS_ADMIN) may change its mounts; the root then stays writable.
+      if (container.securityContext?.privileged === true) {
+        this.remountedWritable.add(rootKey);
+        return { ok: true, value: { exitCode: 0, stdout: "", stderr: "" } };
+      }
+      return {
+        ok: true,
+        value: {
+          exitCode: 32,
+          stdout: "",
+          stderr:
+            "mount: /: permission denied.\n       dmesg(1) may have more information after failed mount system call.\n",
         },
       };
     }

@@ -1,10 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { findLab, labMaxScore } from "@/grader";
 import { db } from "@/lib/db/client";
 import { useTestDatabase } from "@/lib/db/test-database";
 import { loadGradebook, loadItemAnalysis } from "./load-gradebook";
 import { listOverrides, overrideGrade } from "./override-grade";
 
 const LAB = "runtime-security/immutable-containers";
+// Full marks as the lab file says: the gradebook reads the maximum from the lab, not from attempts.
+const MAX = labMaxScore((await findLab(LAB))!);
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 26, 9, minute));
 
 beforeAll(async () => {
@@ -22,7 +25,7 @@ beforeAll(async () => {
     minute: number,
     score: number,
     checks: Array<[string, string, string]>,
-    maxScore = 31,
+    maxScore = MAX,
   ) =>
     db().attempt.create({
       data: {
@@ -57,7 +60,7 @@ beforeAll(async () => {
     ["running", "fail", "CrashLoopBackOff"],
     ["ro", "pass", ""],
   ]);
-  await attempt("s-ada", 2, 31, [
+  await attempt("s-ada", 2, MAX, [
     ["running", "pass", ""],
     ["ro", "pass", ""],
   ]);
@@ -67,24 +70,24 @@ beforeAll(async () => {
     ["ro", "fail", "readOnlyRootFilesystem not set"],
   ]);
   // Cy never pressed Check.
-  // Dee's node has no AppArmor: the AppArmor check is unsupported, full marks of the 29 points left.
+  // Dee's node has no AppArmor: the AppArmor check (2 points) is unsupported, full marks of the rest.
   await attempt(
     "s-dee",
     4,
-    29,
+    MAX - 2,
     [
       ["running", "pass", ""],
       ["ro", "pass", ""],
       ["apparmor", "unsupported", "Not gradable on this cluster"],
     ],
-    29,
+    MAX - 2,
   );
 });
 
 describe("gradebook queries on seeded data", () => {
   it("lists every student (not staff) with best scores, including one with no attempts", async () => {
     const { labs, rows } = await loadGradebook();
-    expect(labs.map((l) => [l.id, l.maxScore])).toEqual([[LAB, 31]]);
+    expect(labs.map((l) => [l.id, l.maxScore])).toEqual([[LAB, MAX]]);
     expect(
       rows.map((r) => [
         r.student.email,
@@ -94,10 +97,10 @@ describe("gradebook queries on seeded data", () => {
         r.cells[0]!.status,
       ]),
     ).toEqual([
-      ["ada@example.test", 31, 31, 0, "passed"],
-      ["bob@example.test", 0, 31, 0, "in-progress"],
-      ["cy@example.test", null, 31, 0, "not-started"],
-      ["dee@example.test", 29, 29, 2, "passed"],
+      ["ada@example.test", MAX, MAX, 0, "passed"],
+      ["bob@example.test", 0, MAX, 0, "in-progress"],
+      ["cy@example.test", null, MAX, 0, "not-started"],
+      ["dee@example.test", MAX - 2, MAX - 2, 2, "passed"],
     ]);
   });
 
@@ -114,9 +117,9 @@ describe("gradebook queries on seeded data", () => {
   });
 
   it("records a manual grade with before and after, and refuses out-of-range scores and non-students", async () => {
-    expect(await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: LAB, score: 32, comment: "x" })).toEqual(
-      { ok: false, error: "The score must be a whole number from 0 to 31; found 32." },
-    );
+    expect(
+      await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: LAB, score: MAX + 1, comment: "x" }),
+    ).toEqual({ ok: false, error: `The score must be a whole number from 0 to ${MAX}; found ${MAX + 1}.` });
     expect(
       await overrideGrade({ graderId: "g-gus", studentId: "g-gus", labId: LAB, score: 3, comment: "x" }),
     ).toMatchObject({ ok: false, error: "That student does not exist." });
