@@ -1,5 +1,7 @@
 import type { TKind } from "../registry/kind";
 import { eventKind } from "./event";
+import { ingressKind } from "./ingress";
+import { ingressClassKind } from "./ingress-class";
 import { namespaceKind } from "./namespace";
 import { podKind } from "./pod";
 import { selfSubjectAccessReviewKind } from "./self-subject-access-review";
@@ -17,4 +19,6 @@ export const allKinds: readonly TKind[] = [
   validatingAdmissionPolicyKind,
   validatingAdmissionPolicyBindingKind,
   selfSubjectAccessReviewKind,
+  ingressKind,
+  ingressClassKind,
 ];
