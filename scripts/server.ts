@@ -36,7 +36,9 @@ async function announceSetupCode(): Promise<void> {
   const { ensureSetupCode } = await import("@/lib/auth/ensure-setup-code");
   const { setupCodeFile } = await import("@/lib/auth/setup-code");
   const code = ensureSetupCode();
-  const where = path.relative(process.cwd(), setupCodeFile()) || setupCodeFile();
+  const file = setupCodeFile();
+  const relative = path.relative(process.cwd(), file);
+  const where = relative && !relative.startsWith("..") ? relative : file;
   const lines = [
     "First run: nobody has an account yet.",
     "Open /setup and enter this one-time setup code to create the instructor account:",
