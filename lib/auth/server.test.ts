@@ -79,7 +79,9 @@ async function signUp(name: string, extra: Record<string, unknown> = {}) {
 const roleOf = async (id: string) =>
   (await db().user.findUniqueOrThrow({ where: { id }, select: { role: true } })).role;
 
-describe("CKS Lab's better-auth configuration", () => {
+// Every sign-in and sign-up hashes a password with scrypt: on a busy two-core machine a test with a
+// dozen of them takes longer than Vitest's default 5 s.
+describe("CKS Lab's better-auth configuration", { timeout: 60_000 }, () => {
   let instructor: { id: string; cookie: string };
   let student: { id: string; cookie: string };
 
