@@ -140,6 +140,35 @@ describe("gradeLab", () => {
     await expect.poll(() => cluster.aborted).toEqual(["readPod"]);
   });
 
+  it("bounds what the cluster says and strips control characters before anything streams or is stored", async () => {
+    const hostile = `<script>alert(1)</script>\u001b[2J\rFAKE: all checks passed\u202e${"x".repeat(10_000)}`;
+    const pod = podFixture("nginx-running");
+    // A huge, escape-laden value where a check reads a field, and the same words in the exec's output.
+    const spec = pod.spec as { containers: Array<{ securityContext?: Record<string, unknown> }> };
+    spec.containers[0]!.securityContext = { ...spec.containers[0]!.securityContext, readOnlyRootFilesystem: hostile };
+    const cluster = new FakeCluster(NS).addPod(NS, pod);
+    cluster.execHandler = () => ({ ok: true, value: { exitCode: 1, stdout: hostile.repeat(10), stderr: hostile } });
+    cluster.failures.readNamespace = { kind: "unauthorized", message: hostile };
+    const streamed: CheckResult[] = [];
+    const report = await gradeLab({ lab: labWith(podChecks), cluster, onResult: (r) => streamed.push(r) });
+
+    const strings: string[] = [];
+    const collect = (value: unknown): void => {
+      if (typeof value === "string") strings.push(value);
+      else if (value && typeof value === "object") Object.values(value).forEach(collect);
+    };
+    collect({ report, streamed });
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(strings.filter((s) => /[\u0000-\u0008\u000b-\u001f\u202e]/.test(s))).toEqual([]);
+    expect(strings.some((s) => s.includes("<script>alert(1)</script>"))).toBe(true);
+    for (const result of report.results) {
+      expect(result.message.length).toBeLessThanOrEqual(199);
+      expect(result.observed.length).toBeLessThanOrEqual(300);
+      expect(JSON.stringify(result.evidence).length).toBeLessThan(40_000);
+    }
+    expect(report.problem?.message.length).toBeLessThanOrEqual(1000);
+  });
+
   it("reports answers the grader refused (a redirect) as errors with a banner, never as fails", async () => {
     const cluster = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
     const redirect = {

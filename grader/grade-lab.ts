@@ -10,6 +10,7 @@ import { checkPodCondition } from "./checks/pod-condition";
 import { checkReachability } from "./checks/reachability";
 import { failureVerdict, namespaceMissingMessage, type CheckContext, type Verdict } from "./checks/verdict";
 import { AppError } from "@/lib/errors/app-error";
+import { boundClusterData, clusterText } from "./cluster-text";
 import type { TCheck, TLab } from "./lab/schema";
 import { ZPodSchema, withSignal, type CallResult, type ClusterPort, type KubeObject, type TPod } from "./port";
 import type { CheckResult, GradeReport, RunProblem } from "./report";
@@ -44,6 +45,9 @@ export type GradeLabOptions = {
 };
 
 const MESSAGE_LIMIT = 199;
+const OBSERVED_LIMIT = 300;
+/** Longest run-level problem message kept (it quotes a cluster's words). */
+const PROBLEM_LIMIT = 1000;
 
 /** Grades a lab against a cluster: runs every check concurrently and returns the report as data. */
 export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
@@ -166,7 +170,8 @@ export async function gradeLab(options: GradeLabOptions): Promise<GradeReport> {
   const unsupportedPoints = pointsOf(ordered.filter((r) => r.status === "unsupported"));
   // Checks this cluster cannot evaluate count neither for nor against the learner.
   const maxScore = pointsOf(ordered) - unsupportedPoints;
-  const problem = namespaceProblem ?? problemFromResults(ordered);
+  const found = namespaceProblem ?? problemFromResults(ordered);
+  const problem = found && { ...found, message: clusterText(found.message, PROBLEM_LIMIT) };
 
   return {
     labId: lab.id,
@@ -284,6 +289,14 @@ function validatePod(read: CallResult<KubeObject>): CallResult<TPod> {
 
 function toResult(lab: TLab, taskId: string, check: TCheck, verdict: Verdict, durationMs: number): CheckResult {
   const passed = verdict.status === "pass";
+  // Observed values, messages and evidence carry cluster text: bounded and stripped of control characters
+  // here, before anything streams, is stored or is shown.
+  const observed = clusterText(verdict.observed, OBSERVED_LIMIT);
+  const message = passed
+    ? cap(`OK: ${observed}`)
+    : verdict.message !== undefined
+      ? cap(verdict.message)
+      : fillTemplate(check.failureMessage, observed);
   return {
     checkId: check.id,
     taskId,
@@ -293,16 +306,12 @@ function toResult(lab: TLab, taskId: string, check: TCheck, verdict: Verdict, du
     outcome: verdict.outcome,
     points: check.points,
     awarded: passed ? check.points : 0,
-    message: passed
-      ? cap(`OK: ${verdict.observed}`)
-      : verdict.message !== undefined
-        ? cap(verdict.message)
-        : fillTemplate(check.failureMessage, verdict.observed),
-    observed: verdict.observed,
+    message: clusterText(message, MESSAGE_LIMIT),
+    observed,
     hint: check.hint,
     lessonAnchor: check.lesson,
     lessonHref: `/lessons/${lab.id}${check.lesson}`,
-    evidence: verdict.evidence,
+    evidence: boundClusterData(verdict.evidence),
     durationMs: Math.round(durationMs),
   };
 }

@@ -100,6 +100,36 @@ describe("attempts", () => {
     ]);
   });
 
+  it("stores what a cluster said bounded and without control characters, whatever the caller passes", async () => {
+    const userId = await newUser();
+    const started = await start(userId);
+    if (!started.ok) throw new Error("expected a new attempt");
+    const hostile = `\u001b[31m<b>bold</b>\r${"z".repeat(5 * 1024 * 1024)}`;
+    const loud: CheckResult = {
+      ...result("a", "error", 0),
+      message: hostile,
+      evidence: [{ type: "call", call: "get pod nginx", failure: "unexpected", detail: hostile }],
+    };
+    await recordCheckResult(started.attemptId, loud);
+    await finishAttempt(started.attemptId, {
+      ...report([loud]),
+      problem: { outcome: "refused", message: hostile },
+    });
+    const row = await db().attemptCheck.findFirstOrThrow({ where: { attemptId: started.attemptId } });
+    expect(row.message.length).toBeLessThanOrEqual(500);
+    expect(row.message.startsWith("\ufffd[31m<b>bold</b>\ufffdzzz")).toBe(true);
+    expect(row.evidence.length).toBeLessThan(40_000);
+    expect(row.evidence).not.toContain("\\u001b");
+    const attempt = await db().attempt.findUniqueOrThrow({ where: { id: started.attemptId } });
+    expect(attempt.problem?.length).toBeLessThanOrEqual(1000);
+
+    const other = await start(await newUser());
+    if (!other.ok) throw new Error("expected a new attempt");
+    await failAttempt(other.attemptId, "error", hostile);
+    const failed = await db().attempt.findUniqueOrThrow({ where: { id: other.attemptId } });
+    expect(failed.problem?.length).toBeLessThanOrEqual(1000);
+  });
+
   it("lets only one of many simultaneous starts run for the same learner and lab", async () => {
     const userId = await newUser();
     const results = await Promise.all(Array.from({ length: 8 }, () => start(userId)));

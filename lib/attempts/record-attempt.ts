@@ -1,5 +1,10 @@
-import type { CheckResult, GradeReport } from "@/grader";
+import { boundClusterData, clusterText, type CheckResult, type GradeReport } from "@/grader";
 import { db } from "@/lib/db/client";
+
+// What a learner's cluster said reaches these rows (messages, evidence, the run's problem). The grader bounds
+// it already; the store bounds it again, so no caller can put megabytes or terminal escapes in the database.
+const MESSAGE_MAX = 500;
+const PROBLEM_MAX = 1000;
 
 /** Stores one check's result as soon as the grader has it, so a crash mid-run keeps what was seen. */
 export async function recordCheckResult(attemptId: string, result: CheckResult): Promise<void> {
@@ -10,10 +15,10 @@ export async function recordCheckResult(attemptId: string, result: CheckResult):
     outcome: result.outcome,
     points: result.points,
     awarded: result.awarded,
-    message: result.message,
+    message: clusterText(result.message, MESSAGE_MAX),
     hint: result.hint,
     lessonHref: result.lessonHref,
-    evidence: JSON.stringify(result.evidence),
+    evidence: JSON.stringify(boundClusterData(result.evidence)),
     durationMs: Math.round(result.durationMs),
   };
   await db().attemptCheck.upsert({
@@ -32,7 +37,7 @@ export async function finishAttempt(attemptId: string, report: GradeReport): Pro
       status: report.status,
       score: report.score,
       maxScore: report.maxScore,
-      problem: report.problem?.message ?? null,
+      problem: report.problem ? clusterText(report.problem.message, PROBLEM_MAX) : null,
       finishedAt: new Date(),
       durationMs: report.durationMs,
       runningKey: null,
@@ -44,7 +49,7 @@ export async function finishAttempt(attemptId: string, report: GradeReport): Pro
 export async function failAttempt(attemptId: string, status: "error" | "interrupted", problem: string): Promise<void> {
   await db().attempt.updateMany({
     where: { id: attemptId, status: "running" },
-    data: { status, problem, finishedAt: new Date(), runningKey: null },
+    data: { status, problem: clusterText(problem, PROBLEM_MAX), finishedAt: new Date(), runningKey: null },
   });
 }
 

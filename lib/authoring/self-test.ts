@@ -1,4 +1,6 @@
 import {
+  boundClusterData,
+  clusterText,
   connectCluster,
   findLab,
   loadAllLabs,
@@ -78,10 +80,12 @@ export async function runSelfTest(input: {
     select: { id: true },
   });
   input.emit({ type: "started", runId: run.id, phases: phasesOf(lab).map((p) => p.name) });
-  const finish = async (status: "passed" | "failed" | "error", problem: string | null, phases: PhaseSummary[]) => {
+  // Problems and phase deviations can quote the cluster: bounded before they are stored or streamed.
+  const finish = async (status: "passed" | "failed" | "error", found: string | null, phases: PhaseSummary[]) => {
+    const problem = found === null ? null : clusterText(found, 1000);
     await db().selfTestRun.update({
       where: { id: run.id },
-      data: { status, problem, phases: JSON.stringify(phases), finishedAt: new Date() },
+      data: { status, problem, phases: JSON.stringify(boundClusterData(phases)), finishedAt: new Date() },
     });
     input.emit({ type: "done", status, problem });
   };
@@ -95,7 +99,7 @@ export async function runSelfTest(input: {
       lab,
       cluster: resolved.cluster,
       onPhase: (outcome) => {
-        const summary = summarise(outcome);
+        const summary = boundClusterData(summarise(outcome));
         phases.push(summary);
         input.emit({ type: "phase", phase: summary });
         void db()

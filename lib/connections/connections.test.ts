@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
@@ -11,6 +13,7 @@ import { getConnectionSummary } from "./connection-summary";
 import { deleteConnection } from "./delete-connection";
 import { parseConnectionKey } from "./encryption";
 import { saveConnection } from "./save-connection";
+import { testConnection } from "./test-connection";
 
 const kindYaml = readFileSync(path.join(import.meta.dirname, "fixtures", "kind-kubeconfig.yaml"), "utf8");
 const kind = parse(kindYaml) as {
@@ -185,6 +188,32 @@ describe("saved cluster connections", () => {
       reason: "unusable",
       message: expect.stringMatching(/169\.254\.169\.254.*never allowed/),
     });
+  });
+
+  it("stores the version a cluster reports bounded and without control characters", async () => {
+    const hostileVersion = `v1.35.0\u001b[2J\r<img src=x onerror=alert(1)>${"9".repeat(100_000)}`;
+    const api = http.createServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      if (req.url === "/version") res.end(JSON.stringify({ gitVersion: hostileVersion }));
+      else res.end(JSON.stringify({ kind: "SelfSubjectAccessReview", status: { allowed: true } }));
+    });
+    await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+    try {
+      const userId = await newUser();
+      const loopback = { ...deps, options: { allowPrivate: true, allowHttpLoopback: true } };
+      const server = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+      expect(
+        await saveConnection(userId, { label: "odd", kubeconfig: withServer(server, { token: "t0k3n" }) }, loopback),
+      ).toMatchObject({ ok: true });
+      const tested = await testConnection(userId, loopback);
+      expect(tested).toMatchObject({ ok: true, version: expect.stringMatching(/^v1\.35\.0\ufffd\[2J\ufffd<img/) });
+      const row = await db().clusterConnection.findUniqueOrThrow({ where: { userId } });
+      expect(row.lastVersion?.length).toBeLessThanOrEqual(64);
+      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+      expect(row.lastVersion).not.toMatch(/[\u0000-\u001f]/);
+    } finally {
+      await new Promise<void>((resolve) => api.close(() => resolve()));
+    }
   });
 
   it("deletes the connection", async () => {

@@ -1,4 +1,4 @@
-import { checkConnection, checkPermissions, connectCluster, loadAllLabs, type Perm } from "@/grader";
+import { checkConnection, checkPermissions, clusterText, connectCluster, loadAllLabs, type Perm } from "@/grader";
 import { db } from "@/lib/db/client";
 import { connectionForGrading, type UseDeps } from "./connection-for-grading";
 
@@ -29,7 +29,8 @@ export async function testConnection(userId: string, deps: UseDeps = {}): Promis
   const testedAt = new Date();
   await db().clusterConnection.updateMany({
     where: { userId },
-    data: { lastTestedAt: testedAt, lastVersion: status.version },
+    // The version is whatever the cluster says: bounded like every string from it.
+    data: { lastTestedAt: testedAt, lastVersion: clusterText(status.version, 64) },
   });
   const labs = await loadAllLabs();
   const labNamespaces = [...new Set(labs.map((lab) => lab.namespace))].sort();
