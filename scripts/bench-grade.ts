@@ -190,7 +190,7 @@ function writeScript(namespace: string): string {
     ],
     [
       "unprivileged-remount-refused",
-      `out=$("$KUBECTL" -n ${namespace} exec nginx -c nginx -- mount -o remount,bind,rw / 2>&1); [ $? -ne 0 ] && echo "$out" | grep -q 'permission denied'`,
+      `out=$("$KUBECTL" -n ${namespace} exec nginx -c nginx -- mount -o remount,bind,ro / 2>&1); [ $? -ne 0 ] && echo "$out" | grep -q 'permission denied'`,
     ],
     [
       "final-not-privileged",

@@ -304,10 +304,11 @@ export class FakeCluster implements ClusterPort {
         },
       };
     }
-    if (cmd === "mount" && rest.join(" ") === "-o remount,bind,rw /") {
-      // Only a privileged container (CAP_SYS_ADMIN) may change its mounts; the root then stays writable.
+    if (cmd === "mount" && (rest.join(" ") === "-o remount,bind,rw /" || rest.join(" ") === "-o remount,bind,ro /")) {
+      // Only a privileged container (CAP_SYS_ADMIN) may change its mounts; the root keeps the new mode.
       if (container.securityContext?.privileged === true) {
-        this.remountedWritable.add(rootKey);
+        if (rest[1] === "remount,bind,rw") this.remountedWritable.add(rootKey);
+        else this.remountedWritable.delete(rootKey);
         return { ok: true, value: { exitCode: 0, stdout: "", stderr: "" } };
       }
       return {

@@ -102,7 +102,9 @@ describe("gradebook queries on seeded data", () => {
       ["cy@example.test", null, MAX, 0, "not-started"],
       ["dee@example.test", MAX - 2, MAX - 2, 2, "passed"],
     ]);
-  });
+    // The first gradebook load reads every lab file and warms the database: on a shared 2-core machine
+    // under load that took over 5 s (the default), so this test gets room; it asserts no speed.
+  }, 30_000);
 
   it("analyses each student's latest attempt: a check nobody passes tops the list", async () => {
     const items = await loadItemAnalysis();
