@@ -2,6 +2,9 @@ import type { TKind } from "../registry/kind";
 import { eventKind } from "./event";
 import { ingressKind } from "./ingress";
 import { ingressClassKind } from "./ingress-class";
+import { networkPolicyKind } from "./network-policy";
+import { secretKind } from "./secret";
+import { serviceKind } from "./service";
 import { namespaceKind } from "./namespace";
 import { podKind } from "./pod";
 import { selfSubjectAccessReviewKind } from "./self-subject-access-review";
@@ -16,9 +19,12 @@ export const allKinds: readonly TKind[] = [
   namespaceKind,
   podKind,
   eventKind,
+  serviceKind,
+  secretKind,
   validatingAdmissionPolicyKind,
   validatingAdmissionPolicyBindingKind,
   selfSubjectAccessReviewKind,
   ingressKind,
   ingressClassKind,
+  networkPolicyKind,
 ];

@@ -32,6 +32,8 @@ describe("discoveryDocuments", () => {
       "pods/log",
       "pods/status",
       "events",
+      "services",
+      "secrets",
     ]);
     // kubectl debug patches this subresource; the real server lists it with these verbs.
     expect(core.resources.find((resource) => resource.name === "pods/ephemeralcontainers")).toMatchObject({
