@@ -1,8 +1,9 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-// Two projects: `unit` is pure and fast; `cluster` talks to a real Kubernetes API
-// (the podman-backed test cluster in e2e/cluster, or a kind cluster via CKS_TEST_KUBECONFIG).
+// Three projects: `unit` is pure and fast; `hostile` runs the grader against e2e/hostile's attacking API
+// server; `cluster` talks to a real Kubernetes API (the podman-backed test cluster in e2e/cluster, or a
+// kind cluster via CKS_TEST_KUBECONFIG).
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
@@ -13,6 +14,16 @@ export default defineConfig({
           name: "unit",
           include: ["{lib,grader,components,app,scripts,e2e/cluster}/**/*.test.ts"],
           exclude: ["**/*.cluster.test.ts", "**/node_modules/**"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The grader against e2e/hostile's attacking API server: slow by design (timeouts are the point).
+          name: "hostile",
+          include: ["e2e/hostile/**/*.test.ts"],
+          testTimeout: 60_000,
+          fileParallelism: false,
         },
       },
       {
