@@ -122,6 +122,27 @@ describe("checkPermissions", () => {
     ]);
   });
 
+  it("asks to patch pods/ephemeralcontainers in the lab namespace only for ephemeral container dry-runs", () => {
+    const lab = labWith(
+      [
+        {
+          id: "debug-rejected",
+          type: "ephemeralContainerDryRun",
+          pod: "app",
+          ephemeralContainer: { name: "debugger", image: "busybox" },
+          expect: "rejected",
+          messageMatches: "allowed-registries",
+        },
+      ],
+      "supply-lab",
+    );
+    const checks = lab.tasks.flatMap((task) => task.checks);
+    const extra = graderPermissions("supply-lab", checks).slice(graderPermissions("supply-lab").length);
+    expect(extra.map(({ why: _why, ...attributes }) => attributes)).toEqual([
+      { verb: "patch", group: "", resource: "pods", subresource: "ephemeralcontainers", namespace: "supply-lab" },
+    ]);
+  });
+
   it.each([
     [{ kind: "unreachable" as const, message: "connect ECONNREFUSED 127.0.0.1:6443" }, "cluster-unreachable"],
     [{ kind: "unauthorized" as const, message: "Unauthorized" }, "unauthorized"],

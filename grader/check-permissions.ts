@@ -71,6 +71,16 @@ function checkKindPermissions(namespace: string, checks: readonly TCheck[]): Per
         why: `dry-run checks submit a pod in namespace ${check.namespace} to show that the lab's policy does not reach it (server-side dry-run only)`,
       });
     }
+    if (check.type === "ephemeralContainerDryRun") {
+      perms.push({
+        verb: "patch",
+        group: "",
+        resource: "pods",
+        subresource: "ephemeralcontainers",
+        namespace,
+        why: "ephemeralContainerDryRun checks add a debug container to a lab pod as kubectl debug does (server-side dry-run only)",
+      });
+    }
     if ((check.type === "objectExists" || check.type === "field") && check.object) {
       const { apiVersion, kind, name } = check.object;
       const group = apiVersion.includes("/") ? apiVersion.split("/")[0]! : "";

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { checkCertificate } from "./checks/certificate";
 import { checkDryRunAdmitted, checkDryRunRejected } from "./checks/dry-run";
+import { checkEphemeralContainerDryRun } from "./checks/ephemeral-dry-run";
 import { checkExecProbe } from "./checks/exec-probe";
 import { checkField } from "./checks/field";
 import { checkLogsContain } from "./checks/logs-contain";
@@ -223,6 +224,8 @@ async function evaluate(check: TCheck, ctx: CheckContext): Promise<Verdict> {
         return await checkCertificate(check, ctx);
       case "dryRunAdmitted":
         return await checkDryRunAdmitted(check, ctx);
+      case "ephemeralContainerDryRun":
+        return await checkEphemeralContainerDryRun(check, ctx);
     }
   } catch (error) {
     // A bug in a check must surface as an error result for that check, never as a crash or a pass.

@@ -99,6 +99,15 @@ export interface ClusterPort {
     target: { namespace: string; dryRun?: boolean },
     options?: CallOptions,
   ): Promise<CallResult<KubeObject>>;
+  /**
+   * Adds an ephemeral container to a pod as `kubectl debug` does (a strategic merge patch of the pod's
+   * `ephemeralcontainers` subresource); `dryRun` asks for server-side dry-run, so admission runs and
+   * nothing changes.
+   */
+  addEphemeralContainer(
+    args: { namespace: string; pod: string; container: Record<string, unknown>; dryRun: boolean },
+    options?: CallOptions,
+  ): Promise<CallResult<KubeObject>>;
   delete(ref: ObjectRef, options?: CallOptions): Promise<CallResult<null>>;
   /** Asks the API server (SelfSubjectAccessReview) whether these credentials may make the request. */
   reviewAccess(request: AccessRequest, options?: CallOptions): Promise<CallResult<AccessDecision>>;
@@ -123,6 +132,7 @@ export function withSignal(cluster: ClusterPort, signal: AbortSignal): ClusterPo
     readLogs: (args, o) => cluster.readLogs(args, options(o)),
     exec: (args, o) => cluster.exec(args, options(o)),
     create: (manifest, target, o) => cluster.create(manifest, target, options(o)),
+    addEphemeralContainer: (args, o) => cluster.addEphemeralContainer(args, options(o)),
     delete: (ref, o) => cluster.delete(ref, options(o)),
     reviewAccess: (request, o) => cluster.reviewAccess(request, options(o)),
   };

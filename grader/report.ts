@@ -84,6 +84,10 @@ export type DryRunEvidence = {
   type: "dryRun";
   kind: string;
   name: string;
+  /** "debug": an ephemeral container added to pod `name` (kind EphemeralContainer); absent for a create. */
+  operation?: "create" | "debug";
+  /** For "debug": the ephemeral container's name and image. */
+  container?: { name: string; image: string };
   /** Where it was sent; absent in results stored before dryRunAdmitted existed (always the lab namespace then). */
   namespace?: string;
   /** What the check needed; absent in older results (always "rejected" then). */

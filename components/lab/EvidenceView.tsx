@@ -93,17 +93,24 @@ function EvidenceItem({ item }: { item: Evidence }) {
       return (
         <div>
           <dl>
-            <Row
-              label="Dry-run create"
-              value={`${item.kind}/${item.name}${item.namespace ? ` in namespace ${item.namespace}` : ""}`}
-            />
+            {item.operation === "debug" ? (
+              <Row
+                label="Dry-run kubectl debug"
+                value={`container ${item.container?.name ?? "?"} (${item.container?.image ?? "?"}) added to pod ${item.name}${item.namespace ? ` in namespace ${item.namespace}` : ""}`}
+              />
+            ) : (
+              <Row
+                label="Dry-run create"
+                value={`${item.kind}/${item.name}${item.namespace ? ` in namespace ${item.namespace}` : ""}`}
+              />
+            )}
             <Row label="Needed" value={expected === "admitted" ? "admitted" : "rejected by admission"} />
             <Row label="Answer" value={answer} />
             {item.message ? <Row label="Message" value={item.message} /> : null}
           </dl>
           {item.sent !== undefined ? (
             <details className="evidence-sent">
-              <summary className="small muted">Manifest sent</summary>
+              <summary className="small muted">{item.operation === "debug" ? "Patch sent" : "Manifest sent"}</summary>
               <pre className="terminal">
                 {typeof item.sent === "string" ? item.sent : JSON.stringify(item.sent, null, 2)}
               </pre>

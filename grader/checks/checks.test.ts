@@ -870,3 +870,122 @@ describe("order and shape independence", () => {
     expect((await grade(new FakeCluster(NS).addPod(NS, privileged), notPrivileged)).status).toBe("pass");
   });
 });
+
+describe("ephemeralContainerDryRun", () => {
+  const SUPPLY = "supply-lab";
+  const app = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "app", namespace: SUPPLY },
+    spec: { containers: [{ name: "app", image: "registry.k8s.io/e2e-test-images/busybox:1.36.1-1" }] },
+    status: { phase: "Running", containerStatuses: [{ name: "app", ready: true, state: { running: {} } }] },
+  };
+  const dockerHub = {
+    id: "debug-docker-hub-rejected",
+    type: "ephemeralContainerDryRun",
+    pod: "app",
+    ephemeralContainer: { name: "debugger", image: "busybox:1.37" },
+    expect: "rejected",
+    messageMatches: "allowed-registries",
+  };
+  const pinned = {
+    id: "debug-pinned-admitted",
+    type: "ephemeralContainerDryRun",
+    pod: "app",
+    ephemeralContainer: { name: "debugger", image: "registry.k8s.io/e2e-test-images/busybox:1.36.1-1" },
+    expect: "admitted",
+    requires: ["debug-docker-hub-rejected"],
+  };
+  // A policy on pods/ephemeralcontainers that allows registry.k8s.io only.
+  const registryPolicy = (pod: KubeObject): ClusterFailure | null => {
+    const ephemeral = (pod.spec as { ephemeralContainers?: { image: string }[] }).ephemeralContainers ?? [];
+    return ephemeral.every((c) => c.image.startsWith("registry.k8s.io/"))
+      ? null
+      : {
+          kind: "rejected",
+          code: 422,
+          reason: "Invalid",
+          message:
+            "pods \"app\" is forbidden: ValidatingAdmissionPolicy 'allowed-registries' with binding 'allowed-registries-binding' denied request: images must come from registry.k8s.io",
+        };
+  };
+  const byId = async (cluster: FakeCluster) => {
+    const report = await gradeLab({ lab: labWith([dockerHub, pinned], SUPPLY), cluster });
+    return Object.fromEntries(report.results.map((r) => [r.checkId, r]));
+  };
+
+  it("adds the debug container with a dry-run, as kubectl debug would, and judges admission's answer", async () => {
+    const cluster = new FakeCluster(SUPPLY).addPod(SUPPLY, app);
+    cluster.admission = registryPolicy;
+    const results = await byId(cluster);
+    expect(results["debug-docker-hub-rejected"]).toMatchObject({ status: "pass" });
+    expect(results["debug-docker-hub-rejected"]?.observed).toMatch(
+      /^debug container debugger \(busybox:1\.37\) in pod app rejected \(422\): pods "app" is forbidden: ValidatingAdmissionPolicy 'allowed-registries'/,
+    );
+    expect(results["debug-pinned-admitted"]).toMatchObject({
+      status: "pass",
+      observed: "debug container debugger (registry.k8s.io/e2e-test-images/busybox:1.36.1-1) in pod app was admitted",
+    });
+    expect(results["debug-pinned-admitted"]?.evidence).toEqual([
+      {
+        type: "dryRun",
+        operation: "debug",
+        kind: "EphemeralContainer",
+        name: "app",
+        namespace: SUPPLY,
+        expected: "admitted",
+        container: { name: "debugger", image: "registry.k8s.io/e2e-test-images/busybox:1.36.1-1" },
+        sent: { spec: { ephemeralContainers: [pinned.ephemeralContainer] } },
+        admitted: true,
+        code: null,
+        reason: null,
+        message: null,
+      },
+    ]);
+    const calls = cluster.calls
+      .filter((c) => c.method === "addEphemeralContainer")
+      .map((c) => c.args as { pod: string; dryRun: boolean });
+    expect(calls).toHaveLength(2);
+    expect(calls.every((c) => c.pod === "app" && c.dryRun)).toBe(true);
+    // A dry run stores nothing.
+    const after = await cluster.readPod(SUPPLY, "app");
+    expect(after.ok && (after.value.spec as { ephemeralContainers?: unknown[] }).ephemeralContainers).toBeUndefined();
+  });
+
+  it("fails a policy that lets the Docker Hub debug image through, or rejects for another reason", async () => {
+    const open = new FakeCluster(SUPPLY).addPod(SUPPLY, app);
+    const results = await byId(open);
+    expect(results["debug-docker-hub-rejected"]).toMatchObject({ status: "fail", outcome: "admitted" });
+    expect(results["debug-pinned-admitted"]).toMatchObject({ status: "fail", outcome: "requires-unmet" });
+    const psa = new FakeCluster(SUPPLY).addPod(SUPPLY, app);
+    psa.admission = () => ({
+      kind: "rejected",
+      code: 403,
+      reason: "Forbidden",
+      message: 'pods "app" is forbidden: violates PodSecurity "restricted:latest"',
+    });
+    expect((await byId(psa))["debug-docker-hub-rejected"]).toMatchObject({ status: "fail", outcome: "failed" });
+  });
+
+  it("asks for the pod first: a missing pod or namespace is the learner's next step", async () => {
+    expect((await byId(new FakeCluster(SUPPLY)))["debug-docker-hub-rejected"]).toMatchObject({
+      status: "fail",
+      outcome: "pod-missing",
+    });
+    expect((await byId(new FakeCluster()))["debug-docker-hub-rejected"]).toMatchObject({
+      status: "fail",
+      outcome: "namespace-missing",
+    });
+  });
+
+  it("reports a cluster without the subresource as an error, never a pass", async () => {
+    const cluster = new FakeCluster(SUPPLY).addPod(SUPPLY, app);
+    cluster.failures.addEphemeralContainer = {
+      kind: "not-found",
+      message: "the server could not find the requested resource",
+    };
+    const result = (await byId(cluster))["debug-docker-hub-rejected"];
+    expect(result).toMatchObject({ status: "error" });
+    expect(result?.message).toContain("no pods/ephemeralcontainers subresource");
+  });
+});

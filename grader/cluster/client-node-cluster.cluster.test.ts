@@ -175,6 +175,88 @@ describe("ClientNodeCluster against the test cluster", () => {
     }
   });
 
+  it("adds a debug container with a dry-run through pods/ephemeralcontainers, where admission sees it", async () => {
+    const debuggerContainer = { name: "debugger", image: "busybox", command: ["sh"] };
+    const dry = await cluster.addEphemeralContainer({
+      namespace,
+      pod: "box",
+      container: debuggerContainer,
+      dryRun: true,
+    });
+    expect(dry.ok && (dry.value.spec as { ephemeralContainers?: unknown[] }).ephemeralContainers).toMatchObject([
+      { name: "debugger", image: "busybox" },
+    ]);
+    // Nothing was stored.
+    const read = await cluster.readPod(namespace, "box");
+    expect(read.ok && (read.value.spec as { ephemeralContainers?: unknown }).ephemeralContainers).toBeUndefined();
+    expect(
+      await cluster.addEphemeralContainer({ namespace, pod: "absent", container: debuggerContainer, dryRun: true }),
+    ).toMatchObject({ ok: false, failure: { kind: "not-found" } });
+
+    const policyName = `grader-it-debug-${suffix}`;
+    const policy = {
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicy",
+      metadata: { name: policyName },
+      spec: {
+        failurePolicy: "Fail",
+        matchConstraints: {
+          resourceRules: [
+            { apiGroups: [""], apiVersions: ["v1"], operations: ["UPDATE"], resources: ["pods/ephemeralcontainers"] },
+          ],
+        },
+        validations: [
+          {
+            expression: "object.spec.ephemeralContainers.all(c, c.image.startsWith('registry.k8s.io/'))",
+            message: "debug images come from registry.k8s.io",
+          },
+        ],
+      },
+    };
+    const binding = {
+      apiVersion: "admissionregistration.k8s.io/v1",
+      kind: "ValidatingAdmissionPolicyBinding",
+      metadata: { name: `${policyName}-binding` },
+      spec: {
+        policyName,
+        validationActions: ["Deny"],
+        matchResources: { namespaceSelector: { matchLabels: { "grader-it": suffix } } },
+      },
+    };
+    try {
+      expect((await cluster.create(policy, { namespace })).ok).toBe(true);
+      expect((await cluster.create(binding, { namespace })).ok).toBe(true);
+      await expect
+        .poll(
+          async () => {
+            const result = await cluster.addEphemeralContainer({
+              namespace,
+              pod: "box",
+              container: debuggerContainer,
+              dryRun: true,
+            });
+            return result.ok ? "admitted" : result.failure;
+          },
+          { timeout: 10_000 },
+        )
+        .toMatchObject({
+          kind: "rejected",
+          code: 422,
+          message: expect.stringContaining("debug images come from registry.k8s.io"),
+        });
+      const pinned = await cluster.addEphemeralContainer({
+        namespace,
+        pod: "box",
+        container: { name: "debugger", image: "registry.k8s.io/e2e-test-images/busybox:1.36.1-1" },
+        dryRun: true,
+      });
+      expect(pinned.ok).toBe(true);
+    } finally {
+      await cluster.delete({ apiVersion: binding.apiVersion, kind: binding.kind, name: binding.metadata.name });
+      await cluster.delete({ apiVersion: policy.apiVersion, kind: policy.kind, name: policyName });
+    }
+  });
+
   it("reports a bad token as unauthorized", async () => {
     const yaml = readFileSync(kubeconfigPath, "utf8").replace(/token: .*/, "token: wrong-token");
     const result = connectCluster({ kubeconfigYaml: yaml });

@@ -154,6 +154,24 @@ export class ClientNodeCluster implements ClusterPort {
     );
   }
 
+  addEphemeralContainer(
+    args: { namespace: string; pod: string; container: Record<string, unknown>; dryRun: boolean },
+    options?: CallOptions,
+  ): Promise<CallResult<KubeObject>> {
+    const query = new URLSearchParams({ fieldManager: FIELD_MANAGER, ...(args.dryRun ? { dryRun: "All" } : {}) });
+    // The same strategic merge patch kubectl debug sends: ephemeral containers merge by name.
+    return this.json(
+      { verb: "patch", resource: "pods/ephemeralcontainers", namespace: args.namespace, name: args.pod, create: true },
+      {
+        method: "PATCH",
+        path: `/api/v1/namespaces/${segment(args.namespace)}/pods/${segment(args.pod)}/ephemeralcontainers?${query}`,
+        body: JSON.stringify({ spec: { ephemeralContainers: [args.container] } }),
+        contentType: "application/strategic-merge-patch+json",
+      },
+      options,
+    );
+  }
+
   async delete(ref: ObjectRef, options?: CallOptions): Promise<CallResult<null>> {
     const located = await this.locate(ref, options, "delete");
     if (!located.ok) return located;
@@ -297,7 +315,13 @@ export class ClientNodeCluster implements ClusterPort {
 
   private async send(
     intent: CallIntent,
-    request: { method: "GET" | "POST" | "DELETE"; path: string; body?: string; accept?: string },
+    request: {
+      method: "GET" | "POST" | "PATCH" | "DELETE";
+      path: string;
+      body?: string;
+      accept?: string;
+      contentType?: string;
+    },
     options?: CallOptions,
   ): Promise<CallResult<HttpAnswer>> {
     try {
@@ -310,7 +334,7 @@ export class ClientNodeCluster implements ClusterPort {
         headers: {
           ...credentials.headers,
           accept: request.accept ?? "application/json",
-          ...(request.body !== undefined ? { "content-type": "application/json" } : {}),
+          ...(request.body !== undefined ? { "content-type": request.contentType ?? "application/json" } : {}),
         },
         ...(request.body !== undefined ? { body: request.body } : {}),
         ...(options?.signal ? { signal: options.signal } : {}),
@@ -330,7 +354,7 @@ export class ClientNodeCluster implements ClusterPort {
 
   private async json(
     intent: CallIntent,
-    request: { method: "GET" | "POST" | "DELETE"; path: string; body?: string },
+    request: { method: "GET" | "POST" | "PATCH" | "DELETE"; path: string; body?: string; contentType?: string },
     options?: CallOptions,
   ): Promise<CallResult<KubeObject>> {
     const answer = await this.send(intent, request, options);

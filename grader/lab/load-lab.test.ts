@@ -269,6 +269,28 @@ describe("parseLab", () => {
     });
   });
 
+  it("requires an ephemeral container rejection to say why, and an admission to depend on a rejection", () => {
+    const ephemeral = (fields: string) =>
+      VALID.replace(
+        "        type: podCondition",
+        `        type: ephemeralContainerDryRun\n        ephemeralContainer: {name: debugger, image: busybox}\n${fields}`,
+      ).replace("        container: web\n        expect:\n          phase: [Running]\n", "");
+    expect(issuesOf(ephemeral("        expect: rejected")).issues[0]).toMatchObject({
+      field: "tasks[0].checks[0].messageMatches",
+      message: expect.stringMatching(/^a rejected ephemeral container needs messageMatches/),
+    });
+    expect(issuesOf(ephemeral("        expect: admitted")).issues[0]).toMatchObject({
+      field: "tasks[0].checks[0].requires",
+      message: expect.stringMatching(/needs requires: \[a check proving the policy rejects\]/),
+    });
+    expect(
+      parseLab(
+        ephemeral("        expect: rejected\n        messageMatches: allowed-registries"),
+        "/repo/lessons/m/l/lab.yaml",
+      ).tasks[0]?.checks[0],
+    ).toMatchObject({ type: "ephemeralContainerDryRun", pod: "web", expect: "rejected" });
+  });
+
   it("rejects duplicate check ids", () => {
     const check = VALID.slice(VALID.indexOf("      - id: pod-exists"), VALID.indexOf("solution:"));
     const text = VALID.replace("    points: 2\n    instructions", "    points: 4\n    instructions").replace(

@@ -291,6 +291,32 @@ export const ZDryRunAdmittedCheckSchema = z.strictObject({
   namespace: ZDryRunNamespaceSchema,
 });
 
+/**
+ * Adds an ephemeral container to one of the lab's pods with a server-side dry-run, as `kubectl debug`
+ * would: a policy that means to cover every container must cover these too (they arrive as an UPDATE of
+ * the pod's `ephemeralcontainers` subresource, not as a pod CREATE).
+ */
+export const ZEphemeralContainerDryRunCheckSchema = z
+  .strictObject({
+    ...checkBase,
+    type: z.literal("ephemeralContainerDryRun"),
+    pod: ZNameSchema,
+    ephemeralContainer: z.looseObject({ name: ZNameSchema, image: z.string().min(1) }),
+    expect: z.enum(["admitted", "rejected"]),
+    // Required for "rejected", for the same reason as dryRunRejected's: only the message says why.
+    messageMatches: ZRegexSchema.optional(),
+  })
+  .superRefine((check, ctx) => {
+    if (check.expect === "rejected" && check.messageMatches === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["messageMatches"],
+        message: "a rejected ephemeral container needs messageMatches (the reason that proves which rule refused it)",
+      });
+    if (check.expect === "admitted" && check.messageMatches !== undefined)
+      ctx.addIssue({ code: "custom", path: ["messageMatches"], message: "messageMatches applies to expect: rejected" });
+  });
+
 export const ZCheckSchema = z.discriminatedUnion("type", [
   ZObjectExistsCheckSchema,
   ZPodConditionCheckSchema,
@@ -301,6 +327,7 @@ export const ZCheckSchema = z.discriminatedUnion("type", [
   ZReachabilityCheckSchema,
   ZCertificateCheckSchema,
   ZDryRunAdmittedCheckSchema,
+  ZEphemeralContainerDryRunCheckSchema,
 ]);
 export type TCheck = z.infer<typeof ZCheckSchema>;
 export type TCheckType = TCheck["type"];
@@ -311,6 +338,7 @@ export type TExecCheck = z.infer<typeof ZExecCheckSchema>;
 export type TLogsCheck = z.infer<typeof ZLogsCheckSchema>;
 export type TDryRunRejectedCheck = z.infer<typeof ZDryRunRejectedCheckSchema>;
 export type TDryRunAdmittedCheck = z.infer<typeof ZDryRunAdmittedCheckSchema>;
+export type TEphemeralContainerDryRunCheck = z.infer<typeof ZEphemeralContainerDryRunCheckSchema>;
 
 export const ZTaskSchema = z
   .strictObject({
@@ -450,7 +478,9 @@ export const ZLabFileSchema = z
     });
     lab.tasks.forEach((task, t) =>
       task.checks.forEach((check, c) => {
-        if (check.type === "dryRunAdmitted" && !check.requires) {
+        const admits =
+          check.type === "dryRunAdmitted" || (check.type === "ephemeralContainerDryRun" && check.expect === "admitted");
+        if (admits && !check.requires) {
           ctx.addIssue({
             code: "custom",
             path: ["tasks", t, "checks", c, "requires"],

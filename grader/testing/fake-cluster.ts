@@ -24,6 +24,7 @@ type Method =
   | "readLogs"
   | "exec"
   | "create"
+  | "addEphemeralContainer"
   | "delete"
   | "reviewAccess";
 
@@ -52,7 +53,7 @@ export class FakeCluster implements ClusterPort {
   failures: Partial<Record<Method, ClusterFailure | "hang">> = {};
   /** Overrides exec entirely. */
   execHandler: ((args: ExecArgs) => CallResult<ExecOutput> | Promise<CallResult<ExecOutput>>) | null = null;
-  /** Admission for creates: return a failure to reject. */
+  /** Admission for creates and ephemeral containers (the pod as it would become): return a failure to reject. */
   admission: (manifest: KubeObject) => ClusterFailure | null = () => null;
   /** RBAC for reviewAccess: answers allowed for every request unless this says otherwise (default: cluster-admin). */
   authorizer: (request: AccessRequest) => AccessDecision = () => ({
@@ -182,6 +183,25 @@ export class FakeCluster implements ClusterPort {
         else this.addObject(manifest, options.namespace);
       }
       return { ok: true, value: manifest };
+    });
+  }
+
+  async addEphemeralContainer(
+    args: { namespace: string; pod: string; container: Record<string, unknown>; dryRun: boolean },
+    call?: CallOptions,
+  ): Promise<CallResult<KubeObject>> {
+    return this.answer("addEphemeralContainer", args, call, () => {
+      const pod = this.pods.get(`${args.namespace}/${args.pod}`);
+      if (!pod) return notFound(`pods "${args.pod}" not found`);
+      const spec = (pod.spec ?? {}) as { ephemeralContainers?: unknown[] };
+      const updated = {
+        ...pod,
+        spec: { ...spec, ephemeralContainers: [...(spec.ephemeralContainers ?? []), args.container] },
+      };
+      const rejection = this.admission(updated);
+      if (rejection) return { ok: false, failure: rejection };
+      if (!args.dryRun) this.pods.set(`${args.namespace}/${args.pod}`, updated);
+      return { ok: true, value: updated };
     });
   }
 

@@ -38,7 +38,7 @@ export type OutboundOptions = {
 
 /** One HTTP request. `path` is the API path with its query ("/api/v1/namespaces/x?y=z"). */
 export type OutboundRequest = {
-  method: "GET" | "POST" | "DELETE";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
   headers?: Record<string, string>;
   body?: string;
