@@ -1,4 +1,5 @@
 import type { TController } from "./controller";
+import { DefaultServiceAccounts } from "./default-service-account";
 import { Kubelet } from "./kubelet";
 import { NamespaceFinalizer } from "./namespace-finalizer";
 import { SystemNamespaces } from "./system-namespaces";
@@ -9,5 +10,5 @@ import { SystemNamespaces } from "./system-namespaces";
  */
 export function createControllers(): { kubelet: Kubelet; all: TController[] } {
   const kubelet = new Kubelet();
-  return { kubelet, all: [new SystemNamespaces(), new NamespaceFinalizer(), kubelet] };
+  return { kubelet, all: [new SystemNamespaces(), new NamespaceFinalizer(), new DefaultServiceAccounts(), kubelet] };
 }

@@ -8,6 +8,7 @@ import { serviceKind } from "./service";
 import { namespaceKind } from "./namespace";
 import { podKind } from "./pod";
 import { selfSubjectAccessReviewKind } from "./self-subject-access-review";
+import { serviceAccountKind } from "./service-account";
 import { validatingAdmissionPolicyKind } from "./validating-admission-policy";
 import { validatingAdmissionPolicyBindingKind } from "./validating-admission-policy-binding";
 
@@ -21,6 +22,7 @@ export const allKinds: readonly TKind[] = [
   eventKind,
   serviceKind,
   secretKind,
+  serviceAccountKind,
   validatingAdmissionPolicyKind,
   validatingAdmissionPolicyBindingKind,
   selfSubjectAccessReviewKind,

@@ -2,10 +2,8 @@
  * Known fields of the Pod objects learners write, for strict field validation
  * (`kubectl create/apply` send `fieldValidation=Strict`). Objects not described here are not checked.
  */
-type TShape = { fields: Record<string, TShape | "leaf" | { list: TShape | "leaf" }>; open?: boolean };
+import { leaf, map, objectShape, unknownFieldsIn, type TShape } from "./field-schema";
 
-const leaf = "leaf" as const;
-const map: TShape = { fields: {}, open: true };
 const securityContext: TShape = {
   fields: {
     allowPrivilegeEscalation: leaf,
@@ -155,50 +153,9 @@ const podSpec: TShape = {
     volumes: { list: volume },
   },
 };
-const objectMeta: TShape = {
-  fields: {
-    annotations: map,
-    creationTimestamp: leaf,
-    deletionGracePeriodSeconds: leaf,
-    deletionTimestamp: leaf,
-    finalizers: { list: leaf },
-    generateName: leaf,
-    generation: leaf,
-    labels: map,
-    managedFields: { list: map },
-    name: leaf,
-    namespace: leaf,
-    ownerReferences: { list: map },
-    resourceVersion: leaf,
-    selfLink: leaf,
-    uid: leaf,
-  },
-};
-const pod: TShape = { fields: { apiVersion: leaf, kind: leaf, metadata: objectMeta, spec: podSpec, status: map } };
-
-function walk(value: unknown, shape: TShape, path: string, found: string[]): void {
-  if (shape.open || typeof value !== "object" || value === null || Array.isArray(value)) return;
-  for (const [key, inner] of Object.entries(value)) {
-    const fieldPath = path ? `${path}.${key}` : key;
-    const rule = shape.fields[key];
-    if (rule === undefined) {
-      found.push(fieldPath);
-      continue;
-    }
-    if (rule === leaf) continue;
-    if ("list" in rule) {
-      const item = rule.list;
-      if (item !== leaf && Array.isArray(inner))
-        inner.forEach((element, index) => walk(element, item, `${fieldPath}[${index}]`, found));
-      continue;
-    }
-    walk(inner, rule, fieldPath, found);
-  }
-}
+const pod = objectShape({ spec: podSpec, status: map });
 
 /** Paths of fields a Pod manifest sets that the Pod schema does not have (`spec.containers[0].imagee`). */
 export function unknownPodFields(manifest: unknown): string[] {
-  const found: string[] = [];
-  walk(manifest, pod, "", found);
-  return found;
+  return unknownFieldsIn(manifest, pod);
 }

@@ -34,6 +34,7 @@ describe("discoveryDocuments", () => {
       "events",
       "services",
       "secrets",
+      "serviceaccounts",
     ]);
     // kubectl debug patches this subresource; the real server lists it with these verbs.
     expect(core.resources.find((resource) => resource.name === "pods/ephemeralcontainers")).toMatchObject({
