@@ -3,6 +3,7 @@ import { AppError } from "@/lib/errors/app-error";
 import type { TCheck } from "./lab/schema";
 import type { ClusterPort } from "./port";
 import type { CheckOutcome } from "./report";
+import { errorMessage } from "@/lib/errors/error-message";
 
 /** One permission the grader needs; `group` is "" for the core API. `why` names the check kinds that use it. */
 export type Perm = {
@@ -229,7 +230,7 @@ export async function checkPermissions(
       // The port promises not to reject; one that does still yields a report, not a crash.
       return cluster.reviewAccess(attributes).catch((error: unknown) => ({
         ok: false as const,
-        failure: { kind: "unexpected" as const, message: error instanceof Error ? error.message : String(error) },
+        failure: { kind: "unexpected" as const, message: errorMessage(error) },
       }));
     }),
   );

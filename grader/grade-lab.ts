@@ -15,6 +15,7 @@ import { boundClusterData, clusterText } from "./cluster-text";
 import type { TCheck, TLab } from "./lab/schema";
 import { ZPodSchema, withSignal, type CallResult, type ClusterPort, type KubeObject, type TPod } from "./port";
 import type { CheckResult, GradeReport, RunProblem } from "./report";
+import { errorMessage } from "@/lib/errors/error-message";
 
 export const ZGradeTimeoutsSchema = z.strictObject({
   /** Longest a single check may take (its cluster calls included). */
@@ -229,7 +230,7 @@ async function evaluate(check: TCheck, ctx: CheckContext): Promise<Verdict> {
     }
   } catch (error) {
     // A bug in a check must surface as an error result for that check, never as a crash or a pass.
-    const text = error instanceof Error ? error.message : String(error);
+    const text = errorMessage(error);
     return {
       status: "error",
       outcome: "unexpected",
@@ -273,7 +274,7 @@ async function withRequirements(
 function settle<T>(call: Promise<CallResult<T>>): Promise<CallResult<T>> {
   return call.catch((error: unknown) => ({
     ok: false,
-    failure: { kind: "unexpected", message: error instanceof Error ? error.message : String(error) },
+    failure: { kind: "unexpected", message: errorMessage(error) },
   }));
 }
 

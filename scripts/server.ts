@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import path from "node:path";
+import { errorMessage } from "@/lib/errors/error-message";
 import { parseTrustedProxies, stampPeer } from "@/lib/http/client-address";
 import { listenAddress } from "@/lib/http/listen-address";
 import { runCli } from "./run-cli";
@@ -63,7 +64,7 @@ await runCli(async () => {
   const server = createServer((request, response) => {
     stampPeer(request, trusted);
     handle(request, response).catch((error: unknown) => {
-      console.error("request failed:", error instanceof Error ? error.message : String(error));
+      console.error("request failed:", errorMessage(error));
       if (!response.headersSent) response.writeHead(500).end();
     });
   });

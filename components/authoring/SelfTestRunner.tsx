@@ -3,7 +3,7 @@
 import { useId, useState } from "react";
 import type { PhaseSummary, SelfTestEvent } from "@/lib/authoring/self-test";
 import type { LocalContexts } from "@/lib/labs/local-cluster";
-import { readNdjson } from "../read-ndjson";
+import { readNdjson } from "@/lib/http/ndjson";
 import { useHydrated } from "../use-hydrated";
 
 type Run =

@@ -2,12 +2,12 @@
 
 import Link from "next/link";
 import { useId, useRef, useState } from "react";
-import type { CheckResult, GradeReport } from "@/grader/report";
+import type { CheckResult, GradeReport } from "@/grader";
 import type { StoredAttempt } from "@/lib/attempts/find-attempts";
 import type { AttemptEvent } from "@/lib/labs/grade-attempt";
 import type { LabView } from "@/lib/labs/lab-view";
 import type { LocalContexts } from "@/lib/labs/local-cluster";
-import { readNdjson } from "../read-ndjson";
+import { readNdjson } from "@/lib/http/ndjson";
 import { useHydrated } from "../use-hydrated";
 import { EvidenceView } from "./EvidenceView";
 

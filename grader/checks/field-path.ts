@@ -1,3 +1,5 @@
+import { isRecord } from "@/lib/json/is-record";
+
 /** One step of a field path: a key, every element of a list, or the list element whose key equals a value. */
 export type PathSegment = { key: string } | { all: true } | { where: string; equals: string };
 
@@ -64,8 +66,4 @@ export function resolveFieldPath(root: unknown, segments: PathSegment[]): Resolv
     current = next;
   }
   return { values: current, missing, unmatched };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

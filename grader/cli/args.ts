@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { errorMessage } from "@/lib/errors/error-message";
 
 const ZCliArgsSchema = z.object({
   positionals: z.array(z.string()),
@@ -34,7 +35,7 @@ export function parseCliArgs(argv: string[]): { ok: true; args: TCliArgs } | { o
     if (!parsed.success) return { ok: false, message: parsed.error.issues.map((i) => i.message).join("; ") };
     return { ok: true, args: parsed.data };
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    return { ok: false, message: errorMessage(error) };
   }
 }
 

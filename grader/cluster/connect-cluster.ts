@@ -5,6 +5,7 @@ import path from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { z } from "zod";
 import type { ClusterPort } from "../port";
+import { errorLine } from "@/lib/errors/error-message";
 import { ClientNodeCluster } from "./client-node-cluster";
 import { findForbiddenKubeconfigField, parseKubeconfigText } from "./kubeconfig-rules";
 import { ZOutboundLimitsSchema } from "./outbound/limits";
@@ -171,7 +172,7 @@ function loadKubeConfig(
       kc.loadFromFile(file);
     }
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    const reason = errorLine(error);
     return {
       ok: false,
       failure: { code: "kubeconfig-invalid", message: `The kubeconfig could not be read: ${reason}` },

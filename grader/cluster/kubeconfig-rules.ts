@@ -2,6 +2,7 @@
 // may not contain. `connectCluster({ kubeconfigYaml })` applies it before client-node reads the text, and
 // lib/connections/validate-kubeconfig.ts applies it before a paste is stored: one list, so they cannot drift.
 import { LineCounter, parseDocument } from "yaml";
+import { isRecord } from "@/lib/json/is-record";
 
 /** Largest kubeconfig text accepted; `kind get kubeconfig` prints about 5 KB. */
 export const KUBECONFIG_MAX_BYTES = 256 * 1024;
@@ -134,10 +135,6 @@ function nestedTooDeeply(text: string): boolean {
     if ((compact.match(/[-?:]/g)?.length ?? 0) > KUBECONFIG_MAX_NESTING) return true;
   }
   return false;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function formatSize(bytes: number): string {

@@ -1,16 +1,8 @@
-import {
-  boundClusterData,
-  clusterText,
-  connectCluster,
-  findLab,
-  loadAllLabs,
-  phasesOf,
-  verifyLab,
-  type ClusterPort,
-  type PhaseOutcome,
-} from "@/grader";
-import { connectionForGrading } from "@/lib/connections/connection-for-grading";
+import { boundClusterData, clusterText, findLab, loadAllLabs, phasesOf, verifyLab, type PhaseOutcome } from "@/grader";
 import { db } from "@/lib/db/client";
+import { errorLine } from "@/lib/errors/error-message";
+import { connectTarget } from "@/lib/labs/connect-target";
+import type { TGradeRequest } from "@/lib/labs/grading-target";
 
 /** One phase as the Authoring page shows it (no grading report: evidence stays out of this view). */
 export type PhaseSummary = {
@@ -30,30 +22,9 @@ export type SelfTestEvent =
   | { type: "phase"; phase: PhaseSummary }
   | { type: "done"; status: "passed" | "failed" | "error"; problem: string | null };
 
-/** Where a self-test runs: a context of the server's kubeconfig, or the instructor's saved connection. */
-export type SelfTestTarget = { context?: string } | { connection: "saved" };
-
 function summarise(outcome: PhaseOutcome): PhaseSummary {
   const { phase, ok, score, maxScore, deviations, failedChecks, notes, durationMs } = outcome;
   return { phase, ok, score, maxScore, deviations, failedChecks, notes, durationMs };
-}
-
-async function clusterFor(
-  target: SelfTestTarget,
-  userId: string,
-): Promise<{ ok: true; cluster: ClusterPort; label: string } | { ok: false; message: string }> {
-  if ("connection" in target) {
-    const saved = await connectionForGrading(userId);
-    if (!saved.ok) return { ok: false, message: saved.message };
-    const connected = connectCluster(saved.connect);
-    return connected.ok
-      ? { ok: true, cluster: connected.cluster, label: `saved connection ${saved.label}` }
-      : { ok: false, message: connected.failure.message };
-  }
-  const connected = connectCluster(target.context ? { context: target.context } : {});
-  return connected.ok
-    ? { ok: true, cluster: connected.cluster, label: connected.context }
-    : { ok: false, message: connected.failure.message };
 }
 
 /**
@@ -63,18 +34,18 @@ async function clusterFor(
 export async function runSelfTest(input: {
   userId: string;
   labId: string;
-  target: SelfTestTarget;
+  target: TGradeRequest;
   emit: (event: SelfTestEvent) => void;
 }): Promise<{ runId: string } | null> {
   const lab = await findLab(input.labId);
   if (!lab) return null;
-  const resolved = await clusterFor(input.target, input.userId);
+  const resolved = await connectTarget(input.target, input.userId);
   const run = await db().selfTestRun.create({
     data: {
       labId: lab.id,
       contentVersion: lab.contentVersion,
       status: "running",
-      target: resolved.ok ? resolved.label : "unavailable",
+      target: resolved.ok ? resolved.context : "unavailable",
       triggeredById: input.userId,
     },
     select: { id: true },
@@ -90,7 +61,7 @@ export async function runSelfTest(input: {
     input.emit({ type: "done", status, problem });
   };
   if (!resolved.ok) {
-    await finish("error", resolved.message, []);
+    await finish("error", resolved.error, []);
     return { runId: run.id };
   }
   const phases: PhaseSummary[] = [];
@@ -110,11 +81,7 @@ export async function runSelfTest(input: {
     if (result.preflight.length) await finish("error", result.preflight.join(" "), phases);
     else await finish(result.ok ? "passed" : "failed", null, phases);
   } catch (error) {
-    await finish(
-      "error",
-      `The self-test stopped: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
-      phases,
-    );
+    await finish("error", `The self-test stopped: ${errorLine(error)}`, phases);
   }
   return { runId: run.id };
 }

@@ -2,6 +2,7 @@ import { X509Certificate, createPrivateKey, type KeyObject } from "node:crypto";
 import { stringify } from "yaml";
 import { z } from "zod";
 import { KUBECONFIG_MAX_BYTES, findForbiddenKubeconfigField, parseKubeconfigText } from "@/grader";
+import { isRecord } from "@/lib/json/is-record";
 
 export { KUBECONFIG_MAX_BYTES };
 
@@ -362,10 +363,6 @@ function describeType(value: unknown): string {
   if (typeof value === "string") return "a string";
   if (typeof value === "object") return "a mapping";
   return `a ${typeof value}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function stripWhitespace(text: string): string {

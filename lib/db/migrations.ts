@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import os from "node:os";
 import path from "node:path";
 import { AppError } from "@/lib/errors/app-error";
+import { errorLine } from "@/lib/errors/error-message";
 import { openSchemaEngine, type MigrationList } from "./schema-engine";
 
 /** Paths of the Prisma project: the schema and its standard migrations folder. */
@@ -74,7 +75,7 @@ export async function migrateDatabase(
   try {
     return await engine.applyMigrations(readMigrationList(paths.migrationsDir));
   } catch (error) {
-    throw new AppError("DATABASE_UNAVAILABLE", `Migrating ${databaseFile} failed: ${firstLine(error)}`);
+    throw new AppError("DATABASE_UNAVAILABLE", `Migrating ${databaseFile} failed: ${errorLine(error)}`);
   } finally {
     await engine.close();
   }
@@ -128,16 +129,6 @@ async function openEngineOrExplain(databaseFile: string, paths: PrismaPaths) {
   try {
     return await openSchemaEngine(`file:${databaseFile}`, readSchema(paths));
   } catch (error) {
-    throw new AppError("DATABASE_UNAVAILABLE", `Cannot open the SQLite database ${databaseFile}: ${firstLine(error)}`);
+    throw new AppError("DATABASE_UNAVAILABLE", `Cannot open the SQLite database ${databaseFile}: ${errorLine(error)}`);
   }
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return (
-    text
-      .split("\n")
-      .find((l) => l.trim() !== "")
-      ?.trim() ?? "unknown error"
-  );
 }

@@ -2,8 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { findLab, type CheckResult, type GradeReport, type TLab } from "@/grader";
 import { listAttempts } from "@/lib/attempts/find-attempts";
 import { createTestUser, useTestDatabase } from "@/lib/db/test-database";
-import { gradeAttempt, type AttemptEvent } from "./grade-attempt";
-import type { LocalGradeEvent } from "./local-cluster";
+import { openAttempt, type AttemptEvent, type GradeRun } from "./grade-attempt";
 
 let lab: TLab;
 
@@ -34,7 +33,8 @@ const check = (checkId: string, awarded: number): CheckResult => ({
 
 // Stands in for the grader behind the port: emits what a real run emits, in order.
 const fakeGrade =
-  (results: CheckResult[]) => async (_lab: TLab, _context: string | undefined, emit: (e: LocalGradeEvent) => void) => {
+  (results: CheckResult[]): GradeRun =>
+  async (_lab, emit) => {
     emit({ type: "start", context: "kind-cks", server: "https://127.0.0.1:6443", checks: results.length });
     for (const result of results) emit({ type: "result", result });
     const score = results.reduce((s, r) => s + r.awarded, 0);
@@ -53,13 +53,25 @@ const fakeGrade =
     });
   };
 
-describe("gradeAttempt", () => {
+// Opens an attempt and runs it to the end, as the grade route does; the open result when refused.
+async function gradeAttempt(input: {
+  userId: string;
+  context: string | null;
+  grade: GradeRun;
+  emit: (event: AttemptEvent) => void;
+}) {
+  const opened = await openAttempt({ userId: input.userId, lab, context: input.context, grade: input.grade });
+  if (!opened.ok) return opened;
+  await opened.run(input.emit);
+  return opened;
+}
+
+describe("openAttempt", () => {
   it("streams the grader's events after the attempt id and stores the finished attempt", async () => {
     const userId = await learner();
     const events: AttemptEvent[] = [];
     const outcome = await gradeAttempt({
       userId,
-      lab,
       context: "kind-cks",
       emit: (e) => events.push(e),
       grade: fakeGrade([check("a", 2), check("b", 0)]),
@@ -81,16 +93,14 @@ describe("gradeAttempt", () => {
     const userId = await learner();
     await gradeAttempt({
       userId,
-      lab,
-      context: undefined,
+      context: null,
       emit: () => {},
-      grade: async (_l, _c, emit) => emit({ type: "no-cluster", message: "No kubeconfig found." }),
+      grade: async (_l, emit) => emit({ type: "no-cluster", message: "No kubeconfig found." }),
     });
     const events: AttemptEvent[] = [];
     await gradeAttempt({
       userId,
-      lab,
-      context: undefined,
+      context: null,
       emit: (e) => events.push(e),
       grade: async () => {
         throw new Error("boom");
@@ -106,13 +116,13 @@ describe("gradeAttempt", () => {
   it("refuses a second Check while the first is still grading", async () => {
     const userId = await learner();
     let release!: () => void;
-    const slow = async (_l: TLab, _c: string | undefined, emit: (e: LocalGradeEvent) => void) => {
+    const slow: GradeRun = async (_l, emit) => {
       await new Promise<void>((resolve) => (release = resolve));
-      await fakeGrade([check("a", 2)])(lab, undefined, emit);
+      await fakeGrade([check("a", 2)])(lab, emit);
     };
-    const first = gradeAttempt({ userId, lab, context: undefined, emit: () => {}, grade: slow });
+    const first = gradeAttempt({ userId, context: null, emit: () => {}, grade: slow });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await gradeAttempt({ userId, lab, context: undefined, emit: () => {}, grade: fakeGrade([]) })).toEqual({
+    expect(await gradeAttempt({ userId, context: null, emit: () => {}, grade: fakeGrade([]) })).toEqual({
       ok: false,
       reason: "already-running",
     });

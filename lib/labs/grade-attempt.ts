@@ -1,44 +1,59 @@
 import { labMaxScore, type TLab } from "@/grader";
 import { failAttempt, finishAttempt, recordCheckResult } from "@/lib/attempts/record-attempt";
 import { startAttempt } from "@/lib/attempts/start-attempt";
+import { errorMessage } from "@/lib/errors/error-message";
+import type { GradeEvent } from "./grade-target";
 import { gradingSlots, type GradingSlots } from "./grading-slots";
-import { gradeAgainstLocalContext, type LocalGradeEvent } from "./local-cluster";
 
 /** What the grade route streams: the grader's events plus the attempt they are stored under. */
 export type AttemptEvent =
-  | LocalGradeEvent
+  | GradeEvent
   | { type: "attempt"; attemptId: string }
   | { type: "queued"; position: number }
   | { type: "internal-error"; message: string };
 
-type Grade = (lab: TLab, context: string | undefined, emit: (event: LocalGradeEvent) => void) => Promise<void>;
+/** One grading run for an open attempt: emits what gradeTarget emits (tests pass a stand-in). */
+export type GradeRun = (lab: TLab, emit: (event: GradeEvent) => void) => Promise<void>;
+
+/** An open attempt and the run that grades it; `run` never rejects on a grader crash, it records it. */
+export type OpenedAttempt = {
+  ok: true;
+  attemptId: string;
+  run: (emit: (event: AttemptEvent) => void) => Promise<void>;
+};
 
 /**
- * One press of Check for a signed-in learner: opens an attempt (one running per learner and lab),
- * grades, stores every check result as it arrives and closes the attempt with the report. The
- * attempt is finished even when nobody is listening any more (the browser tab was closed).
+ * One press of Check for a signed-in learner: opens an attempt (one running per learner and lab) and
+ * returns the run that grades it, stores every check result as it arrives and closes the attempt with
+ * the report. The run finishes the attempt even when nobody is listening any more (the tab was closed).
  */
-export async function gradeAttempt(input: {
+export async function openAttempt(input: {
   userId: string;
   lab: TLab;
-  context: string | undefined;
-  emit: (event: AttemptEvent) => void;
-  grade?: Grade;
+  /** What the attempt is stored under (lib/labs/connect-target.ts `targetLabel`). */
+  context: string | null;
+  grade: GradeRun;
   slots?: GradingSlots;
-}): Promise<{ ok: true; attemptId: string } | { ok: false; reason: "already-running" }> {
-  const { lab, emit } = input;
-  const maxScore = labMaxScore(lab);
+}): Promise<OpenedAttempt | { ok: false; reason: "already-running" }> {
+  const { lab } = input;
   const started = await startAttempt({
     userId: input.userId,
     labId: lab.id,
     contentVersion: lab.contentVersion,
-    maxScore,
-    context: input.context ?? null,
+    maxScore: labMaxScore(lab),
+    context: input.context,
   });
   if (!started.ok) return { ok: false, reason: "already-running" };
   const { attemptId } = started;
-  emit({ type: "attempt", attemptId });
+  return { ok: true, attemptId, run: (emit) => gradeOpenAttempt(attemptId, input, emit) };
+}
 
+async function gradeOpenAttempt(
+  attemptId: string,
+  input: { lab: TLab; grade: GradeRun; slots?: GradingSlots },
+  emit: (event: AttemptEvent) => void,
+): Promise<void> {
+  emit({ type: "attempt", attemptId });
   // Writes happen in order, off the grader's path: a slow disk must not slow the checks down.
   let writes: Promise<void> = Promise.resolve();
   const persist = (write: () => Promise<void>) => {
@@ -46,8 +61,7 @@ export async function gradeAttempt(input: {
   };
   let closed = false;
   const stored = new Set<string>();
-  const grade = input.grade ?? gradeAgainstLocalContext;
-  const onEvent = (event: LocalGradeEvent) => {
+  const onEvent = (event: GradeEvent) => {
     if (event.type === "result") {
       stored.add(event.result.checkId);
       persist(() => recordCheckResult(attemptId, event.result));
@@ -64,14 +78,14 @@ export async function gradeAttempt(input: {
   };
   try {
     await (input.slots ?? gradingSlots).run(
-      () => grade(lab, input.context, onEvent),
+      () => input.grade(input.lab, onEvent),
       (position) => emit({ type: "queued", position }),
     );
     await writes;
     if (!closed) await failAttempt(attemptId, "error", "The grader ended without a report.");
   } catch (error) {
     // The grader reports cluster trouble as data; reaching here is a bug. Logged without request data.
-    console.error("grading crashed:", error instanceof Error ? error.message : String(error));
+    console.error("grading crashed:", errorMessage(error));
     await writes.catch(() => undefined);
     await failAttempt(attemptId, "error", "Grading stopped because of an internal error.");
     emit({
@@ -79,5 +93,4 @@ export async function gradeAttempt(input: {
       message: "Grading stopped because of an internal error. Try again; if it keeps happening, report it.",
     });
   }
-  return { ok: true, attemptId };
 }

@@ -1,20 +1,10 @@
-import {
-  checkConnection,
-  connectCluster,
-  gradeLab,
-  listContexts,
-  type CheckResult,
-  type ClusterPort,
-  type ContextInfo,
-  type GradeReport,
-  type TLab,
-} from "@/grader";
+import { checkConnection, listContexts, type ContextInfo } from "@/grader";
 import type { Role } from "@/lib/auth/roles";
 import { refuseServerKubeconfig, type RequestFacts } from "@/lib/http/local-only";
+import { connectLocalContext } from "./connect-target";
 
 // Local mode: the app runs on the learner's machine and grades through the kubeconfig the server
-// process sees (KUBECONFIG or ~/.kube/config). Classroom mode (a learner's saved connection) is
-// lib/labs/grading-target.ts.
+// process sees (KUBECONFIG or ~/.kube/config). Both modes connect through lib/labs/connect-target.ts.
 
 /** The contexts the learner can pick from, kind clusters first; credentials never leave the server. */
 export type LocalContexts =
@@ -44,45 +34,9 @@ export function localContextsFor(facts: RequestFacts, user: { role: Role } | nul
   return refusal ? { ok: false, message: refusal } : listLocalContexts();
 }
 
-export type LocalGradeEvent =
-  | { type: "start"; context: string; server: string; checks: number }
-  | { type: "result"; result: CheckResult }
-  | { type: "report"; report: GradeReport }
-  | { type: "no-cluster"; message: string };
-
-/** Grades `lab` against a context of the server's kubeconfig, emitting each check result as it lands. */
-export async function gradeAgainstLocalContext(
-  lab: TLab,
-  context: string | undefined,
-  emit: (event: LocalGradeEvent) => void,
-): Promise<void> {
-  const connected = connectCluster(context ? { context } : {});
-  if (!connected.ok) {
-    emit({ type: "no-cluster", message: connected.failure.message });
-    return;
-  }
-  await gradeConnected(lab, connected, emit);
-}
-
-/** Grades `lab` on a cluster already connected (local context or saved connection), emitting as checks finish. */
-export async function gradeConnected(
-  lab: TLab,
-  connected: { cluster: ClusterPort; context: string; server: string },
-  emit: (event: LocalGradeEvent) => void,
-): Promise<void> {
-  const checks = lab.tasks.reduce((n, t) => n + t.checks.length, 0);
-  emit({ type: "start", context: connected.context, server: connected.server, checks });
-  const report = await gradeLab({
-    lab,
-    cluster: connected.cluster,
-    onResult: (result) => emit({ type: "result", result }),
-  });
-  emit({ type: "report", report });
-}
-
 /** Whether the chosen context answers at all (used by the panel before a first Check). */
 export async function probeLocalContext(context: string | undefined) {
-  const connected = connectCluster(context ? { context } : {});
-  if (!connected.ok) return { ok: false as const, message: connected.failure.message };
+  const connected = connectLocalContext(context);
+  if (!connected.ok) return { ok: false as const, message: connected.error };
   return checkConnection(connected.cluster);
 }
