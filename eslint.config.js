@@ -16,6 +16,16 @@ const noFramework = [
     message: "Test infrastructure (e2e/) is for tests and scripts/, never for grader/ or lib/.",
   },
 ];
+// Outside grader/, the grader is used through its public API (grader/index.ts), never its files.
+const graderPublicApi = {
+  group: ["@/grader/*", "**/grader/*"],
+  message: "Import the grader through its public API, @/grader (grader/index.ts).",
+};
+// grader/ is framework-free and below lib/: of lib/ it uses only the leaves that import nothing.
+const graderLeavesOnly = {
+  group: ["@/lib/*", "**/lib/*", "!@/lib/errors", "!@/lib/errors/*", "!@/lib/json", "!@/lib/json/*"],
+  message: "grader/ imports from lib/ only the leaves lib/errors/ and lib/json/.",
+};
 const noClientNode = [
   {
     name: "@kubernetes/client-node",
@@ -67,18 +77,34 @@ export default tseslint.config(
   },
   {
     // grader/ and lib/ stay framework-free so they run from a CLI, a test or a route alike.
-    files: ["grader/**/*.ts", "lib/**/*.ts"],
+    files: ["lib/**/*.ts"],
     // lib/auth/session.ts is the one documented exception: it reads Next's request headers.
-    ignores: ["grader/cluster/**", "lib/auth/session.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: noFramework, paths: noClientNode }] },
+    ignores: ["lib/auth/session.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [...noFramework, graderPublicApi], paths: noClientNode }] },
   },
   {
     files: ["lib/auth/session.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: noFramework.slice(1), paths: noClientNode }] },
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [...noFramework.slice(1), graderPublicApi], paths: noClientNode }],
+    },
+  },
+  {
+    files: ["grader/**/*.ts"],
+    ignores: ["grader/cluster/**", "grader/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [...noFramework, graderLeavesOnly], paths: noClientNode }],
+    },
   },
   {
     files: ["grader/cluster/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: noFramework }] },
+    ignores: ["grader/**/*.test.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [...noFramework, graderLeavesOnly] }] },
+  },
+  {
+    // A grader test may check the grader against the app's content rules (lesson anchors, say).
+    files: ["grader/**/*.test.ts"],
+    ignores: ["grader/cluster/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: noFramework, paths: noClientNode }] },
   },
   {
     // One place bounds every request to a cluster (grader/cluster/outbound/): redirects refused, the checked
@@ -109,6 +135,10 @@ export default tseslint.config(
   },
   {
     files: ["app/**/*.ts", "app/**/*.tsx", "components/**/*.ts", "components/**/*.tsx"],
-    rules: { "no-restricted-imports": ["error", { paths: noClientNode }] },
+    rules: { "no-restricted-imports": ["error", { patterns: [graderPublicApi], paths: noClientNode }] },
+  },
+  {
+    files: ["scripts/**/*.ts", "e2e/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [graderPublicApi] }] },
   },
 );

@@ -14,6 +14,8 @@ export {
 export { gradeLab, ZGradeTimeoutsSchema, type GradeLabOptions, type TGradeTimeouts } from "./grade-lab";
 export { checkConnection, type ConnectionStatus } from "./check-connection";
 export { verifyLab, phasesOf, type PhaseOutcome, type VerifyLabResult } from "./verify/verify-lab";
+export { applyManifests, removeApplied, type AppliedManifests } from "./verify/apply-manifests";
+export { waitForFullMarks } from "./verify/grade-until";
 export { checkPermissions, graderPermissions, type Perm, type PermissionReport } from "./check-permissions";
 export {
   connectCluster,
@@ -47,6 +49,25 @@ export {
 export { DEFAULT_OUTBOUND_LIMITS, type TOutboundLimits } from "./cluster/outbound/limits";
 export type { ClusterConnectionOptions } from "./cluster/client-node-cluster";
 export { clusterText, boundClusterData, EVIDENCE_BOUNDS } from "./cluster-text";
-export type { ClusterPort, ClusterFailure, CallResult, CallOptions, AccessRequest, AccessDecision } from "./port";
-export type { GradeReport, CheckResult, CheckStatus, CheckOutcome, Evidence, TaskScore, RunProblem } from "./report";
+export type {
+  ClusterPort,
+  ClusterFailure,
+  CallResult,
+  CallOptions,
+  AccessRequest,
+  AccessDecision,
+  KubeObject,
+  ObjectRef,
+} from "./port";
+export type {
+  GradeReport,
+  CheckResult,
+  CheckStatus,
+  CheckOutcome,
+  Evidence,
+  ReachabilitySide,
+  TaskScore,
+  RunProblem,
+} from "./report";
+export { parseCliArgs, painter, type TCliArgs } from "./cli/args";
 export { AppError, isAppError, type AppErrorCode, type ContentIssue } from "@/lib/errors/app-error";

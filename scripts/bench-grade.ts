@@ -8,12 +8,17 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { kubectlPath } from "@/e2e/cluster/kubectl";
 import { startTestCluster } from "@/e2e/cluster/index";
-import { connectCluster } from "@/grader/cluster/connect-cluster";
-import { gradeLab } from "@/grader/grade-lab";
-import { findLab } from "@/grader/lab/load-lab";
-import type { ClusterPort, KubeObject } from "@/grader/port";
-import type { GradeReport } from "@/grader/report";
-import { renamespace } from "@/grader/verify/verify-lab";
+import {
+  applyManifests,
+  connectCluster,
+  findLab,
+  gradeLab,
+  removeApplied,
+  waitForFullMarks,
+  type AppliedManifests,
+  type GradeReport,
+} from "@/grader";
+import { errorMessage } from "@/lib/errors/error-message";
 
 const LAB_ID = "runtime-security/immutable-containers";
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -27,23 +32,21 @@ async function main(): Promise<number> {
   if (!connection.ok) throw new Error(connection.failure.message);
   const cluster = connection.cluster;
   const namespace = `cks-bench-${randomBytes(3).toString("hex")}`;
-  const cleanup: KubeObject[] = [];
+  let applied: AppliedManifests = { namespace, created: [] };
   try {
-    must(
-      await cluster.create(
-        { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: lab.solution.namespaceLabels } },
-        { namespace },
-      ),
-    );
-    for (const manifest of lab.solution.manifests) {
-      const created = must(
-        await cluster.create(renamespace(manifest, lab.namespace, namespace) as KubeObject, { namespace }),
-      );
-      if (!created.metadata?.namespace) cleanup.push(manifest);
-    }
-    const settled = await waitForFullMarks(cluster, namespace);
+    const apply = await applyManifests({
+      cluster,
+      lab,
+      namespace,
+      labels: lab.solution.namespaceLabels,
+      manifests: lab.solution.manifests,
+    });
+    applied = apply.applied;
+    if (apply.error !== null) throw new Error(apply.error);
+    const settled = await waitForFullMarks({ lab, cluster, namespace, timeoutMs: 90_000 });
+    if (!settled.ok) throw new Error(settled.error);
     console.log(
-      `cluster ready: ${connection.server}; solution applied in ${namespace}; full marks after ${settled} ms\n`,
+      `cluster ready: ${connection.server}; solution applied in ${namespace}; full marks after ${settled.afterMs} ms\n`,
     );
 
     const kubectl = kubectlPath();
@@ -99,37 +102,9 @@ async function main(): Promise<number> {
     );
     return 0;
   } finally {
-    for (const manifest of cleanup.reverse())
-      await cluster.delete({
-        apiVersion: manifest.apiVersion ?? "",
-        kind: manifest.kind ?? "",
-        name: manifest.metadata?.name ?? "",
-      });
-    await cluster.delete({ apiVersion: "v1", kind: "Namespace", name: namespace });
+    for (const failure of await removeApplied(cluster, applied)) console.error(failure);
     await testCluster.stop();
   }
-}
-
-async function waitForFullMarks(cluster: ClusterPort, namespace: string): Promise<number> {
-  const lab = await findLab(LAB_ID);
-  const started = performance.now();
-  for (;;) {
-    const report = await gradeLab({ lab: lab!, cluster, namespace });
-    if (report.status === "passed") return Math.round(performance.now() - started);
-    if (performance.now() - started > 90_000)
-      throw new Error(
-        `solution never reached full marks: ${report.results
-          .filter((r) => r.status !== "pass")
-          .map((r) => r.message)
-          .join("; ")}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-function must<T>(result: { ok: true; value: T } | { ok: false; failure: { kind: string; message: string } }): T {
-  if (!result.ok) throw new Error(`${result.failure.kind}: ${result.failure.message}`);
-  return result.value;
 }
 
 /** A dry-run create of a pod with these containers that must be refused by the policy. */
@@ -254,7 +229,7 @@ function emptyDir(jp: (pod: string, expr: string) => string, mountPath: string):
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(errorMessage(error));
     process.exit(1);
   },
 );

@@ -11,32 +11,33 @@
 // marks with one AttemptCheck row per check, nothing left running. Exits 1 on any deviation or error.
 // Everything it started (app, cluster objects and containers, temp dir) is stopped on success, failure,
 // SIGINT and SIGTERM.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { startTestCluster } from "@/e2e/cluster/index";
+import { startApp } from "@/e2e/support/app-server";
 import {
+  applyManifests,
   connectCluster,
   findLab,
-  gradeLab,
   labMaxScore,
-  type ClusterPort,
+  removeApplied,
+  waitForFullMarks,
   type GradeReport,
-  type TLab,
 } from "@/grader";
-import type { KubeObject } from "@/grader/port";
 import { createAuth } from "@/lib/auth/server";
 import { db } from "@/lib/db/client";
+import { errorMessage } from "@/lib/errors/error-message";
+import { readNdjson } from "@/lib/http/ndjson";
+import type { AttemptEvent } from "@/lib/labs/grade-attempt";
 
 const LAB_ID = "runtime-security/immutable-containers";
 const LEARNERS = positiveInt(process.env.LOAD_LEARNERS, 50);
 const BASELINE_RUNS = positiveInt(process.env.LOAD_BASELINE_RUNS, 5);
 const GRADE_TIMEOUT_MS = 120_000;
-const ROOT = path.resolve(import.meta.dirname, "..");
 const RESERVED_PORTS = new Set([3000, 3100, 3200]);
 
 /** One Check press as the client saw it. */
@@ -62,6 +63,8 @@ type Learner = { name: string; userId: string; cookie: string };
 const cleanups: Array<{ what: string; run: () => Promise<void> | void }> = [];
 let cleaningUp: Promise<void> | null = null;
 let interrupted = false;
+/** Aborted on Ctrl-C: kills whichever app set-up step is running. */
+const stopSignal = new AbortController();
 function cleanUp(): Promise<void> {
   cleaningUp ??= (async () => {
     for (const { what, run } of cleanups.reverse()) {
@@ -69,7 +72,7 @@ function cleanUp(): Promise<void> {
       try {
         await withTimeout(Promise.resolve(run()), 30_000, `stopping ${what}`);
       } catch (error) {
-        console.error(`clean-up: ${what}: ${message(error)}`);
+        console.error(`clean-up: ${what}: ${errorMessage(error)}`);
       }
     }
   })();
@@ -80,6 +83,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     // Ctrl-C reaches this process twice (from the terminal and from scripts/load-grade.ts): act once.
     if (interrupted) return;
     interrupted = true;
+    stopSignal.abort();
     console.error(`\n${signal}: stopping everything this run started`);
     void cleanUp().then(() => process.exit(130));
   });
@@ -108,33 +112,40 @@ async function main(): Promise<number> {
   const connection = connectCluster({ kubeconfigPath: testCluster.kubeconfigPath });
   if (!connection.ok) throw new Error(`cannot connect to the test cluster: ${connection.failure.message}`);
   const cluster = connection.cluster;
-  await applySolution(lab, cluster);
-  const settledMs = await waitForFullMarks(lab, cluster);
+  // The learners grade the lab's own namespace, so the solution goes there.
+  const apply = await applyManifests({
+    cluster,
+    lab,
+    namespace: lab.namespace,
+    labels: lab.solution.namespaceLabels,
+    manifests: lab.solution.manifests,
+  });
+  cleanups.push({
+    what: `namespace ${lab.namespace} and the solution's cluster-scoped objects`,
+    run: async () => {
+      for (const failure of await removeApplied(cluster, apply.applied)) console.error(`clean-up: ${failure}`);
+    },
+  });
+  if (apply.error !== null) throw new Error(apply.error);
+  const settled = await waitForFullMarks({ lab, cluster, namespace: lab.namespace });
+  if (!settled.ok) throw new Error(settled.error);
   console.log(
-    `cluster: ${testCluster.kind} at ${connection.server}; solution in ${lab.namespace} at full marks after ${settledMs} ms`,
+    `cluster: ${testCluster.kind} at ${connection.server}; solution in ${lab.namespace} at full marks after ${settled.afterMs} ms`,
   );
 
-  // 2. The app, like e2e/serve.ts does it.
+  // 2. The app, started as the browser tests start it.
   const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    KUBECONFIG: testCluster.kubeconfigPath,
-    BETTER_AUTH_URL: baseUrl,
-    NEXT_TELEMETRY_DISABLED: "1",
-    PORT: String(port),
-  };
   const log = path.join(workDir, "app.log");
-  await runStep(
-    "prepare",
-    process.execPath,
-    [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/prepare.ts"],
-    env,
+  const app = await startApp({
+    port,
+    build: process.env.LOAD_REBUILD === "1" ? "always" : "if-stale",
+    env: { KUBECONFIG: testCluster.kubeconfigPath },
     log,
-    120_000,
-  );
-  await ensureBuild(env, log);
-  const appPid = await startApp(env, port, log);
+    signal: stopSignal.signal,
+  });
+  cleanups.push({ what: `CKS Lab server (pid ${app.pid})`, run: () => app.stop() });
+  const baseUrl = app.url;
+  const appPid = app.pid;
   console.log(`app: ${baseUrl} (log ${log} while running)`);
 
   // 3. Accounts: in-process through better-auth's server API (bypasses the HTTP limiter, as documented),
@@ -251,186 +262,7 @@ async function main(): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cluster
-
-async function applySolution(lab: TLab, cluster: ClusterPort): Promise<void> {
-  const namespace = lab.namespace;
-  const created = await cluster.create(
-    { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: lab.solution.namespaceLabels } },
-    { namespace },
-  );
-  if (!created.ok)
-    throw new Error(`creating namespace ${namespace}: ${created.failure.kind}: ${created.failure.message}`);
-  cleanups.push({
-    what: `namespace ${namespace}`,
-    run: async () => void (await cluster.delete({ apiVersion: "v1", kind: "Namespace", name: namespace })),
-  });
-  for (const manifest of lab.solution.manifests as unknown as KubeObject[]) {
-    const result = await cluster.create(manifest, { namespace });
-    if (!result.ok)
-      throw new Error(
-        `creating ${manifest.kind} ${manifest.metadata?.name}: ${result.failure.kind}: ${result.failure.message}`,
-      );
-    // Cluster-scoped objects (the policy and its binding) outlive the namespace: delete them too.
-    if (!result.value.metadata?.namespace) {
-      const ref = {
-        apiVersion: manifest.apiVersion ?? "",
-        kind: manifest.kind ?? "",
-        name: manifest.metadata?.name ?? "",
-      };
-      cleanups.push({ what: `${ref.kind} ${ref.name}`, run: async () => void (await cluster.delete(ref)) });
-    }
-  }
-}
-
-async function waitForFullMarks(lab: TLab, cluster: ClusterPort): Promise<number> {
-  const started = performance.now();
-  for (let round = 0; round < 240; round += 1) {
-    const report = await gradeLab({ lab, cluster });
-    if (report.status === "passed" && report.score === report.maxScore) return Math.round(performance.now() - started);
-    if (performance.now() - started > 120_000) {
-      throw new Error(
-        `the reference solution never reached full marks: ${report.results
-          .filter((r) => r.status !== "pass")
-          .map((r) => `${r.checkId}: ${r.message}`)
-          .join("; ")}`,
-      );
-    }
-    await sleep(500);
-  }
-  throw new Error("the reference solution never reached full marks");
-}
-
-// ---------------------------------------------------------------------------------------------
 // App
-
-/**
- * Reuses .next when its BUILD_ID is newer than every source file (LOAD_REBUILD=1 forces a build).
- * .next is shared with whoever else builds in this checkout (e.g. e2e/serve.ts): when another
- * `next build` holds its lock, wait for it and look again, at most 5 minutes.
- */
-async function ensureBuild(env: NodeJS.ProcessEnv, log: string): Promise<void> {
-  let force = process.env.LOAD_REBUILD === "1";
-  for (let round = 0; round < 20; round += 1) {
-    const stale = force ? "LOAD_REBUILD=1" : buildIsStale();
-    if (!stale) {
-      console.log("build: reusing .next (its BUILD_ID is newer than every source file)");
-      return;
-    }
-    console.log(`build: running next build (${stale})`);
-    try {
-      await runStep(
-        "next build",
-        process.execPath,
-        [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"],
-        env,
-        log,
-        600_000,
-      );
-      return;
-    } catch (error) {
-      if (!message(error).includes("Another next build process is already running")) throw error;
-      console.log("build: another next build is running in this checkout; waiting 15 s, then looking again");
-      force = false;
-      await sleep(15_000);
-    }
-  }
-  throw new Error("another next build kept .next locked for 5 minutes");
-}
-
-/** Whether .next must be rebuilt: a reason string, or null when its BUILD_ID is newer than every source. */
-function buildIsStale(): string | null {
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
-  if (!existsSync(buildId)) return "no .next/BUILD_ID";
-  const built = statSync(buildId).mtimeMs;
-  const sources = [
-    "app",
-    "components",
-    "lib",
-    "grader",
-    "lessons",
-    "prisma",
-    "next.config.ts",
-    "package.json",
-    "package-lock.json",
-    "tsconfig.json",
-  ];
-  for (const source of sources) {
-    const newer = newestFile(path.join(ROOT, source), built);
-    if (newer) return `${path.relative(ROOT, newer)} is newer than .next/BUILD_ID`;
-  }
-  return null;
-}
-
-function newestFile(target: string, than: number): string | null {
-  if (!existsSync(target)) return null;
-  const stat = statSync(target);
-  if (!stat.isDirectory()) return stat.mtimeMs > than ? target : null;
-  for (const entry of readdirSync(target)) {
-    if (entry === "generated" || entry === "node_modules") continue; // lib/db/generated comes from postinstall
-    const found = newestFile(path.join(target, entry), than);
-    if (found) return found;
-  }
-  return null;
-}
-
-/** Runs one set-up command with output appended to `log`; throws with the log's tail when it fails or hangs. */
-async function runStep(
-  name: string,
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  log: string,
-  timeoutMs: number,
-): Promise<void> {
-  if (interrupted) throw new Error("interrupted");
-  const started = performance.now();
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  const out = createWriteStream(log, { flags: "a" });
-  child.stdout.pipe(out, { end: false });
-  child.stderr.pipe(out, { end: false });
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const cleanup = { what: name, run: () => void child.kill("SIGKILL") };
-  cleanups.push(cleanup);
-  const code = await withTimeout(exit, timeoutMs, name).catch((error: unknown) => {
-    child.kill("SIGKILL");
-    throw error;
-  });
-  cleanups.splice(cleanups.indexOf(cleanup), 1);
-  await new Promise((resolve) => out.end(resolve));
-  if (code !== 0) throw new Error(`${name} exited with ${code}:\n${tail(log)}`);
-  console.log(`${name}: done in ${ms(performance.now() - started)}`);
-}
-
-/** CKS Lab's server (scripts/server.ts) on 127.0.0.1 (node directly, so its PID is the server's), ready when `/` answers. */
-async function startApp(env: NodeJS.ProcessEnv, port: number, log: string): Promise<number> {
-  if (interrupted) throw new Error("interrupted");
-  const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts/server.ts")], {
-    cwd: ROOT,
-    env: { ...env, HOST: "127.0.0.1", PORT: String(port) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const out = createWriteStream(log, { flags: "a" });
-  server.stdout?.pipe(out);
-  server.stderr?.pipe(out);
-  const exited = new Promise<void>((resolve) => server.on("exit", () => resolve()));
-  cleanups.push({
-    what: `CKS Lab server (pid ${server.pid})`,
-    run: async () => {
-      if (server.exitCode !== null || server.signalCode !== null) return;
-      server.kill("SIGTERM");
-      if ((await Promise.race([exited.then(() => "exited"), sleep(5_000)])) !== "exited") server.kill("SIGKILL");
-      await exited;
-    },
-  });
-  for (let i = 0; i < 120; i += 1) {
-    if (server.exitCode !== null) throw new Error(`the CKS Lab server exited with ${server.exitCode}:\n${tail(log)}`);
-    const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5_000) }).catch(() => null);
-    if (response?.ok) return server.pid!;
-    await sleep(500);
-  }
-  throw new Error(`the CKS Lab server did not answer on port ${port} within 60 s:\n${tail(log)}`);
-}
 
 async function freePort(): Promise<number> {
   for (let i = 0; i < 20; i += 1) {
@@ -506,29 +338,16 @@ async function grade(baseUrl: string, learner: Learner): Promise<Attempt> {
       attempt.error = `HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`;
       return attempt;
     }
-    const decoder = new TextDecoder();
-    let buffered = "";
     const problems: string[] = [];
-    const onLine = (line: string) => {
-      if (!line.trim()) return;
-      const event = JSON.parse(line) as { type: string; attemptId?: string; report?: GradeReport; message?: string };
-      if (event.type === "attempt") attempt.attemptId = event.attemptId ?? null;
-      else if (event.type === "report" && event.report) {
+    // Bounded by the request's AbortSignal timeout.
+    for await (const event of readNdjson<AttemptEvent>(response.body)) {
+      if (event.type === "attempt") attempt.attemptId = event.attemptId;
+      else if (event.type === "report") {
         attempt.report = event.report;
         attempt.reportMs = performance.now() - t0;
       } else if (event.type === "no-cluster" || event.type === "internal-error")
         problems.push(`${event.type}: ${event.message}`);
-    };
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read(); // bounded by the request's AbortSignal timeout
-      if (done) break;
-      buffered += decoder.decode(value, { stream: true });
-      const lines = buffered.split("\n");
-      buffered = lines.pop() ?? "";
-      lines.forEach(onLine);
     }
-    onLine(buffered + decoder.decode());
     attempt.totalMs = performance.now() - t0;
     const report = attempt.report;
     if (!attempt.attemptId) problems.push("no attempt event");
@@ -541,7 +360,7 @@ async function grade(baseUrl: string, learner: Learner): Promise<Attempt> {
     attempt.ok = problems.length === 0;
   } catch (error) {
     attempt.totalMs = performance.now() - t0;
-    attempt.error = `request failed after ${ms(attempt.totalMs)}: ${message(error)}`;
+    attempt.error = `request failed after ${ms(attempt.totalMs)}: ${errorMessage(error)}`;
   }
   return attempt;
 }
@@ -681,10 +500,6 @@ function positiveInt(raw: string | undefined, fallback: number): number {
   return value;
 }
 
-function tail(file: string): string {
-  return existsSync(file) ? readFileSync(file, "utf8").split("\n").slice(-30).join("\n") : "";
-}
-
 function sleep(milliseconds: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, milliseconds));
 }
@@ -701,13 +516,9 @@ async function withTimeout<T>(promise: Promise<T>, milliseconds: number, what: s
   }
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 void main()
   .catch((error: unknown) => {
-    console.error(`load test failed: ${message(error)}`);
+    console.error(`load test failed: ${errorMessage(error)}`);
     return 1;
   })
   .then(async (code) => {

@@ -2,7 +2,8 @@
 // "who is asking" comes from the TCP socket, not from headers a client writes: every request and
 // WebSocket upgrade is stamped by lib/http/client-address.ts (client copies of x-cks-* removed, the
 // peer and client address set) before anything routes it. Used by `npm start`, `npm run dev` and
-// e2e/serve.ts. Listens on 127.0.0.1 unless HOST says otherwise (README, Configuration).
+// e2e/support/app-server.ts (the browser tests and the load test). Listens on 127.0.0.1 unless HOST
+// says otherwise (README, Configuration).
 //
 //   tsx scripts/server.ts [--dev]      environment: PORT (3000), HOST (127.0.0.1), CKS_TRUSTED_PROXIES
 import { createServer, type IncomingMessage } from "node:http";

@@ -1,9 +1,14 @@
-import { connectCluster } from "@/grader/cluster/connect-cluster";
-import { isAppError } from "@/lib/errors/app-error";
-import { loadAllLabs } from "@/grader/lab/load-lab";
-import type { PhaseOutcome, VerifyLabResult } from "@/grader/verify/verify-lab";
-import { phasesOf, verifyLab } from "@/grader/verify/verify-lab";
-import { painter, parseCliArgs } from "@/grader/cli/args";
+import {
+  connectCluster,
+  isAppError,
+  loadAllLabs,
+  painter,
+  parseCliArgs,
+  phasesOf,
+  verifyLab,
+  type PhaseOutcome,
+  type VerifyLabResult,
+} from "@/grader";
 
 const USAGE = "usage: npm run labs:verify [-- --context C] [--kubeconfig F] [--lab module/lesson ...] [--json]";
 

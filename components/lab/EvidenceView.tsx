@@ -1,4 +1,4 @@
-import type { Evidence, ReachabilitySide } from "@/grader/report";
+import type { Evidence, ReachabilitySide } from "@/grader";
 
 /** What the grader saw for one check, in the terms a learner would use with kubectl. */
 export function EvidenceView({ evidence }: { evidence: Evidence[] }) {

@@ -1,4 +1,4 @@
-import type { CheckStatus } from "@/grader/report";
+import type { CheckStatus } from "@/grader";
 import type { StoredAttempt } from "@/lib/attempts/find-attempts";
 import { EvidenceView } from "../lab/EvidenceView";
 

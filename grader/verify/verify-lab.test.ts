@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult, GradeReport } from "../report";
-import { deviationsFor, notesFor, phasesOf, renamespace, type VerifyPhase } from "./verify-lab";
+import { renamespace } from "./apply-manifests";
+import { deviationsFor, notesFor, phasesOf, type VerifyPhase } from "./verify-lab";
 
 function report(results: Pick<CheckResult, "checkId" | "status">[]): GradeReport {
   const full = results.map((r) => ({

@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { gradeLab, type TGradeTimeouts } from "../grade-lab";
+import type { TGradeTimeouts } from "../grade-lab";
 import type { TLab, TManifest } from "../lab/schema";
-import type { ClusterPort, KubeObject, ObjectRef } from "../port";
+import type { ClusterPort } from "../port";
 import type { GradeReport } from "../report";
+import { applyManifests, removeApplied, type AppliedManifests } from "./apply-manifests";
+import { gradeUntil } from "./grade-until";
 
 /**
  * One integrity phase of a lab: nothing applied (must score 0), the reference solution or an alternative
@@ -125,10 +127,8 @@ export async function verifyLab(options: VerifyLabOptions): Promise<VerifyLabRes
 async function runPhase(phase: VerifyPhase, options: VerifyLabOptions): Promise<PhaseOutcome> {
   const { lab, cluster } = options;
   const settleMs = options.settleMs ?? 90_000;
-  const pollMs = options.pollMs ?? 1_000;
   const started = performance.now();
   const namespace = `cks-verify-${randomBytes(3).toString("hex")}`;
-  const created: ObjectRef[] = [];
   const outcome = (fields: Partial<PhaseOutcome>): PhaseOutcome => ({
     phase: phase.name,
     namespace,
@@ -145,48 +145,25 @@ async function runPhase(phase: VerifyPhase, options: VerifyLabOptions): Promise<
     ...fields,
   });
 
+  let applied: AppliedManifests = { namespace, created: [] };
   const run = async (): Promise<PhaseOutcome> => {
-    const ns = await cluster.create(
-      { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels: phase.labels } },
-      { namespace },
-    );
-    if (!ns.ok)
-      return outcome({
-        deviations: [`cannot create namespace ${namespace}: ${ns.failure.kind}: ${ns.failure.message}`],
-      });
-    for (const manifest of phase.manifests) {
-      const object = renamespace(manifest, lab.namespace, namespace) as KubeObject;
-      const result = await cluster.create(object, { namespace });
-      if (!result.ok)
-        return outcome({
-          deviations: [
-            `applying ${manifest.kind} ${manifest.metadata.name} failed: ${result.failure.kind}: ${result.failure.message}`,
-          ],
-        });
-      const isNamespaced = Boolean(result.value.metadata?.namespace);
-      created.push({
-        apiVersion: manifest.apiVersion,
-        kind: manifest.kind,
-        name: manifest.metadata.name,
-        ...(isNamespaced ? { namespace } : {}),
-      });
-    }
-
-    let attempts = 0;
-    let report: GradeReport;
-    let deviations: string[];
-    // Pods need time to start, crash and become ready: grade until the phase holds or time runs out.
+    const apply = await applyManifests({ cluster, lab, namespace, labels: phase.labels, manifests: phase.manifests });
+    applied = apply.applied;
+    if (apply.error !== null) return outcome({ deviations: [apply.error] });
     // A phase that allows other checks to fail (non-exact) must first settle, so a pod that is merely
-    // still starting does not count as the declared failure.
-    const minSettle = phase.kind === "mutant" && !phase.exact ? Math.min(10_000, settleMs) : 0;
-    for (;;) {
-      attempts += 1;
-      report = await gradeLab({ lab, cluster, namespace, ...(options.timeouts ? { timeouts: options.timeouts } : {}) });
-      deviations = deviationsFor(phase, report);
-      const elapsed = performance.now() - started;
-      if ((deviations.length === 0 && elapsed >= minSettle) || phase.kind === "empty" || elapsed > settleMs) break;
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-    }
+    // still starting does not count as the declared failure. The empty namespace is graded once.
+    const { report, deviations, attempts } = await gradeUntil({
+      lab,
+      cluster,
+      namespace,
+      judge: (r) => deviationsFor(phase, r),
+      since: started,
+      settleMs,
+      pollMs: options.pollMs ?? 1_000,
+      minSettleMs: phase.kind === "mutant" && !phase.exact ? Math.min(10_000, settleMs) : 0,
+      ...(phase.kind === "empty" ? { maxAttempts: 1 } : {}),
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    });
     return outcome({
       ok: deviations.length === 0,
       deviations,
@@ -200,24 +177,13 @@ async function runPhase(phase: VerifyPhase, options: VerifyLabOptions): Promise<
     });
   };
 
-  const cleanupFailures: string[] = [];
   let result: PhaseOutcome;
+  let cleanupFailures: string[];
   try {
     result = await run();
   } finally {
-    // Cluster-scoped objects (policies) would leak into the next phase, so they go first and always;
-    // one that cannot be deleted makes later phases meaningless, so it is a deviation, not a shrug.
-    const refs = [
-      ...created.filter((r) => !r.namespace).reverse(),
-      { apiVersion: "v1", kind: "Namespace", name: namespace },
-    ];
-    for (const ref of refs) {
-      const deleted = await cluster.delete(ref);
-      if (!deleted.ok && deleted.failure.kind !== "not-found")
-        cleanupFailures.push(
-          `cleanup: deleting ${ref.kind} ${ref.name} failed: ${deleted.failure.kind}: ${deleted.failure.message}`,
-        );
-    }
+    // One object that cannot be deleted makes later phases meaningless: a deviation, not a shrug.
+    cleanupFailures = await removeApplied(cluster, applied);
   }
   return cleanupFailures.length
     ? { ...result, ok: false, deviations: [...result.deviations, ...cleanupFailures] }
@@ -253,14 +219,4 @@ async function clusterScopedLeftovers(lab: TLab, cluster: ClusterPort): Promise<
     }
   }
   return problems;
-}
-
-/** Replaces every string equal to the lab's namespace (metadata, selectors) with the phase's namespace. */
-export function renamespace(value: unknown, from: string, to: string): unknown {
-  if (value === from) return to;
-  if (Array.isArray(value)) return value.map((v) => renamespace(v, from, to));
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renamespace(v, from, to)]));
-  }
-  return value;
 }
