@@ -50,3 +50,46 @@ describe("npm run lint", () => {
     expect(await prettier.check(await prettier.format(messy, options), options)).toBe(true);
   });
 });
+
+describe("import rules", () => {
+  // lintText with a file path applies that folder's rules without writing the file; only the import rule
+  // runs, so the probe needs no place in the TypeScript project.
+  const importsIn = async (file: string, source: string) => {
+    const eslint = new ESLint({
+      cwd: root,
+      ruleFilter: ({ ruleId }) => ruleId === "no-restricted-imports",
+      overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
+    });
+    const [result] = await eslint.lintText(source, { filePath: path.join(root, file) });
+    return (result?.messages ?? []).map((m) => m.message);
+  };
+
+  it.each([
+    ["lib/labs/probe.ts", 'import { gradeLab } from "@/grader/grade-lab";', /public API, @\/grader/],
+    ["components/lab/Probe.tsx", 'import type { Evidence } from "@/grader/report";', /public API, @\/grader/],
+    ["scripts/probe.ts", 'import { verifyLab } from "@/grader/verify/verify-lab";', /public API, @\/grader/],
+    [
+      "grader/checks/probe.ts",
+      'import { db } from "@/lib/db/client";',
+      /only the leaves lib\/errors\/ and lib\/json\//,
+    ],
+  ])(
+    "%s: %s is refused",
+    async (file, source, message) => {
+      expect(await importsIn(file, `${source}\nexport const used = 1;\n`)).toEqual([expect.stringMatching(message)]);
+    },
+    60_000,
+  );
+
+  it.each([
+    ["lib/labs/probe.ts", 'import { gradeLab } from "@/grader";'],
+    ["e2e/probe.ts", 'import { labWith } from "@/grader/testing/lab-builder";'],
+    ["grader/checks/probe.ts", 'import { isRecord } from "@/lib/json/is-record";'],
+  ])(
+    "%s: %s is allowed",
+    async (file, source) => {
+      expect(await importsIn(file, `${source}\nexport const used = 1;\n`)).toEqual([]);
+    },
+    60_000,
+  );
+});
