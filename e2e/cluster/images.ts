@@ -16,7 +16,6 @@ import { debianMirror, podman, prepareHost, stateDir } from "./host";
 /** Everything kubelet needs to know about a local image. */
 export type TLocalImage = { ref: string; user: string };
 
-const busyboxRef = "localhost/cks-test/busybox:latest";
 const pathEnv = "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /**
@@ -163,6 +162,33 @@ export function nginxImageTag(
 }
 
 const nginxRef = `localhost/cks-test/nginx:${nginxImageTag()}`;
+
+// Debian's busybox-static from trixie (BusyBox 1.37.0, the upstream image's version). Bookworm's 1.35.0
+// was built without FEATURE_WGET_TIMEOUT, so `wget -T 2` crashed with a segmentation fault; 1.37.0-6
+// has it, as the upstream image does.
+const busyboxSuite = "trixie";
+const busyboxPackage = "busybox-static";
+const busyboxPasswd = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n";
+const busyboxGroup = "root:x:0:\nnobody:x:65534:\n";
+const busyboxChanges = [pathEnv, 'CMD ["sh"]'];
+// Bump when buildBusybox's steps change in a way the strings above do not show.
+const busyboxBuildSteps = "steps-1: /bin/busybox with --install -s symlinks";
+
+/** The busybox image's tag, derived from its recipe like the nginx image's. */
+export function busyboxImageTag(
+  recipe: readonly string[] = [
+    busyboxSuite,
+    busyboxPackage,
+    busyboxPasswd,
+    busyboxGroup,
+    busyboxBuildSteps,
+    ...busyboxChanges,
+  ],
+): string {
+  return `${busyboxSuite}-${createHash("sha256").update(recipe.join("\0")).digest("hex").slice(0, 12)}`;
+}
+
+const busyboxRef = `localhost/cks-test/busybox:${busyboxImageTag()}`;
 const knownImages: Record<string, TLocalImage> = {
   nginx: { ref: nginxRef, user: "" },
   busybox: { ref: busyboxRef, user: "" },
@@ -210,17 +236,32 @@ async function buildNginx(workDir: string): Promise<void> {
   await importRootfs(rootfs, nginxRef, nginxChanges);
 }
 
+/**
+ * Downloads one package of a Debian suite other than the host's (the host is bookworm) into `debDir`, with
+ * apt pointed at a scratch state folder so the host's own package lists stay untouched.
+ */
+async function downloadDeb(suite: string, pkg: string, workDir: string, debDir: string): Promise<void> {
+  const aptDir = path.join(workDir, "apt");
+  for (const dir of ["lists/partial", "cache/archives/partial"]) mkdirSync(path.join(aptDir, dir), { recursive: true });
+  writeFileSync(path.join(aptDir, "sources.list"), `deb ${debianMirror()} ${suite} main\n`);
+  const options = [
+    ["Dir::Etc::SourceList", path.join(aptDir, "sources.list")],
+    ["Dir::Etc::SourceParts", "/dev/null"],
+    ["Dir::State::Lists", path.join(aptDir, "lists")],
+    ["Dir::Cache", path.join(aptDir, "cache")],
+    ["Dir::State::status", "/dev/null"],
+    ["APT::Sandbox::User", "root"],
+  ].flatMap(([key, value]) => ["-o", `${key}=${value}`]);
+  await run("apt-get", [...options, "update"]);
+  await run("apt-get", [...options, "download", pkg], { cwd: debDir });
+}
+
 async function buildBusybox(workDir: string): Promise<void> {
   const debDir = path.join(workDir, "debs");
   mkdirSync(debDir, { recursive: true });
-  try {
-    await run("apt-get", ["download", "busybox-static"], { cwd: debDir });
-  } catch {
-    await run("apt-get", ["update"]);
-    await run("apt-get", ["download", "busybox-static"], { cwd: debDir });
-  }
+  await downloadDeb(busyboxSuite, busyboxPackage, workDir, debDir);
   const deb = readdirSync(debDir).find((file) => file.endsWith(".deb"));
-  if (!deb) throw new Error("apt-get download busybox-static produced no .deb");
+  if (!deb) throw new Error(`apt-get download ${busyboxPackage} produced no .deb`);
   const extracted = path.join(workDir, "busybox-deb");
   await run("dpkg-deb", ["-x", path.join(debDir, deb), extracted]);
   const rootfs = path.join(workDir, "busybox");
@@ -228,14 +269,12 @@ async function buildBusybox(workDir: string): Promise<void> {
     mkdirSync(path.join(rootfs, dir), { recursive: true });
   }
   chmodSync(path.join(rootfs, "tmp"), 0o1777);
-  await run("cp", [path.join(extracted, "bin/busybox"), path.join(rootfs, "bin/busybox")]);
+  // trixie installs the binary under /usr/bin (merged /usr); the upstream image keeps it in /bin.
+  await run("cp", [path.join(extracted, "usr/bin/busybox"), path.join(rootfs, "bin/busybox")]);
   await run("chroot", [rootfs, "/bin/busybox", "--install", "-s"]);
-  writeFileSync(
-    path.join(rootfs, "etc/passwd"),
-    "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n",
-  );
-  writeFileSync(path.join(rootfs, "etc/group"), "root:x:0:\nnobody:x:65534:\n");
-  await importRootfs(rootfs, busyboxRef, [pathEnv, 'CMD ["sh"]']);
+  writeFileSync(path.join(rootfs, "etc/passwd"), busyboxPasswd);
+  writeFileSync(path.join(rootfs, "etc/group"), busyboxGroup);
+  await importRootfs(rootfs, busyboxRef, busyboxChanges);
 }
 
 async function imageExists(ref: string): Promise<boolean> {
