@@ -217,8 +217,8 @@ function status(code: number, reason: string, message: string) {
   return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code };
 }
 
-// Enough of a real API server for a run to get going: every pod exists and runs a container named both
-// "nginx" and after the pod, so checks reach the call a scenario attacks.
+// Enough of a real API server for a run to get going: every pod exists and runs one container, "nginx", so
+// checks (which may leave the container out) reach the call a scenario attacks.
 function healthy(req: http.IncomingMessage, res: http.ServerResponse, path: string): void {
   const [pathname] = path.split("?");
   const parts = (pathname ?? "").split("/").filter(Boolean);
@@ -281,20 +281,16 @@ function healthy(req: http.IncomingMessage, res: http.ServerResponse, path: stri
 }
 
 function pod(namespace: string, name: string) {
-  const names = [...new Set(["nginx", name])];
   return {
     apiVersion: "v1",
     kind: "Pod",
     metadata: { name, namespace, uid: randomUUID() },
-    spec: { containers: names.map((c) => ({ name: c, image: "nginx" })), volumes: [] },
+    spec: { containers: [{ name: "nginx", image: "nginx" }], volumes: [] },
     status: {
       phase: "Running",
-      containerStatuses: names.map((c) => ({
-        name: c,
-        ready: true,
-        restartCount: 0,
-        state: { running: { startedAt: "2026-11-28T00:00:00Z" } },
-      })),
+      containerStatuses: [
+        { name: "nginx", ready: true, restartCount: 0, state: { running: { startedAt: "2026-11-28T00:00:00Z" } } },
+      ],
     },
   };
 }
