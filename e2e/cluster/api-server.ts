@@ -18,6 +18,7 @@ import { Scheme } from "./registry/scheme";
 import { internalError, rejectUpgrade, sendStatus } from "./server/responses";
 import { Router } from "./server/router";
 import { channelSocketServer } from "./subresources/channel-stream";
+import { TokenIssuer } from "./tokens/token-issuer";
 
 /**
  * The podman-backed API server: TLS and bearer-token authentication in front of the router, objects in
@@ -38,13 +39,15 @@ export class TestApiServer {
     const scheme = new Scheme(allKinds);
     const store = new ObjectStore();
     const registry = new Registry(scheme, store, new AdmissionChain(admissionPlugins(store)));
-    const { kubelet, all } = createControllers();
-    this.controllers = all;
-    this.events = new EventRecorder(store, scheme);
-    this.cluster = { registry, kubelet, sockets: channelSocketServer(), streams: new Set() };
-    this.router = new Router(this.cluster);
     const tls = servingCertificate();
     this.certificate = tls.cert;
+    // The serving certificate is self-signed, so it is also the CA every namespace's kube-root-ca.crt carries.
+    const tokens = new TokenIssuer();
+    const { kubelet, all } = createControllers({ caPem: tls.cert, tokens });
+    this.controllers = all;
+    this.events = new EventRecorder(store, scheme);
+    this.cluster = { registry, kubelet, tokens, sockets: channelSocketServer(), streams: new Set() };
+    this.router = new Router(this.cluster);
     this.server = https.createServer({ cert: tls.cert, key: tls.key }, (request, response) => {
       this.handle(request, response).catch((error: unknown) =>
         sendStatus(response, error instanceof ApiError ? error.status : internalError(error)),

@@ -58,6 +58,14 @@ export const alreadyExists = (ref: TResourceRef, name: string) =>
 
 export const badRequest = (message: string) => failure(400, "BadRequest", message);
 
+/** 409 Conflict, worded as apimachinery's NewConflict (`Operation cannot be fulfilled on pods "x": ...`). */
+export const conflict = (ref: TResourceRef, name: string, why: string) =>
+  failure(409, "Conflict", `Operation cannot be fulfilled on ${qualified(ref)} "${name}": ${why}`, {
+    name,
+    ...(ref.group ? { group: ref.group } : {}),
+    kind: ref.resource,
+  });
+
 export const unauthorized = () => failure(401, "Unauthorized", "Unauthorized");
 
 export const methodNotAllowed = () =>

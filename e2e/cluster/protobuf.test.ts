@@ -38,6 +38,26 @@ describe("decodeKubernetesProtobuf", () => {
     });
   });
 
+  it("reads a ConfigMap as kubectl create configmap sends it, binary data as base64", () => {
+    const entry = (number: number, key: string, value: string) =>
+      field(number, Buffer.concat([text(1, key), text(2, value)]));
+    const raw = Buffer.concat([
+      field(1, Buffer.concat([text(1, "settings"), text(3, "lab")])),
+      entry(2, "mode", "strict"),
+      entry(2, "level", "3"),
+      entry(3, "logo", "\u0000\u0001"),
+    ]);
+    const typeMeta = field(1, Buffer.concat([text(1, "v1"), text(2, "ConfigMap")]));
+    const body = Buffer.concat([Buffer.from("k8s\0", "binary"), typeMeta, field(2, raw)]);
+    expect(decodeKubernetesProtobuf(body, scheme)).toEqual({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "settings", namespace: "lab" },
+      data: { mode: "strict", level: "3" },
+      binaryData: { logo: "AAE=" },
+    });
+  });
+
   it("refuses kinds it does not know instead of guessing", () => {
     const typeMeta = field(1, Buffer.concat([text(1, "apps/v1"), text(2, "Deployment")]));
     const body = Buffer.concat([Buffer.from("k8s\0", "binary"), typeMeta, field(2, Buffer.alloc(0))]);

@@ -108,20 +108,27 @@ export function bytesField(fields: TField[], number: number): Buffer | undefined
   return found ? (found.value as Buffer) : undefined;
 }
 
+/** The `k8s\0`-framed runtime.Unknown of a protobuf body: the TypeMeta it names and the raw object. */
+export function unwrapKubernetesProtobuf(body: Buffer): { apiVersion: string; kind: string; raw?: Buffer } {
+  const magic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
+  if (!body.subarray(0, 4).equals(magic)) throw new Error("not a Kubernetes protobuf body");
+  const unknown = readFields(body.subarray(4));
+  const typeMeta = readFields(bytesField(unknown, 1) ?? Buffer.alloc(0));
+  const apiVersionField = typeMeta.find((field) => field.number === 1);
+  const kindField = typeMeta.find((field) => field.number === 2);
+  return {
+    apiVersion: apiVersionField ? text(apiVersionField) : "",
+    kind: kindField ? text(kindField) : "",
+    raw: bytesField(unknown, 2),
+  };
+}
+
 /**
  * Decodes a `k8s\0`-framed protobuf body (runtime.Unknown: TypeMeta, then the raw object) into JSON
  * through the decoder of the kind its TypeMeta names.
  */
 export function decodeKubernetesProtobuf(body: Buffer, scheme: Scheme): Record<string, unknown> {
-  const magic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
-  if (!body.subarray(0, 4).equals(magic)) throw new Error("not a Kubernetes protobuf body");
-  const unknown = readFields(body.subarray(4));
-  const typeMeta = readFields(bytesField(unknown, 1) ?? Buffer.alloc(0));
-  const raw = bytesField(unknown, 2);
-  const apiVersionField = typeMeta.find((field) => field.number === 1);
-  const kindField = typeMeta.find((field) => field.number === 2);
-  const apiVersion = apiVersionField ? text(apiVersionField) : "";
-  const kind = kindField ? text(kindField) : "";
+  const { apiVersion, kind, raw } = unwrapKubernetesProtobuf(body);
   const target = scheme.kindOf(apiVersion, kind);
   if (!target?.decodeProtobuf || !raw) {
     throw new Error(

@@ -1,6 +1,7 @@
 import type { TUserInfo } from "../registry/kind";
 import type { ObjectStore, TWatchEvent } from "../registry/object-store";
 import type { Registry } from "../registry/registry";
+import type { TKubeObject } from "../types";
 import type { EventRecorder } from "./event-recorder";
 
 /** What a controller works with: the registry (writes validated and admitted like a user's), the store it watches, events. */
@@ -12,6 +13,15 @@ export type TController = {
   start(context: TControllerContext): Promise<void>;
   stop(): Promise<void>;
 };
+
+/** Whether a namespace exists and is not being deleted: controllers create nothing in a terminating one. */
+export function isActiveNamespace(namespace: TKubeObject | undefined): boolean {
+  return (
+    namespace !== undefined &&
+    namespace.metadata.deletionTimestamp === undefined &&
+    (namespace.status as { phase?: string } | undefined)?.phase !== "Terminating"
+  );
+}
 
 /** The identity a kube-controller-manager controller acts as (its service account in kube-system). */
 export function controllerUser(name: string): TUserInfo {

@@ -1,12 +1,12 @@
-import type { TKubeObject } from "../types";
-import { controllerUser, watchResource, type TController, type TControllerContext } from "./controller";
+import {
+  controllerUser,
+  isActiveNamespace as isActive,
+  watchResource,
+  type TController,
+  type TControllerContext,
+} from "./controller";
 
 const user = controllerUser("service-account-controller");
-
-const isActive = (namespace: TKubeObject | undefined) =>
-  namespace !== undefined &&
-  namespace.metadata.deletionTimestamp === undefined &&
-  (namespace.status as { phase?: string } | undefined)?.phase !== "Terminating";
 
 /**
  * kube-controller-manager's serviceaccount controller: every active namespace has a ServiceAccount named

@@ -1,14 +1,33 @@
+import type { TokenIssuer } from "../tokens/token-issuer";
 import type { TController } from "./controller";
 import { DefaultServiceAccounts } from "./default-service-account";
 import { Kubelet } from "./kubelet";
 import { NamespaceFinalizer } from "./namespace-finalizer";
+import { RootCaPublisher } from "./root-ca-publisher";
 import { SystemNamespaces } from "./system-namespaces";
+import { TokenController } from "./token-controller";
+
+/**
+ * What the controllers need from the server: the CA that signed its certificate (published in every namespace)
+ * and the service account token signer (token Secrets, the kubelet's token volumes).
+ */
+export type TControllerOptions = { caPem: string; tokens: TokenIssuer };
 
 /**
  * The cluster's controllers, started in this order before the server listens and stopped in reverse on
  * close. The kubelet is returned by name too: pod subresources (log, exec, attach) reach containers through it.
  */
-export function createControllers(): { kubelet: Kubelet; all: TController[] } {
+export function createControllers(options: TControllerOptions): { kubelet: Kubelet; all: TController[] } {
   const kubelet = new Kubelet();
-  return { kubelet, all: [new SystemNamespaces(), new NamespaceFinalizer(), new DefaultServiceAccounts(), kubelet] };
+  return {
+    kubelet,
+    all: [
+      new SystemNamespaces(),
+      new NamespaceFinalizer(),
+      new DefaultServiceAccounts(),
+      new RootCaPublisher(options.caPem),
+      new TokenController(options.tokens, options.caPem),
+      kubelet,
+    ],
+  };
 }

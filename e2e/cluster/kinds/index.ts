@@ -1,4 +1,5 @@
 import type { TKind } from "../registry/kind";
+import { configMapKind } from "./config-map";
 import { eventKind } from "./event";
 import { ingressKind } from "./ingress";
 import { ingressClassKind } from "./ingress-class";
@@ -22,6 +23,7 @@ export const allKinds: readonly TKind[] = [
   eventKind,
   serviceKind,
   secretKind,
+  configMapKind,
   serviceAccountKind,
   validatingAdmissionPolicyKind,
   validatingAdmissionPolicyBindingKind,

@@ -2,12 +2,14 @@ import { humanAge } from "../clock";
 import { invalid, type TFieldError } from "../k8s-status";
 import { bytesField, readFields, readObjectMeta, readStringMap, text } from "../protobuf";
 import { crudVerbs, refOf, type TKind } from "../registry/kind";
+import { validateName } from "../registry/object-name";
 import { column } from "../server/table";
 import type { TKubeObject } from "../types";
+import { validateConfigKeys } from "./config-key";
+import { leaf, map, objectShape, unknownFieldsIn } from "./field-schema";
+import { goJsonObjectProblem } from "./go-json";
 
-const configKey = /^[-._a-zA-Z0-9]+$/;
-const configKeyMessage =
-  "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+const shape = objectShape({ data: map, stringData: map, type: leaf, immutable: leaf });
 
 type TSecret = TKubeObject & {
   type?: string;
@@ -17,9 +19,11 @@ type TSecret = TKubeObject & {
 };
 
 /**
- * core/v1 Secret, the smallest piece the ingress lab needs: `stringData` folded into base64 `data`,
- * type defaulted to Opaque, the keys a `kubernetes.io/tls` Secret must carry, kubectl's table, and
- * the protobuf `kubectl create secret` sends. Not mounted into pods.
+ * core/v1 Secret: `stringData` folded into base64 `data`, type defaulted to Opaque, what each built-in type
+ * must carry (pkg/apis/core/validation ValidateSecret), `immutable` honoured on update, kubectl's table,
+ * and the protobuf `kubectl create secret generic|tls|docker-registry` sends. The kubelet mounts them
+ * (secret and projected volumes) and reads them into environment variables; the token controller fills
+ * in `kubernetes.io/service-account-token` Secrets.
  */
 export const secretKind: TKind = {
   group: "",
@@ -28,8 +32,12 @@ export const secretKind: TKind = {
   resource: "secrets",
   singular: "secret",
   namespaced: true,
-  verbs: crudVerbs,
-  validate: (object) => validateSecret(foldStringData(object)),
+  verbs: [...crudVerbs, "deletecollection"],
+  unknownFields: (body) => unknownFieldsIn(body, shape),
+  validate: (object) => [
+    ...validateName(object.metadata.name, "metadata.name", "subdomain"),
+    ...validateSecret(foldStringData(object)),
+  ],
   prepareForCreate(object) {
     const secret = foldStringData(object);
     secret.type ??= "Opaque";
@@ -41,8 +49,11 @@ export const secretKind: TKind = {
     const errors: TFieldError[] = [];
     if (after.type !== before.type)
       errors.push({ field: "type", type: "FieldValueInvalid", value: after.type, detail: "field is immutable" });
-    if (before.immutable === true && JSON.stringify(after.data ?? {}) !== JSON.stringify(before.data ?? {})) {
-      errors.push({ field: "data", type: "FieldValueForbidden", detail: "field is immutable when `immutable` is set" });
+    // An immutable Secret keeps its flag and its data (stringData was folded into data already).
+    if (before.immutable === true) {
+      const detail = "field is immutable when `immutable` is set";
+      if (after.immutable !== true) errors.push({ field: "immutable", type: "FieldValueForbidden", detail });
+      if (!sameData(after.data, before.data)) errors.push({ field: "data", type: "FieldValueForbidden", detail });
     }
     errors.push(...validateSecret(after));
     if (errors.length > 0) throw invalid("Secret", refOf(secretKind), existing.metadata.name ?? "", errors);
@@ -94,19 +105,54 @@ function foldStringData(secret: TSecret): TSecret {
   return secret;
 }
 
+function sameData(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  const sorted = (map: Record<string, string> | undefined) =>
+    JSON.stringify(Object.entries(map ?? {}).sort(([x], [y]) => x.localeCompare(y)));
+  return sorted(a) === sorted(b);
+}
+
+const required = (field: string): TFieldError => ({ field, type: "FieldValueRequired", detail: "" });
+
+/** What each built-in type must carry, as pkg/apis/core/validation ValidateSecret checks it (contents mostly unchecked). */
 function validateSecret(secret: TSecret): TFieldError[] {
-  const errors: TFieldError[] = [];
-  for (const key of Object.keys(secret.data ?? {})) {
-    if (!configKey.test(key) || key.length > 253) {
-      errors.push({ field: `data[${key}]`, type: "FieldValueInvalid", value: key, detail: configKeyMessage });
+  const errors = validateConfigKeys(secret.data, "data");
+  const data = secret.data ?? {};
+  const has = (key: string) => Object.hasOwn(data, key);
+  switch (secret.type) {
+    case "kubernetes.io/service-account-token":
+      // The token controller adds the token, the CA and the account's uid later; only the name is required.
+      if (!secret.metadata.annotations?.["kubernetes.io/service-account.name"])
+        errors.push(required("metadata.annotations[kubernetes.io/service-account.name]"));
+      break;
+    case "kubernetes.io/dockercfg":
+    case "kubernetes.io/dockerconfigjson": {
+      const key = secret.type === "kubernetes.io/dockercfg" ? ".dockercfg" : ".dockerconfigjson";
+      if (!has(key)) {
+        errors.push(required(`data[${key}]`));
+        break;
+      }
+      const problem = goJsonObjectProblem(Buffer.from(data[key] ?? "", "base64").toString("utf8"));
+      if (problem)
+        errors.push({
+          field: `data[${key}]`,
+          type: "FieldValueInvalid",
+          valueText: '"<secret contents redacted>"',
+          detail: problem,
+        });
+      break;
     }
-  }
-  // pkg/apis/core/validation: a TLS Secret must carry both keys (their content is not checked).
-  if (secret.type === "kubernetes.io/tls") {
-    for (const key of ["tls.crt", "tls.key"]) {
-      if (!Object.hasOwn(secret.data ?? {}, key))
-        errors.push({ field: `data[${key}]`, type: "FieldValueRequired", detail: "" });
-    }
+    case "kubernetes.io/basic-auth":
+      // Either may be empty, but one of the two keys must be there.
+      if (!has("username") && !has("password")) errors.push(required("data[username]"), required("data[password]"));
+      break;
+    case "kubernetes.io/ssh-auth":
+      if (!data["ssh-privatekey"]) errors.push(required("data[ssh-privatekey]"));
+      break;
+    case "kubernetes.io/tls":
+      // Both keys must be there; their content is not checked.
+      if (!has("tls.crt")) errors.push(required("data[tls.crt]"));
+      if (!has("tls.key")) errors.push(required("data[tls.key]"));
+      break;
   }
   return errors;
 }

@@ -2,6 +2,7 @@ import { humanAge } from "../clock";
 import { bytesField, readFields, readObjectMeta } from "../protobuf";
 import { crudVerbs, type TKind } from "../registry/kind";
 import { column } from "../server/table";
+import { serviceAccountToken } from "../subresources/service-account-token";
 import { leaf, map, objectShape, unknownFieldsIn } from "./field-schema";
 
 const shape = objectShape({
@@ -13,7 +14,8 @@ const shape = objectShape({
 /**
  * core/v1 ServiceAccount. Since Kubernetes 1.24 nothing creates token Secrets for it, so `secrets` stays
  * empty unless a manifest sets it; the `default` account of every namespace comes from the
- * serviceaccounts controller (controllers/default-service-account.ts).
+ * serviceaccounts controller (controllers/default-service-account.ts). Tokens come from the `token`
+ * subresource (TokenRequest, what `kubectl create token` and the kubelet ask for).
  */
 export const serviceAccountKind: TKind = {
   group: "",
@@ -24,6 +26,7 @@ export const serviceAccountKind: TKind = {
   namespaced: true,
   verbs: [...crudVerbs, "deletecollection"],
   shortNames: ["sa"],
+  subresources: { token: serviceAccountToken },
   unknownFields: (body) => unknownFieldsIn(body, shape),
   table: {
     columns: [column("Name", "string", "name"), column("Secrets", "integer"), column("Age")],

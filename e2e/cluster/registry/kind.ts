@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import type { WebSocketServer } from "ws";
 import type { Kubelet } from "../controllers/kubelet";
 import type { TFieldError } from "../k8s-status";
+import type { TokenIssuer } from "../tokens/token-issuer";
 import type { TKubeObject } from "../types";
 import type { Registry } from "./registry";
 
@@ -30,10 +31,14 @@ export type TTableColumn = { name: string; type: string; format: string; descrip
 /** How `kubectl get` prints a kind: the server sends a Table (`as=Table`) built from these columns. */
 export type TTablePrinter = { columns: TTableColumn[]; cells(item: TKubeObject, now: number): unknown[] };
 
-/** What a subresource handler can reach: the objects, the node's pods, and the open streams to close on shutdown. */
+/**
+ * What a subresource handler can reach: the objects, the node's pods, the service account token signer,
+ * and the open streams to close on shutdown.
+ */
 export type TCluster = {
   registry: Registry;
   kubelet: Kubelet;
+  tokens: TokenIssuer;
   sockets: WebSocketServer;
   streams: Set<http.ServerResponse>;
 };
@@ -63,6 +68,9 @@ export type TUpgradeCall = {
 export type TSubresource = {
   /** Kind and verbs as `/api/v1` lists them (e.g. `PodExecOptions`, `["create", "get"]`). */
   kind: string;
+  /** Group and version of `kind` when they differ from the parent's (`serviceaccounts/token` takes an authentication.k8s.io/v1 TokenRequest). */
+  group?: string;
+  version?: string;
   verbs: TVerb[];
   /** Serves a plain HTTP request; without it the subresource answers 404. */
   handle?(call: TSubresourceCall): Promise<void>;

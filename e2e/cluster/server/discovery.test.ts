@@ -34,8 +34,20 @@ describe("discoveryDocuments", () => {
       "events",
       "services",
       "secrets",
+      "configmaps",
       "serviceaccounts",
+      "serviceaccounts/token",
     ]);
+    // kubectl create token posts an authentication.k8s.io/v1 TokenRequest to this subresource of the core group.
+    expect(core.resources.find((resource) => resource.name === "serviceaccounts/token")).toEqual({
+      name: "serviceaccounts/token",
+      singularName: "",
+      namespaced: true,
+      group: "authentication.k8s.io",
+      version: "v1",
+      kind: "TokenRequest",
+      verbs: ["create"],
+    });
     // kubectl debug patches this subresource; the real server lists it with these verbs.
     expect(core.resources.find((resource) => resource.name === "pods/ephemeralcontainers")).toMatchObject({
       kind: "Pod",

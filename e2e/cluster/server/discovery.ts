@@ -40,6 +40,7 @@ function resourceEntries(kind: TKind): Record<string, unknown>[] {
       name: `${kind.resource}/${name}`,
       singularName: "",
       namespaced: kind.namespaced,
+      ...(subresource.group !== undefined ? { group: subresource.group, version: subresource.version } : {}),
       kind: subresource.kind,
       verbs: subresource.verbs,
     }));

@@ -39,7 +39,7 @@ describe("parseResourcePath", () => {
   it.each([
     "/api/v2/pods",
     "/apis/apps/v1/namespaces/lab/deployments",
-    "/api/v1/namespaces/lab/configmaps",
+    "/api/v1/namespaces/lab/persistentvolumeclaims",
     "/api/v1/pods/web",
     "/apis/admissionregistration.k8s.io/v1/pods",
     "/apis/admissionregistration.k8s.io/v2/validatingadmissionpolicies",

@@ -70,6 +70,19 @@ export class Router {
       sendJson(response, 200, document);
       return;
     }
+    // Service account issuer discovery: what a relying party needs to verify service account tokens.
+    if (method === "GET" && path === "/openid/v1/jwks") {
+      sendJson(response, 200, this.cluster.tokens.jwks());
+      return;
+    }
+    if (method === "GET" && path === "/.well-known/openid-configuration") {
+      sendJson(
+        response,
+        200,
+        this.cluster.tokens.openIdConfiguration(`https://${request.headers.host ?? "127.0.0.1"}`),
+      );
+      return;
+    }
     const target = parseResourcePath(path, this.cluster.registry.scheme);
     if (!target) throw notFoundPath();
     const { kind, namespace, name, subresource } = target;
