@@ -20,7 +20,9 @@ function edit(file: string, from: string | RegExp, to: string) {
   writeFileSync(file, next);
 }
 
-describe("checkContent", () => {
+// Each test loads, parses and highlights every lesson and lab of the course: CPU work that grows with the
+// course and took over 5 s (Vitest's default) on a shared two-core machine once it had five lessons.
+describe("checkContent", { timeout: 60_000 }, () => {
   it("finds no problems in the repository's content", async () => {
     const report = await checkContent(path.resolve("lessons"));
     expect(report.problems).toEqual([]);
