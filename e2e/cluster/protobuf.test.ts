@@ -59,8 +59,8 @@ describe("decodeKubernetesProtobuf", () => {
   });
 
   it("refuses kinds it does not know instead of guessing", () => {
-    const typeMeta = field(1, Buffer.concat([text(1, "apps/v1"), text(2, "Deployment")]));
+    const typeMeta = field(1, Buffer.concat([text(1, "batch/v1"), text(2, "Job")]));
     const body = Buffer.concat([Buffer.from("k8s\0", "binary"), typeMeta, field(2, Buffer.alloc(0))]);
-    expect(() => decodeKubernetesProtobuf(body, scheme)).toThrow(/protobuf bodies for Deployment are not implemented/);
+    expect(() => decodeKubernetesProtobuf(body, scheme)).toThrow(/protobuf bodies for Job are not implemented/);
   });
 });

@@ -83,7 +83,8 @@ export function readObjectMeta(buffer: Buffer): Record<string, unknown> {
   };
   for (const field of fields) {
     const key = strings[field.number];
-    if (key && Buffer.isBuffer(field.value)) meta[key] = text(field);
+    // Go's encoder writes empty strings too; JSON would have omitted them.
+    if (key && Buffer.isBuffer(field.value) && field.value.length > 0) meta[key] = text(field);
   }
   const labels = readStringMap(fields, 11);
   const annotations = readStringMap(fields, 12);

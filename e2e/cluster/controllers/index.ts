@@ -1,8 +1,11 @@
 import type { TokenIssuer } from "../tokens/token-issuer";
 import type { TController } from "./controller";
 import { DefaultServiceAccounts } from "./default-service-account";
+import { DeploymentController } from "./deployment-controller";
+import { GarbageCollector } from "./garbage-collector";
 import { Kubelet } from "./kubelet";
 import { NamespaceFinalizer } from "./namespace-finalizer";
+import { ReplicaSetController } from "./replica-set-controller";
 import { RootCaPublisher } from "./root-ca-publisher";
 import { SystemNamespaces } from "./system-namespaces";
 import { TokenController } from "./token-controller";
@@ -27,6 +30,9 @@ export function createControllers(options: TControllerOptions): { kubelet: Kubel
       new DefaultServiceAccounts(),
       new RootCaPublisher(options.caPem),
       new TokenController(options.tokens, options.caPem),
+      new GarbageCollector(),
+      new DeploymentController(),
+      new ReplicaSetController(),
       kubelet,
     ],
   };

@@ -1,5 +1,6 @@
 import type { TKind } from "../registry/kind";
 import { configMapKind } from "./config-map";
+import { deploymentKind } from "./deployment";
 import { eventKind } from "./event";
 import { ingressKind } from "./ingress";
 import { ingressClassKind } from "./ingress-class";
@@ -8,6 +9,7 @@ import { secretKind } from "./secret";
 import { serviceKind } from "./service";
 import { namespaceKind } from "./namespace";
 import { podKind } from "./pod";
+import { replicaSetKind } from "./replica-set";
 import { selfSubjectAccessReviewKind } from "./self-subject-access-review";
 import { serviceAccountKind } from "./service-account";
 import { validatingAdmissionPolicyKind } from "./validating-admission-policy";
@@ -25,6 +27,9 @@ export const allKinds: readonly TKind[] = [
   secretKind,
   configMapKind,
   serviceAccountKind,
+  // apps comes before admissionregistration.k8s.io in kube-apiserver's /apis, as here.
+  deploymentKind,
+  replicaSetKind,
   validatingAdmissionPolicyKind,
   validatingAdmissionPolicyBindingKind,
   selfSubjectAccessReviewKind,

@@ -109,7 +109,8 @@ const volume: TShape = {
     ...Object.fromEntries(volumeSources.map((source) => [source, map])),
   },
 };
-const podSpec: TShape = {
+/** PodSpec, as a Pod and every pod template (Deployment, ReplicaSet) carry it. */
+export const podSpec: TShape = {
   fields: {
     activeDeadlineSeconds: leaf,
     affinity: map,

@@ -68,7 +68,7 @@ export type TUpgradeCall = {
 export type TSubresource = {
   /** Kind and verbs as `/api/v1` lists them (e.g. `PodExecOptions`, `["create", "get"]`). */
   kind: string;
-  /** Group and version of `kind` when they differ from the parent's (`serviceaccounts/token` takes an authentication.k8s.io/v1 TokenRequest). */
+  /** Group and version of `kind` when they differ from the parent's (`serviceaccounts/token` takes an authentication.k8s.io/v1 TokenRequest, `scale` an autoscaling/v1 Scale). */
   group?: string;
   version?: string;
   verbs: TVerb[];

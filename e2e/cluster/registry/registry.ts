@@ -15,6 +15,9 @@ import type { Scheme } from "./scheme";
  */
 export type TWriteOptions = { dryRun: boolean; user: TUserInfo; subresource?: string };
 
+/** What happens to an object's dependents (objects whose ownerReferences name it) when it is deleted. */
+export type TPropagationPolicy = "Orphan" | "Background" | "Foreground";
+
 /** Work that must finish before a deleted object leaves the store (stopping a pod's containers, emptying a namespace). */
 export type TFinalizer = (object: TKubeObject) => Promise<void>;
 
@@ -167,13 +170,29 @@ export class Registry {
     kind: TKind,
     namespace: string,
     name: string,
-    options: { user: TUserInfo },
+    options: { user: TUserInfo; propagationPolicy?: TPropagationPolicy },
   ): Promise<TKubeObject | undefined> {
     const context: TStrategyContext = { registry: this, user: options.user, dryRun: false };
     const scope = kind.namespaced ? namespace : "";
     const existing = this.store.get(kind.resource, scope, name);
     if (!existing) return undefined;
     kind.checkDelete?.(existing, context);
+    // Background (the default) leaves dependents to the garbage collector once the owner is gone; Orphan
+    // takes the owner out of their ownerReferences first; Foreground deletes them before the owner.
+    if (options.propagationPolicy === "Orphan") this.orphanDependents(existing);
+    if (options.propagationPolicy === "Foreground") {
+      for (const dependent of this.dependents(existing)) {
+        await this.delete(
+          dependent.kind,
+          dependent.object.metadata.namespace ?? "",
+          dependent.object.metadata.name ?? "",
+          {
+            user: options.user,
+            propagationPolicy: "Foreground",
+          },
+        );
+      }
+    }
     const finalizers = this.finalizers.get(kind.resource) ?? [];
     if (finalizers.length > 0) {
       existing.metadata.deletionTimestamp = nowIso();
@@ -182,5 +201,33 @@ export class Registry {
       for (const finalize of finalizers) await finalize(marked);
     }
     return this.store.delete(kind.resource, scope, name);
+  }
+
+  /** Objects whose ownerReferences name `owner` (by uid), with their kinds: what garbage collection reaches. */
+  dependents(owner: TKubeObject): { kind: TKind; object: TKubeObject }[] {
+    const uid = owner.metadata.uid;
+    const namespace = owner.metadata.namespace;
+    const found: { kind: TKind; object: TKubeObject }[] = [];
+    for (const kind of this.scheme.kinds) {
+      if (kind.review) continue;
+      // A namespaced owner only has dependents in its own namespace.
+      if (namespace && !kind.namespaced) continue;
+      for (const object of this.list(kind, namespace || undefined)) {
+        const references = object.metadata.ownerReferences as { uid?: string }[] | undefined;
+        if (references?.some((reference) => reference.uid === uid)) found.push({ kind, object });
+      }
+    }
+    return found;
+  }
+
+  private orphanDependents(owner: TKubeObject): void {
+    for (const { kind, object } of this.dependents(owner)) {
+      const references = (object.metadata.ownerReferences as { uid?: string }[]).filter(
+        (reference) => reference.uid !== owner.metadata.uid,
+      );
+      if (references.length > 0) object.metadata.ownerReferences = references;
+      else delete object.metadata.ownerReferences;
+      this.store.put(kind.resource, kind.namespaced ? (object.metadata.namespace ?? "") : "", object);
+    }
   }
 }

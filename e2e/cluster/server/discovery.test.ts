@@ -77,6 +77,32 @@ describe("discoveryDocuments", () => {
     expect(documents["/apis/example.test/v1"]).toBeUndefined();
   });
 
+  it("lists apps/v1 Deployments and ReplicaSets with their autoscaling/v1 Scale, as kubectl scale resolves it", () => {
+    const apps = documents["/apis/apps/v1"] as TResourceList;
+    expect(apps.resources).toEqual([
+      expect.objectContaining({ name: "deployments", kind: "Deployment", shortNames: ["deploy"], categories: ["all"] }),
+      {
+        name: "deployments/scale",
+        singularName: "",
+        namespaced: true,
+        group: "autoscaling",
+        version: "v1",
+        kind: "Scale",
+        verbs: ["get", "patch", "update"],
+      },
+      expect.objectContaining({ name: "replicasets", kind: "ReplicaSet", shortNames: ["rs"], categories: ["all"] }),
+      {
+        name: "replicasets/scale",
+        singularName: "",
+        namespaced: true,
+        group: "autoscaling",
+        version: "v1",
+        kind: "Scale",
+        verbs: ["get", "patch", "update"],
+      },
+    ]);
+  });
+
   it("gives create-only review kinds their collection path so kubectl create -f leaves validation to the server", () => {
     expect(Object.keys((documents["/openapi/v3/apis/authorization.k8s.io/v1"] as { paths: object }).paths)).toEqual([
       "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",

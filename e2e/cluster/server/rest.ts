@@ -3,6 +3,8 @@ import { isRecord } from "../is-record";
 import { ApiError, badRequest, methodNotAllowed, notFound } from "../k8s-status";
 import { applyPatch } from "../patch/apply-patch";
 import { apiVersionOf, refOf, type TCluster, type TKind, type TUserInfo } from "../registry/kind";
+import type { TPropagationPolicy } from "../registry/registry";
+import type { Scheme } from "../registry/scheme";
 import { readBody } from "./request-body";
 import { sendJson, wantsTable } from "./responses";
 import { selectorMatcher } from "./selectors";
@@ -35,6 +37,25 @@ function checkFields(kind: TKind, body: unknown, mode: string | null): string[] 
     );
   }
   return unknown.map((field) => `unknown field "${field}"`);
+}
+
+const propagationPolicies = ["Orphan", "Background", "Foreground"] as const;
+
+/** How a DELETE treats the object's dependents: `propagationPolicy` from the query or the DeleteOptions body. */
+async function deletePropagation(
+  request: http.IncomingMessage,
+  query: URLSearchParams,
+  scheme: Scheme,
+): Promise<TPropagationPolicy | undefined> {
+  const body = await readBody(request, scheme);
+  const fromBody = isRecord(body) ? body.propagationPolicy : undefined;
+  const given = query.get("propagationPolicy") ?? fromBody;
+  if (given === undefined || given === null) return undefined;
+  if (!propagationPolicies.includes(given as TPropagationPolicy))
+    throw badRequest(
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(given)}: supported values: "Foreground", "Background", "Orphan", "nil"`,
+    );
+  return given as TPropagationPolicy;
 }
 
 /** GET (list or watch), POST (create) and DELETE (deletecollection) on `/…/<resource>`. */
@@ -88,8 +109,8 @@ export async function serveCollection(call: TRestCall): Promise<void> {
 }
 
 /** GET, DELETE, PUT and PATCH on `/…/<resource>/<name>` (and on its `status`, which is the object itself). */
-export async function serveObject(call: TRestCall & { name: string }): Promise<void> {
-  const { request, response, kind, namespace, name, query, cluster } = call;
+export async function serveObject(call: TRestCall & { name: string; subresource?: string }): Promise<void> {
+  const { request, response, kind, namespace, name, query, cluster, subresource } = call;
   const registry = cluster.registry;
   const method = request.method ?? "GET";
   const dryRun = isDryRun(query);
@@ -107,7 +128,12 @@ export async function serveObject(call: TRestCall & { name: string }): Promise<v
   }
   if (method === "DELETE") {
     if (!existing) throw notFound(refOf(kind), name);
-    sendJson(response, 200, dryRun ? existing : await registry.delete(kind, namespace, name, { user: call.user }));
+    const propagationPolicy = await deletePropagation(request, query, registry.scheme);
+    sendJson(
+      response,
+      200,
+      dryRun ? existing : await registry.delete(kind, namespace, name, { user: call.user, propagationPolicy }),
+    );
     return;
   }
   if (method !== "PATCH" && method !== "PUT") throw methodNotAllowed();
@@ -139,6 +165,10 @@ export async function serveObject(call: TRestCall & { name: string }): Promise<v
     }
   }
   const updated = method === "PUT" ? body : applyPatch(kind, existing, body, type);
-  const { object, warnings } = await registry.update(kind, existing, updated, { dryRun, user: call.user });
+  const { object, warnings } = await registry.update(kind, existing, updated, {
+    dryRun,
+    user: call.user,
+    ...(subresource ? { subresource } : {}),
+  });
   sendJson(response, 200, object, warnings);
 }

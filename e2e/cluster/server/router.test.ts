@@ -21,6 +21,10 @@ describe("parseResourcePath", () => {
       { resource: "validatingadmissionpolicies", namespace: "", name: "p", subresource: undefined },
     ],
     [
+      "/apis/apps/v1/namespaces/lab/deployments/web/scale",
+      { resource: "deployments", namespace: "lab", name: "web", subresource: "scale" },
+    ],
+    [
       "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
       { resource: "selfsubjectaccessreviews", namespace: "", name: undefined, subresource: undefined },
     ],
@@ -38,7 +42,7 @@ describe("parseResourcePath", () => {
 
   it.each([
     "/api/v2/pods",
-    "/apis/apps/v1/namespaces/lab/deployments",
+    "/apis/apps/v1/namespaces/lab/statefulsets",
     "/api/v1/namespaces/lab/persistentvolumeclaims",
     "/api/v1/pods/web",
     "/apis/admissionregistration.k8s.io/v1/pods",

@@ -106,7 +106,7 @@ export class Router {
       if (subresource !== "status") throw notFoundPath();
     }
     const call = { request, response, kind, namespace, query, cluster: this.cluster, user };
-    if (name) await serveObject({ ...call, name });
+    if (name) await serveObject({ ...call, name, ...(subresource ? { subresource } : {}) });
     else await serveCollection(call);
   }
 
