@@ -45,7 +45,8 @@ describe("checkPermissions", () => {
     if (!report.ok) return;
     const label = (p: Perm) =>
       `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.subresource ? `/${p.subresource}` : ""}`;
-    expect(report.granted.map(label)).toEqual(["get pods", "get pods/log"]);
+    // "get" on group "" pods matches every pods/<subresource> in this fake authorizer, as `get` on `pods/*` would.
+    expect(report.granted.map(label)).toEqual(["get pods", "get pods/log", "get pods/exec"]);
     expect(report.missing.map(label)).toEqual([
       "create pods/exec",
       "create pods",
@@ -54,6 +55,10 @@ describe("checkPermissions", () => {
       "get validatingadmissionpolicybindings.admissionregistration.k8s.io",
     ]);
     expect(report.missing.find((p) => p.subresource === "exec")?.why).toMatch(/exec checks run the lab's probe/);
+    // The WebSocket upgrade is a GET: without get, exec is refused on every version.
+    expect(report.granted.find((p) => p.subresource === "exec" && p.verb === "get")?.why).toMatch(
+      /authorises it as get/,
+    );
   });
 
   it("adds exactly what a lab's reachability checks need, once however many checks ask", async () => {

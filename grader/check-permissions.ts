@@ -93,6 +93,8 @@ function checkKindPermissions(namespace: string, checks: readonly TCheck[]): Per
         ...(scoped ? { namespace } : {}),
         // Secrets are only ever read by name, so the grant can name them.
         ...(kind === "Secret" ? { name } : {}),
+        // GET /api/v1/namespaces/<name> is authorised with that namespace and name (a namespace is its own).
+        ...(kind === "Namespace" ? { namespace: name, name } : {}),
         why: `${check.type} checks read ${kind} ${name}`,
       });
     }
@@ -172,12 +174,20 @@ function basePermissions(namespace: string): Perm[] {
       why: "logs checks read the container's current and previous log",
     },
     {
+      verb: "get",
+      group: "",
+      resource: "pods",
+      subresource: "exec",
+      namespace,
+      why: "exec checks run the lab's probe command in a container over a WebSocket, whose upgrade is a GET: the API server authorises it as get",
+    },
+    {
       verb: "create",
       group: "",
       resource: "pods",
       subresource: "exec",
       namespace,
-      why: "exec checks run the lab's probe command in a container (a WebSocket exec is authorised as create since Kubernetes 1.30)",
+      why: "exec checks run the lab's probe command in a container; since Kubernetes 1.35 the WebSocket upgrade also needs create (AuthorizePodWebsocketUpgradeCreatePermission)",
     },
     {
       verb: "create",

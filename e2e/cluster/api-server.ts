@@ -4,6 +4,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { AdmissionChain } from "./admission/chain";
+import { impersonatedUser } from "./auth/impersonation";
 import { admissionPlugins } from "./admission";
 import { createControllers } from "./controllers";
 import type { TController } from "./controllers/controller";
@@ -93,11 +94,16 @@ export class TestApiServer {
       return;
     }
     if (!this.authorized(request)) throw unauthorized();
-    await this.router.handle(request, response, clusterAdmin);
+    await this.router.handle(request, response, this.requestUser(request));
   }
 
   private async upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     if (!this.authorized(request)) throw unauthorized();
-    await this.router.upgrade(request, socket, head);
+    await this.router.upgrade(request, socket, head, this.requestUser(request));
+  }
+
+  /** The token's user, or whom it impersonates (`kubectl --as`, `--as-group`) once that is authorised. */
+  private requestUser(request: http.IncomingMessage) {
+    return impersonatedUser(this.cluster.registry.store, clusterAdmin, request);
   }
 }

@@ -138,14 +138,44 @@ function causeMessage(error: TFieldError): string {
   return full.slice(error.field.length + 2);
 }
 
-/** 422 Invalid with one cause per field error, e.g. `Pod "x" is invalid: spec.containers[0].image: Required value`. */
+/**
+ * 422 Invalid with one cause per field error, e.g. `Pod "x" is invalid: spec.containers[0].image: Required value`.
+ * The message names the kind with its group (`RoleBinding.rbac.authorization.k8s.io "x" is invalid`), the
+ * details the bare kind, which kubectl prints (`The RoleBinding "x" is invalid`).
+ */
 export function invalid(kind: string, ref: TResourceRef, name: string, errors: TFieldError[]): ApiError {
   const list = errors.map(formatFieldError);
   const summary = list.length === 1 ? list[0] : `[${list.join(", ")}]`;
-  return failure(422, "Invalid", `${kind} "${name}" is invalid: ${summary}`, {
+  const qualifiedKind = ref.group ? `${kind}.${ref.group}` : kind;
+  return failure(422, "Invalid", `${qualifiedKind} "${name}" is invalid: ${summary}`, {
     name,
     ...(ref.group ? { group: ref.group } : {}),
     kind: kind,
     causes: errors.map((error) => ({ reason: error.type, message: causeMessage(error), field: error.field })),
   });
+}
+
+/**
+ * 403 for a request the authorizer did not allow (`pods is forbidden: User "x" cannot list resource "pods" ...`),
+ * or for a non-resource path (`forbidden: User "x" cannot get path "/metrics"`), with the reason appended when
+ * the authorizer gave one.
+ */
+export function forbiddenByAuthorizer(
+  target: { resource: string; group: string; name: string } | undefined,
+  message: string,
+  reason = "",
+): ApiError {
+  const why = reason ? `${message}: ${reason}` : message;
+  if (!target) return failure(403, "Forbidden", `forbidden: ${why}`, {});
+  const resource = qualified(target);
+  return failure(
+    403,
+    "Forbidden",
+    target.name ? `${resource} "${target.name}" is forbidden: ${why}` : `${resource} is forbidden: ${why}`,
+    {
+      ...(target.name ? { name: target.name } : {}),
+      ...(target.group ? { group: target.group } : {}),
+      kind: target.resource,
+    },
+  );
 }

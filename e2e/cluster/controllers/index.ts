@@ -1,10 +1,12 @@
 import type { TokenIssuer } from "../tokens/token-issuer";
+import { ClusterRoleAggregation } from "./clusterrole-aggregation";
 import type { TController } from "./controller";
 import { DefaultServiceAccounts } from "./default-service-account";
 import { DeploymentController } from "./deployment-controller";
 import { GarbageCollector } from "./garbage-collector";
 import { Kubelet } from "./kubelet";
 import { NamespaceFinalizer } from "./namespace-finalizer";
+import { RbacBootstrap } from "./rbac-bootstrap";
 import { ReplicaSetController } from "./replica-set-controller";
 import { RootCaPublisher } from "./root-ca-publisher";
 import { SystemNamespaces } from "./system-namespaces";
@@ -26,6 +28,8 @@ export function createControllers(options: TControllerOptions): { kubelet: Kubel
     kubelet,
     all: [
       new SystemNamespaces(),
+      new RbacBootstrap(),
+      new ClusterRoleAggregation(),
       new NamespaceFinalizer(),
       new DefaultServiceAccounts(),
       new RootCaPublisher(options.caPem),

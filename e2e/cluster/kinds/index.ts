@@ -9,8 +9,16 @@ import { secretKind } from "./secret";
 import { serviceKind } from "./service";
 import { namespaceKind } from "./namespace";
 import { podKind } from "./pod";
+import { clusterRoleKind } from "./cluster-role";
+import { clusterRoleBindingKind } from "./cluster-role-binding";
+import { localSubjectAccessReviewKind } from "./local-subject-access-review";
+import { roleKind } from "./role";
+import { roleBindingKind } from "./role-binding";
 import { replicaSetKind } from "./replica-set";
 import { selfSubjectAccessReviewKind } from "./self-subject-access-review";
+import { selfSubjectReviewKind } from "./self-subject-review";
+import { selfSubjectRulesReviewKind } from "./self-subject-rules-review";
+import { subjectAccessReviewKind } from "./subject-access-review";
 import { serviceAccountKind } from "./service-account";
 import { validatingAdmissionPolicyKind } from "./validating-admission-policy";
 import { validatingAdmissionPolicyBindingKind } from "./validating-admission-policy-binding";
@@ -32,7 +40,15 @@ export const allKinds: readonly TKind[] = [
   replicaSetKind,
   validatingAdmissionPolicyKind,
   validatingAdmissionPolicyBindingKind,
+  selfSubjectReviewKind,
   selfSubjectAccessReviewKind,
+  selfSubjectRulesReviewKind,
+  subjectAccessReviewKind,
+  localSubjectAccessReviewKind,
+  roleKind,
+  clusterRoleKind,
+  roleBindingKind,
+  clusterRoleBindingKind,
   ingressKind,
   ingressClassKind,
   networkPolicyKind,

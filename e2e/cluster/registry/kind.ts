@@ -13,13 +13,17 @@ export type TVerb = "create" | "delete" | "deletecollection" | "get" | "list" | 
 /** The verbs of an ordinary stored kind. */
 export const crudVerbs: TVerb[] = ["create", "delete", "get", "list", "watch", "patch", "update"];
 
-/** Who is asking. The test kubeconfig's token authenticates a cluster admin, as kind's admin user is. */
-export type TUserInfo = { username: string; groups: string[] };
+/** Who is asking (after impersonation), as authorizers and admission see it. */
+export type TUserInfo = { username: string; groups: string[]; uid?: string; extra?: Record<string, string[]> };
 
-/** The user behind the test kubeconfig's bearer token. */
+/**
+ * The user behind the test kubeconfig's bearer token: kind's `kubernetes-admin` (the admin.conf user kubeadm
+ * writes), a cluster admin through the `kubeadm:cluster-admins` ClusterRoleBinding rather than through
+ * system:masters, so RBAC explains its answers as it does on kind.
+ */
 export const clusterAdmin: TUserInfo = {
-  username: "cks-test-admin",
-  groups: ["system:masters", "system:authenticated"],
+  username: "kubernetes-admin",
+  groups: ["kubeadm:cluster-admins", "system:authenticated"],
 };
 
 /** What a kind's hooks may consult: the other objects (through the registry), who writes, and whether it is a dry run. */

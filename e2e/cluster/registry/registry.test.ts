@@ -68,7 +68,13 @@ describe("Registry.create", () => {
 
   it.each([
     ["a missing namespace", "nowhere", { metadata: { name: "w" } }, 404, 'namespaces "nowhere" not found'],
-    ["an invalid name", "default", { metadata: { name: "Not_Valid" } }, 422, 'Widget "Not_Valid" is invalid'],
+    [
+      "an invalid name",
+      "default",
+      { metadata: { name: "Not_Valid" } },
+      422,
+      'Widget.example.test "Not_Valid" is invalid',
+    ],
     ["another kind", "default", { kind: "Gadget", metadata: { name: "w" } }, 400, "kind mismatch"],
   ])("refuses %s", async (_case, namespace, body, code, message) => {
     const { registry } = await setUp();

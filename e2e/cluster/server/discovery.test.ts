@@ -106,6 +106,9 @@ describe("discoveryDocuments", () => {
   it("gives create-only review kinds their collection path so kubectl create -f leaves validation to the server", () => {
     expect(Object.keys((documents["/openapi/v3/apis/authorization.k8s.io/v1"] as { paths: object }).paths)).toEqual([
       "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+      "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+      "/apis/authorization.k8s.io/v1/subjectaccessreviews",
+      "/apis/authorization.k8s.io/v1/namespaces/{namespace}/localsubjectaccessreviews",
     ]);
   });
 });

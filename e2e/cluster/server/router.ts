@@ -1,6 +1,9 @@
 import type http from "node:http";
 import type { Duplex } from "node:stream";
-import { methodNotAllowed, notFoundPath } from "../k8s-status";
+import { authorize, forbiddenMessage } from "../auth/authorizer";
+import type { TRequestAttributes } from "../auth/policy-rule";
+import { requestAttributes } from "../auth/request-info";
+import { forbiddenByAuthorizer, methodNotAllowed, notFoundPath } from "../k8s-status";
 import type { TCluster, TKind, TUserInfo } from "../registry/kind";
 import type { Scheme } from "../registry/scheme";
 import { discoveryDocuments } from "./discovery";
@@ -60,11 +63,25 @@ export class Router {
     this.discovery = discoveryDocuments(cluster.registry.scheme);
   }
 
+  /**
+   * Authorises `user` for one request (verb, resource, subresource, namespace and name, or a non-resource
+   * path) and refuses it with the API server's 403 when the authorizer does not allow it.
+   */
+  private authorize(user: TUserInfo, attributes: TRequestAttributes): void {
+    const decision = authorize(this.cluster.registry.store, user, attributes);
+    if (decision.allowed) return;
+    const target = attributes.resourceRequest
+      ? { resource: attributes.resource, group: attributes.apiGroup, name: attributes.name }
+      : undefined;
+    throw forbiddenByAuthorizer(target, forbiddenMessage(user, attributes), decision.reason);
+  }
+
   /** Serves one HTTP request; errors are thrown as ApiError for the server to send as a Status. */
   async handle(request: http.IncomingMessage, response: http.ServerResponse, user: TUserInfo): Promise<void> {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     const path = url.pathname.replace(/\/+$/, "") || "/";
     const method = request.method ?? "GET";
+    this.authorize(user, requestAttributes(method, url));
     const document = this.discovery[path];
     if (method === "GET" && document) {
       sendJson(response, 200, document);
@@ -110,9 +127,22 @@ export class Router {
     else await serveCollection(call);
   }
 
-  /** Serves a WebSocket upgrade on a subresource that takes one (pods/exec, pods/attach). */
-  async upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  /**
+   * Serves a WebSocket upgrade on a subresource that takes one (pods/exec, pods/attach). The upgrade is a GET,
+   * authorised as `get` like any GET; since Kubernetes 1.35 (AuthorizePodWebsocketUpgradeCreatePermission, on
+   * by default) the user must also be allowed to `create` the subresource, as over SPDY.
+   */
+  async upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer, user: TUserInfo): Promise<void> {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const attributes = requestAttributes("GET", url);
+    this.authorize(user, attributes);
+    if (
+      attributes.resourceRequest &&
+      attributes.apiGroup === "" &&
+      attributes.resource === "pods" &&
+      ["exec", "attach", "portforward"].includes(attributes.subresource)
+    )
+      this.authorize(user, { ...attributes, verb: "create" });
     const target = parseResourcePath(url.pathname, this.cluster.registry.scheme);
     const handler = target?.subresource ? target.kind.subresources?.[target.subresource] : undefined;
     if (!target?.name || !handler?.upgrade) throw notFoundPath();

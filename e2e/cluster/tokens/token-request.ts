@@ -24,7 +24,7 @@ export type TTokenRequest = {
   status?: { token: string; expirationTimestamp: string };
 };
 
-const tokenRequestKind = "TokenRequest.authentication.k8s.io";
+const tokenRequestKind = "TokenRequest";
 const tokenRequestRef = { resource: "TokenRequest", group: "authentication.k8s.io" };
 /** TokenRequestSpec's default lifetime (pkg/apis/authentication/v1 defaults): one hour. */
 const defaultExpirationSeconds = 3600;
