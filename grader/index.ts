@@ -70,4 +70,5 @@ export type {
   RunProblem,
 } from "./report";
 export { parseCliArgs, painter, type TCliArgs } from "./cli/args";
+export { ZCheckOutcomeSchema, ZCheckStatusSchema, ZEvidenceSchema } from "./result-schema";
 export { AppError, isAppError, type AppErrorCode, type ContentIssue } from "@/lib/errors/app-error";

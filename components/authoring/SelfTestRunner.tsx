@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
-import type { PhaseSummary, SelfTestEvent } from "@/lib/authoring/self-test";
+import type { TPhaseSummary, SelfTestEvent } from "@/lib/authoring/self-test";
 import type { LocalContexts } from "@/lib/labs/local-cluster";
 import { readNdjson } from "@/lib/http/ndjson";
 import { useHydrated } from "../use-hydrated";
@@ -34,7 +34,7 @@ export function SelfTestRunner({
   ];
   const [target, setTarget] = useState(options[0]?.value ?? "");
   const [run, setRun] = useState<Run>({ state: "idle" });
-  const [phases, setPhases] = useState<PhaseSummary[]>([]);
+  const [phases, setPhases] = useState<TPhaseSummary[]>([]);
 
   async function start() {
     setPhases([]);

@@ -1,5 +1,13 @@
-import type { CheckOutcome, CheckStatus, Evidence } from "@/grader";
+import {
+  ZCheckOutcomeSchema,
+  ZCheckStatusSchema,
+  ZEvidenceSchema,
+  type CheckOutcome,
+  type CheckStatus,
+  type Evidence,
+} from "@/grader";
 import { db } from "@/lib/db/client";
+import { readJsonList } from "@/lib/db/json-column";
 import { unsupportedPointsOf } from "./best-attempt";
 
 /** One stored check result as the lab panel and the dashboard show it. */
@@ -65,29 +73,62 @@ const CHECK_COLUMNS = {
   durationMs: true,
 } as const;
 
+type CheckRow = {
+  checkId: string;
+  taskId: string;
+  title: string;
+  status: string;
+  outcome: string;
+  points: number;
+  awarded: number;
+  message: string;
+  hint: string;
+  lessonHref: string;
+  evidence: unknown;
+  durationMs: number;
+};
+
 type AttemptRow = {
+  id: string;
+  labId: string;
+  contentVersion: string;
+  status: string;
+  score: number;
+  maxScore: number;
+  context: string | null;
+  problem: string | null;
   startedAt: Date;
   finishedAt: Date | null;
-  checks: Array<{ evidence: string; status: string; outcome: string; points: number }>;
-} & Record<string, unknown>;
+  durationMs: number | null;
+  checks: CheckRow[];
+};
 
 function toStored(row: AttemptRow): StoredAttempt {
+  const { checks, startedAt, finishedAt, ...attempt } = row;
   return {
-    ...(row as unknown as Omit<StoredAttempt, "startedAt" | "finishedAt" | "checks" | "unsupportedPoints">),
-    startedAt: row.startedAt.toISOString(),
-    finishedAt: row.finishedAt?.toISOString() ?? null,
-    unsupportedPoints: unsupportedPointsOf(row.checks),
-    checks: row.checks.map((c) => ({ ...(c as unknown as StoredCheck), evidence: parseEvidence(c.evidence) })),
+    ...attempt,
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt?.toISOString() ?? null,
+    unsupportedPoints: unsupportedPointsOf(checks),
+    checks: checks.map(toStoredCheck),
   };
 }
 
-function parseEvidence(text: string): Evidence[] {
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? (value as Evidence[]) : [];
-  } catch {
-    return [];
-  }
+// Status, outcome and evidence are read through the grader's schemas, never cast: a row this version
+// cannot read (written by an older one, or damaged) shows as an error that says so, not as a guess.
+function toStoredCheck(row: CheckRow): StoredCheck {
+  const status = ZCheckStatusSchema.safeParse(row.status);
+  const outcome = ZCheckOutcomeSchema.safeParse(row.outcome);
+  const { items: evidence, unreadable } = readJsonList(ZEvidenceSchema, row.evidence);
+  const check: StoredCheck = { ...row, status: "error", outcome: "unexpected", evidence };
+  if (!status.success || !outcome.success)
+    return {
+      ...check,
+      message: `This result was stored as "${row.status}" (${row.outcome}), which CKS Lab cannot show.`,
+    };
+  if (unreadable > 0)
+    console.error(`attempt check ${row.checkId}: ${unreadable} stored evidence item(s) could not be read`);
+  return { ...check, status: status.data, outcome: outcome.data };
 }
 
 /** The learner's most recent finished attempt at a lab, with every check, or null. */

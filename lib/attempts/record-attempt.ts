@@ -1,5 +1,6 @@
 import { boundClusterData, clusterText, type CheckResult, type GradeReport } from "@/grader";
 import { db } from "@/lib/db/client";
+import { toJsonList } from "@/lib/db/json-column";
 
 // What a learner's cluster said reaches these rows (messages, evidence, the run's problem). The grader bounds
 // it already; the store bounds it again, so no caller can put megabytes or terminal escapes in the database.
@@ -18,7 +19,7 @@ export async function recordCheckResult(attemptId: string, result: CheckResult):
     message: clusterText(result.message, MESSAGE_MAX),
     hint: result.hint,
     lessonHref: result.lessonHref,
-    evidence: JSON.stringify(boundClusterData(result.evidence)),
+    evidence: toJsonList(boundClusterData(result.evidence)),
     durationMs: Math.round(result.durationMs),
   };
   await db().attemptCheck.upsert({

@@ -1,28 +1,38 @@
 import { boundClusterData, clusterText, findLab, loadAllLabs, phasesOf, verifyLab, type PhaseOutcome } from "@/grader";
+import { z } from "zod";
 import { db } from "@/lib/db/client";
+import { readJsonList, toJsonList } from "@/lib/db/json-column";
 import { errorLine } from "@/lib/errors/error-message";
 import { connectTarget } from "@/lib/labs/connect-target";
 import type { TGradeRequest } from "@/lib/labs/grading-target";
 
-/** One phase as the Authoring page shows it (no grading report: evidence stays out of this view). */
-export type PhaseSummary = {
-  phase: string;
-  ok: boolean;
-  score: number;
-  maxScore: number;
-  deviations: string[];
-  failedChecks: string[];
+/** One phase as the Authoring page shows it and a run stores it (no report: evidence stays out of this view). */
+export const ZPhaseSummarySchema = z.object({
+  phase: z.string(),
+  ok: z.boolean(),
+  score: z.number(),
+  maxScore: z.number(),
+  deviations: z.array(z.string()),
+  failedChecks: z.array(z.string()),
   /** What the phase could not prove on this cluster (runs stored before notes existed have none). */
-  notes?: string[];
-  durationMs: number;
-};
+  notes: z.array(z.string()).optional(),
+  durationMs: z.number(),
+});
+export type TPhaseSummary = z.infer<typeof ZPhaseSummarySchema>;
+
+// A phase this version cannot read (stored by an older one, or damaged) is left out and logged, never cast.
+function storedPhases(labId: string, stored: unknown): TPhaseSummary[] {
+  const { items, unreadable } = readJsonList(ZPhaseSummarySchema, stored);
+  if (unreadable > 0) console.error(`self-test run of ${labId}: ${unreadable} stored phase(s) could not be read`);
+  return items;
+}
 
 export type SelfTestEvent =
   | { type: "started"; runId: string; phases: string[] }
-  | { type: "phase"; phase: PhaseSummary }
+  | { type: "phase"; phase: TPhaseSummary }
   | { type: "done"; status: "passed" | "failed" | "error"; problem: string | null };
 
-function summarise(outcome: PhaseOutcome): PhaseSummary {
+function summarise(outcome: PhaseOutcome): TPhaseSummary {
   const { phase, ok, score, maxScore, deviations, failedChecks, notes, durationMs } = outcome;
   return { phase, ok, score, maxScore, deviations, failedChecks, notes, durationMs };
 }
@@ -46,17 +56,18 @@ export async function runSelfTest(input: {
       contentVersion: lab.contentVersion,
       status: "running",
       target: resolved.ok ? resolved.context : "unavailable",
+      phases: [],
       triggeredById: input.userId,
     },
     select: { id: true },
   });
   input.emit({ type: "started", runId: run.id, phases: phasesOf(lab).map((p) => p.name) });
   // Problems and phase deviations can quote the cluster: bounded before they are stored or streamed.
-  const finish = async (status: "passed" | "failed" | "error", found: string | null, phases: PhaseSummary[]) => {
+  const finish = async (status: "passed" | "failed" | "error", found: string | null, phases: TPhaseSummary[]) => {
     const problem = found === null ? null : clusterText(found, 1000);
     await db().selfTestRun.update({
       where: { id: run.id },
-      data: { status, problem, phases: JSON.stringify(boundClusterData(phases)), finishedAt: new Date() },
+      data: { status, problem, phases: toJsonList(boundClusterData(phases)), finishedAt: new Date() },
     });
     input.emit({ type: "done", status, problem });
   };
@@ -64,7 +75,7 @@ export async function runSelfTest(input: {
     await finish("error", resolved.error, []);
     return { runId: run.id };
   }
-  const phases: PhaseSummary[] = [];
+  const phases: TPhaseSummary[] = [];
   try {
     const result = await verifyLab({
       lab,
@@ -74,7 +85,7 @@ export async function runSelfTest(input: {
         phases.push(summary);
         input.emit({ type: "phase", phase: summary });
         void db()
-          .selfTestRun.update({ where: { id: run.id }, data: { phases: JSON.stringify(phases) } })
+          .selfTestRun.update({ where: { id: run.id }, data: { phases: toJsonList(phases) } })
           .catch(() => undefined);
       },
     });
@@ -116,7 +127,7 @@ export async function listLabsForAuthoring() {
         startedAt: last.startedAt.toISOString(),
         by: last.triggeredBy.name,
         currentVersion: last.contentVersion === lab.contentVersion,
-        phases: JSON.parse(last.phases) as PhaseSummary[],
+        phases: storedPhases(last.labId, last.phases),
       },
     };
   });
