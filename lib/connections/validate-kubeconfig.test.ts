@@ -2,10 +2,13 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { parse, stringify } from "yaml";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { parse, parseDocument, stringify } from "yaml";
 import { FORBIDDEN_KUBECONFIG_FIELDS, KUBECONFIG_MAX_ALIASES, checkConnection, connectCluster } from "@/grader";
 import { KUBECONFIG_MAX_BYTES, validateKubeconfig } from "./validate-kubeconfig";
+
+// The real parser, watched: tests can tell whether a paste was refused before the parser ever saw it.
+vi.mock("yaml", { spy: true });
 
 const kindYaml = readFileSync(path.join(import.meta.dirname, "fixtures", "kind-kubeconfig.yaml"), "utf8");
 const kind = parse(kindYaml) as Record<string, unknown> & {
@@ -358,17 +361,18 @@ describe("validateKubeconfig refuses other shapes", () => {
 });
 
 describe("validateKubeconfig against hostile input", () => {
-  it("rejects a billion-laughs YAML bomb fast", () => {
+  beforeEach(() => {
+    vi.mocked(parseDocument).mockClear();
+  });
+
+  it("rejects a billion-laughs YAML bomb by its alias count instead of expanding it", () => {
     const names = "abcdefghi";
     let bomb = `${names[0]}: &${names[0]} ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n`;
     for (let i = 1; i < names.length; i++)
       bomb += `${names[i]}: &${names[i]} [${Array(9)
         .fill(`*${names[i - 1]}`)
         .join(",")}]\n`;
-    const started = performance.now();
-    const error = rejected(bomb);
-    expect(performance.now() - started).toBeLessThan(1000);
-    expect(error).toMatch(/expands too many aliases/);
+    expect(rejected(bomb)).toMatch(/expands too many aliases \(more than 20\); a kubeconfig needs none/);
   });
 
   it("rejects an alias bomb hidden inside a kubeconfig", () => {
@@ -380,9 +384,8 @@ describe("validateKubeconfig against hostile input", () => {
     const garbage = Array.from({ length: 1024 * 1024 }, (_v, i) => String.fromCharCode(33 + ((i * 7919) % 90))).join(
       "",
     );
-    const started = performance.now();
     expect(rejected(garbage)).toMatch(/is 1\.0 MB; the limit is 256 KB/);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(parseDocument).not.toHaveBeenCalled();
   });
 
   it("counts bytes, not characters, against the limit", () => {
@@ -397,20 +400,28 @@ describe("validateKubeconfig against hostile input", () => {
     ["two documents", `${kindYaml}---\n${kindYaml}`, /expected one YAML document, found several/],
     ["duplicate keys", "apiVersion: v1\napiVersion: v2\n", /not valid YAML/],
     ["a custom tag", "apiVersion: !!js/function 'return 1'\n", /not valid YAML/],
-    ["deep nesting", "[".repeat(100_000), /not valid YAML \(nested more than 32 levels deep\)/],
-    ["deep block sequences", `${"- ".repeat(1000)}x\n`, /nested more than 32 levels deep/],
-    [
-      "deep indentation",
-      Array.from({ length: 200 }, (_v, i) => `${" ".repeat(i)}k${i}:`).join("\n"),
-      /nested more than 32 levels deep/,
-    ],
     ["a __proto__ key", `${kindYaml}__proto__: { polluted: true }\n`, /top level: unknown field "__proto__"/],
     ["a missing kind", "apiVersion: v1\n", /kind: expected "Config"/],
   ])("rejects %s", (_name, text, message) => {
-    const started = performance.now();
     expect(rejected(text)).toMatch(message);
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("lets the watched parser see a paste within the limits (so the checks below can fail)", () => {
+    expect(validateKubeconfig(kindYaml, strict)).toMatchObject({ ok: true });
+    expect(parseDocument).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ["deep nesting", "[".repeat(100_000)],
+    ["deep block sequences", `${"- ".repeat(1000)}x\n`],
+    ["deep indentation", Array.from({ length: 200 }, (_v, i) => `${" ".repeat(i)}k${i}:`).join("\n")],
+  ])("rejects %s before the parser sees it", (_name, text) => {
+    expect(validateKubeconfig(text, strict)).toEqual({
+      ok: false,
+      error: "Kubeconfig rejected: not valid YAML (nested more than 32 levels deep).",
+    });
+    expect(parseDocument).not.toHaveBeenCalled();
   });
 
   it("survives deeply nested pastes again and again (the parser's stack overflow once killed the process)", () => {
