@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { findLab, type CheckResult, type GradeReport, type TLab } from "@/grader";
+import { findLab, labMaxScore, type CheckResult, type GradeReport, type TLab } from "@/grader";
 import { listAttempts } from "@/lib/attempts/find-attempts";
 import { createTestUser, useTestDatabase } from "@/lib/db/test-database";
 import { openAttempt, type AttemptEvent, type GradeRun } from "./grade-attempt";
@@ -31,9 +31,10 @@ const check = (checkId: string, awarded: number): CheckResult => ({
   durationMs: 1,
 });
 
-// Stands in for the grader behind the port: emits what a real run emits, in order.
+// Stands in for the grader behind the port: emits what a real run emits, in order. A run against a cluster
+// that can evaluate every check reports the lab's full points as maxScore.
 const fakeGrade =
-  (results: CheckResult[]): GradeRun =>
+  (results: CheckResult[], maxScore = labMaxScore(lab)): GradeRun =>
   async (_lab, emit) => {
     emit({ type: "start", context: "kind-cks", server: "https://127.0.0.1:6443", checks: results.length });
     for (const result of results) emit({ type: "result", result });
@@ -45,7 +46,7 @@ const fakeGrade =
         contentVersion: lab.contentVersion,
         status: "failed",
         score,
-        maxScore: 31,
+        maxScore,
         results,
         problem: null,
         durationMs: 5,
@@ -82,7 +83,7 @@ describe("openAttempt", () => {
     expect(stored).toMatchObject({
       status: "failed",
       score: 2,
-      maxScore: 31,
+      maxScore: lab.tasks.reduce((sum, task) => sum + task.points, 0),
       contentVersion: lab.contentVersion,
       context: "kind-cks",
     });
