@@ -91,6 +91,28 @@ describe("checkPermissions", () => {
     ]);
   });
 
+  it("adds create subjectaccessreviews, cluster-scoped, for accessReview checks, and reads a Namespace by its name", () => {
+    const lab = labWith(
+      [
+        {
+          id: "reads",
+          type: "accessReview",
+          serviceAccount: "auditor",
+          requests: [{ verb: "get", resource: "pods", expect: "allowed" }],
+        },
+        { id: "ns", type: "objectExists", object: { apiVersion: "v1", kind: "Namespace", name: "rbac-lab" } },
+      ],
+      "rbac-lab",
+    );
+    const checks = lab.tasks.flatMap((task) => task.checks);
+    const extra = graderPermissions("rbac-lab", checks).slice(graderPermissions("rbac-lab").length);
+    expect(extra.map(({ why: _why, ...attributes }) => attributes)).toEqual([
+      { verb: "create", group: "authorization.k8s.io", resource: "subjectaccessreviews" },
+    ]);
+    // The Namespace read is the base permission already (get namespaces, namespace and name rbac-lab).
+    expect(graderPermissions("rbac-lab", checks).filter((p) => p.resource === "namespaces")).toHaveLength(1);
+  });
+
   it("names the one Secret a certificate check reads, and the objects field checks read", () => {
     const lab = labWith(
       [

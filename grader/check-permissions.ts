@@ -117,6 +117,14 @@ function checkKindPermissions(namespace: string, checks: readonly TCheck[]): Per
         });
       }
     }
+    if (check.type === "accessReview") {
+      perms.push({
+        verb: "create",
+        group: "authorization.k8s.io",
+        resource: "subjectaccessreviews",
+        why: "accessReview checks ask the API server whether the lab's ServiceAccount may make each request (SubjectAccessReview is cluster-scoped; it reveals permissions, never objects)",
+      });
+    }
     if (check.type !== "reachability") continue;
     perms.push({
       verb: "list",

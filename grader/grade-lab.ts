@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { checkAccessReview } from "./checks/access-review";
 import { checkCertificate } from "./checks/certificate";
 import { checkDryRunAdmitted, checkDryRunRejected } from "./checks/dry-run";
 import { checkEphemeralContainerDryRun } from "./checks/ephemeral-dry-run";
@@ -227,6 +228,8 @@ async function evaluate(check: TCheck, ctx: CheckContext): Promise<Verdict> {
         return await checkDryRunAdmitted(check, ctx);
       case "ephemeralContainerDryRun":
         return await checkEphemeralContainerDryRun(check, ctx);
+      case "accessReview":
+        return await checkAccessReview(check, ctx);
     }
   } catch (error) {
     // A bug in a check must surface as an error result for that check, never as a crash or a pass.

@@ -61,6 +61,12 @@ export type AccessRequest = {
   name?: string;
 };
 
+/**
+ * One SubjectAccessReview question: may `user`, a member of `groups`, make the request? (The grader asks it
+ * about a learner's ServiceAccount, with the groups the API server gives that account's tokens.)
+ */
+export type SubjectAccessRequest = AccessRequest & { user: string; groups: string[] };
+
 /** The API server's answer; `reason` is its explanation (RBAC names the binding) when it gives one. */
 export type AccessDecision = { allowed: boolean; reason: string | null };
 
@@ -111,6 +117,8 @@ export interface ClusterPort {
   delete(ref: ObjectRef, options?: CallOptions): Promise<CallResult<null>>;
   /** Asks the API server (SelfSubjectAccessReview) whether these credentials may make the request. */
   reviewAccess(request: AccessRequest, options?: CallOptions): Promise<CallResult<AccessDecision>>;
+  /** Asks the API server (SubjectAccessReview) whether another user may make the request. */
+  reviewSubjectAccess(request: SubjectAccessRequest, options?: CallOptions): Promise<CallResult<AccessDecision>>;
 }
 
 /**
@@ -135,6 +143,7 @@ export function withSignal(cluster: ClusterPort, signal: AbortSignal): ClusterPo
     addEphemeralContainer: (args, o) => cluster.addEphemeralContainer(args, options(o)),
     delete: (ref, o) => cluster.delete(ref, options(o)),
     reviewAccess: (request, o) => cluster.reviewAccess(request, options(o)),
+    reviewSubjectAccess: (request, o) => cluster.reviewSubjectAccess(request, options(o)),
   };
 }
 

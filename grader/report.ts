@@ -143,6 +143,23 @@ export type CertificateEvidence = {
   keyMatches: boolean | null;
 };
 
+/** The answers of a SubjectAccessReview matrix for one subject (a learner's ServiceAccount). */
+export type AccessReviewEvidence = {
+  type: "accessReview";
+  /** "system:serviceaccount:rbac-lab:auditor". */
+  subject: string;
+  rows: Array<{
+    /** "get pods/log in rbac-lab". */
+    request: string;
+    /** The same question as a kubectl command the learner can run. */
+    command: string;
+    expected: "allowed" | "denied";
+    answer: "allowed" | "denied";
+    /** The authorizer's explanation (RBAC names the binding that allowed it), when it gave one. */
+    reason: string | null;
+  }>;
+};
+
 export type ObjectEvidence = { type: "object"; apiVersion: string; kind: string; name: string; found: boolean };
 
 /** Why the grader concluded that the node cannot show a behaviour (what the kubelet or runtime said). */
@@ -173,6 +190,7 @@ export type Evidence =
   | ReachabilityEvidence
   | NodeSupportEvidence
   | CertificateEvidence
+  | AccessReviewEvidence
   | CallEvidence;
 
 /** One check's result: plain JSON, safe to send to a browser. */

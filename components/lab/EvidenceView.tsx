@@ -172,6 +172,29 @@ function EvidenceItem({ item }: { item: Evidence }) {
           {item.sha256Fingerprint ? <Row label="SHA-256" value={<code>{item.sha256Fingerprint}</code>} /> : null}
         </dl>
       );
+    case "accessReview":
+      return (
+        <div>
+          <dl>
+            <Row label="Asked about" value={<code>{item.subject}</code>} />
+          </dl>
+          <ul className="access-matrix">
+            {item.rows.map((row) => {
+              const matches = row.answer === row.expected;
+              return (
+                <li key={row.request} className={matches ? "access-match" : "access-mismatch"}>
+                  <span aria-hidden="true">{matches ? "✓" : "✗"}</span> <strong>{row.request}</strong>:{" "}
+                  {matches ? "" : "expected "}
+                  {matches ? row.answer : `${row.expected}, the cluster says ${row.answer}`}
+                  <br />
+                  <code className="small">{row.command}</code>
+                  {row.reason ? <span className="small muted"> ({row.reason})</span> : null}
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      );
     case "call":
       return (
         <dl>

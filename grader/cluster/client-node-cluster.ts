@@ -19,6 +19,7 @@ import type {
   ListRequest,
   ObjectList,
   ObjectRef,
+  SubjectAccessRequest,
 } from "../port";
 import { classifyResponse, FAILURE_MESSAGE_MAX, type CallIntent } from "./classify-error";
 import type { AddressPolicy } from "./outbound/check-cluster-address";
@@ -196,6 +197,27 @@ export class ClientNodeCluster implements ClusterPort {
           apiVersion: "authorization.k8s.io/v1",
           kind: "SelfSubjectAccessReview",
           spec: { resourceAttributes: { ...request } },
+        }),
+      },
+      options,
+    );
+    if (!review.ok) return review;
+    const status = (review.value.status ?? {}) as { allowed?: unknown; reason?: unknown };
+    const reason = typeof status.reason === "string" && status.reason ? clusterText(status.reason, 500) : null;
+    return { ok: true, value: { allowed: status.allowed === true, reason } };
+  }
+
+  async reviewSubjectAccess(request: SubjectAccessRequest, options?: CallOptions): Promise<CallResult<AccessDecision>> {
+    const { user, groups, ...resourceAttributes } = request;
+    const review = await this.json(
+      { verb: "create", resource: "subjectaccessreviews.authorization.k8s.io" },
+      {
+        method: "POST",
+        path: "/apis/authorization.k8s.io/v1/subjectaccessreviews",
+        body: JSON.stringify({
+          apiVersion: "authorization.k8s.io/v1",
+          kind: "SubjectAccessReview",
+          spec: { resourceAttributes, user, groups },
         }),
       },
       options,

@@ -317,6 +317,58 @@ export const ZEphemeralContainerDryRunCheckSchema = z
       ctx.addIssue({ code: "custom", path: ["messageMatches"], message: "messageMatches applies to expect: rejected" });
   });
 
+/** One question of an access-review matrix: may the subject do this, and should it? */
+export const ZAccessRequestSchema = z.strictObject({
+  verb: z.string().regex(/^([a-z]+|\*)$/, "must be one verb like get, list, watch, create, delete, or *"),
+  // The resource's API group: "" (the default) is the core group, of pods, secrets and serviceaccounts.
+  group: z
+    .string()
+    .regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?|\*)?$/, "must be an API group like apps or rbac.authorization.k8s.io")
+    .default(""),
+  resource: z.string().regex(/^([a-z0-9]+|\*)$/, "must be a plural resource name like pods or secrets"),
+  subresource: z
+    .string()
+    .regex(/^[a-z]+$/, "must be a subresource name like log or exec")
+    .optional(),
+  // Omitted: the lab namespace (it follows --namespace and labs:verify's fresh namespaces). Another name asks
+  // about that namespace (`default`, `kube-system`); "" asks about every namespace at once, which only a
+  // ClusterRoleBinding can grant.
+  namespace: z.union([ZNameSchema, z.literal("")]).optional(),
+  name: z.string().min(1).max(253).optional(),
+  expect: z.enum(["allowed", "denied"]),
+});
+export type TAccessRequest = z.infer<typeof ZAccessRequestSchema>;
+
+export const ZAccessReviewCheckSchema = z
+  .strictObject({
+    ...checkBase,
+    type: z.literal("accessReview"),
+    // A ServiceAccount in the lab namespace, asked about with the groups its tokens carry.
+    serviceAccount: ZNameSchema,
+    requests: z.array(ZAccessRequestSchema).min(1).max(40),
+  })
+  .superRefine((check, ctx) => {
+    const seen = new Set<string>();
+    check.requests.forEach((request, r) => {
+      const key = JSON.stringify([
+        request.verb,
+        request.group,
+        request.resource,
+        request.subresource,
+        request.namespace,
+        request.name,
+      ]);
+      if (seen.has(key))
+        ctx.addIssue({
+          code: "custom",
+          path: ["requests", r],
+          message: "asks the same question as an earlier request",
+        });
+      seen.add(key);
+    });
+  });
+export type TAccessReviewCheck = z.infer<typeof ZAccessReviewCheckSchema>;
+
 export const ZCheckSchema = z.discriminatedUnion("type", [
   ZObjectExistsCheckSchema,
   ZPodConditionCheckSchema,
@@ -328,6 +380,7 @@ export const ZCheckSchema = z.discriminatedUnion("type", [
   ZCertificateCheckSchema,
   ZDryRunAdmittedCheckSchema,
   ZEphemeralContainerDryRunCheckSchema,
+  ZAccessReviewCheckSchema,
 ]);
 export type TCheck = z.infer<typeof ZCheckSchema>;
 export type TCheckType = TCheck["type"];
@@ -487,6 +540,36 @@ export const ZLabFileSchema = z
             message: `check "${check.id}" needs requires: [a check proving the policy rejects]; any cluster without the policy admits the object too`,
           });
         }
+      }),
+    );
+    // An access review that only expects "denied" passes on an empty cluster, where nobody may do anything:
+    // it counts only once a review proving that something is allowed has passed.
+    const grants = new Set(
+      lab.tasks.flatMap((task) =>
+        task.checks.flatMap((check) =>
+          check.type === "accessReview" && check.requests.some((request) => request.expect === "allowed")
+            ? [check.id]
+            : [],
+        ),
+      ),
+    );
+    lab.tasks.forEach((task, t) =>
+      task.checks.forEach((check, c) => {
+        if (check.type !== "accessReview") return;
+        if (!grants.has(check.id) && !check.requires?.some((id) => grants.has(id)))
+          ctx.addIssue({
+            code: "custom",
+            path: ["tasks", t, "checks", c, "requires"],
+            message: `check "${check.id}" expects only "denied", which an empty cluster answers too: add requires: [an accessReview check with an allowed request]`,
+          });
+        check.requests.forEach((request, r) => {
+          if (request.namespace === lab.namespace)
+            ctx.addIssue({
+              code: "custom",
+              path: ["tasks", t, "checks", c, "requests", r, "namespace"],
+              message: `omit namespace for the lab namespace (${lab.namespace}): written out, it would not follow --namespace or labs:verify's fresh namespaces`,
+            });
+        });
       }),
     );
     const mutantIds = new Set<string>();

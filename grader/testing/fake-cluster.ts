@@ -12,6 +12,7 @@ import type {
   ListRequest,
   ObjectList,
   ObjectRef,
+  SubjectAccessRequest,
 } from "../port";
 
 type ExecArgs = Parameters<ClusterPort["exec"]>[0];
@@ -26,7 +27,8 @@ type Method =
   | "create"
   | "addEphemeralContainer"
   | "delete"
-  | "reviewAccess";
+  | "reviewAccess"
+  | "reviewSubjectAccess";
 
 /** Loads a pod fixture (realistic `kubectl get pod -o json` output) from grader/testing/fixtures. */
 export function podFixture(name: string): KubeObject {
@@ -60,6 +62,9 @@ export class FakeCluster implements ClusterPort {
     allowed: true,
     reason: "fake cluster: everything allowed",
   });
+
+  /** RBAC for reviewSubjectAccess (another user's access): denies everything unless this says otherwise. */
+  subjectAuthorizer: (request: SubjectAccessRequest) => AccessDecision = () => ({ allowed: false, reason: null });
 
   constructor(namespace?: string) {
     // Every cluster has a default namespace, as a real API server creates it.
@@ -216,6 +221,13 @@ export class FakeCluster implements ClusterPort {
 
   async reviewAccess(request: AccessRequest, options?: CallOptions): Promise<CallResult<AccessDecision>> {
     return this.answer("reviewAccess", request, options, () => ({ ok: true, value: this.authorizer(request) }));
+  }
+
+  async reviewSubjectAccess(request: SubjectAccessRequest, options?: CallOptions): Promise<CallResult<AccessDecision>> {
+    return this.answer("reviewSubjectAccess", request, options, () => ({
+      ok: true,
+      value: this.subjectAuthorizer(request),
+    }));
   }
 
   private async answer<T>(
