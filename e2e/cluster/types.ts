@@ -53,7 +53,9 @@ export type TPodStatus = {
   phase: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
   conditions: TPodCondition[];
   hostIP?: string;
+  hostIPs?: Array<{ ip: string }>;
   podIP?: string;
+  podIPs?: Array<{ ip: string }>;
   startTime?: string;
   reason?: string;
   message?: string;

@@ -1,3 +1,4 @@
+import { NodeNetwork } from "../network/node-network";
 import type { TokenIssuer } from "../tokens/token-issuer";
 import { ClusterRoleAggregation } from "./clusterrole-aggregation";
 import type { TController } from "./controller";
@@ -6,6 +7,7 @@ import { DeploymentController } from "./deployment-controller";
 import { GarbageCollector } from "./garbage-collector";
 import { Kubelet } from "./kubelet";
 import { NamespaceFinalizer } from "./namespace-finalizer";
+import { NodeNetworkController } from "./node-network";
 import { RbacBootstrap } from "./rbac-bootstrap";
 import { ReplicaSetController } from "./replica-set-controller";
 import { RootCaPublisher } from "./root-ca-publisher";
@@ -20,13 +22,16 @@ export type TControllerOptions = { caPem: string; tokens: TokenIssuer };
 
 /**
  * The cluster's controllers, started in this order before the server listens and stopped in reverse on
- * close. The kubelet is returned by name too: pod subresources (log, exec, attach) reach containers through it.
+ * close (the node's network first up and last down). The kubelet is returned by name too: pod subresources
+ * (log, exec, attach) reach containers through it.
  */
 export function createControllers(options: TControllerOptions): { kubelet: Kubelet; all: TController[] } {
-  const kubelet = new Kubelet();
+  const network = new NodeNetwork();
+  const kubelet = new Kubelet(network);
   return {
     kubelet,
     all: [
+      new NodeNetworkController(network),
       new SystemNamespaces(),
       new RbacBootstrap(),
       new ClusterRoleAggregation(),

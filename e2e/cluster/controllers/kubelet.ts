@@ -1,4 +1,5 @@
 import { nodeName } from "../host";
+import type { TPodNetwork } from "../network/node-network";
 import { DeathWatcher } from "../runtime/death-watcher";
 import { removeLeftovers } from "../runtime/leftovers";
 import { PodWorker } from "../runtime/pod-worker";
@@ -23,6 +24,9 @@ export class Kubelet implements TController {
     },
   );
   private unsubscribe?: () => void;
+
+  /** `network` gives each pod its sandbox (namespace and address); without one, pods run with no network. */
+  constructor(private readonly network?: TPodNetwork) {}
 
   /** Clears a crashed run's containers, then follows podman's deaths and the store's pods. */
   async start(context: TControllerContext): Promise<void> {
@@ -103,6 +107,7 @@ export class Kubelet implements TController {
       },
       (type, reason, message, fieldPath) =>
         context.events.record(pod, { type, reason, message, fieldPath, component: "kubelet" }),
+      this.network,
     );
     this.workers.set(uid, worker);
     void worker.start();

@@ -2,6 +2,7 @@ import { isRecord } from "../is-record";
 import type { TFieldError } from "../k8s-status";
 import { dns1123Label, labelMessage, validateName } from "../registry/object-name";
 import { validateAppArmorAnnotations, validateSecurityProfiles } from "./pod-security-profiles";
+import { validatePodDns } from "../runtime/pod-dns";
 
 const restartPolicies = ["Always", "OnFailure", "Never"];
 const pullPolicies = ["Always", "IfNotPresent", "Never"];
@@ -155,6 +156,7 @@ export function validatePod(pod: unknown): TFieldError[] {
     errors.push({ field: "spec.containers", type: "FieldValueRequired", detail: "" });
     return errors;
   }
+  errors.push(...validatePodDns(spec));
   const volumeNames = new Set<string>();
   if (spec.volumes !== undefined) {
     if (!Array.isArray(spec.volumes))

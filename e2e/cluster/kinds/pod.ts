@@ -1,6 +1,7 @@
 import { humanAge } from "../clock";
 import { nodeName } from "../host";
 import { badRequest, invalid, notFoundPath } from "../k8s-status";
+import { nodeIp } from "../network/addresses";
 import { crudVerbs, type TKind } from "../registry/kind";
 import { podRow } from "../runtime/pod-status";
 import { sendJson } from "../server/responses";
@@ -92,7 +93,8 @@ export const podKind: TKind = {
           lastTransitionTime: pod.metadata.creationTimestamp ?? "",
         },
       ],
-      hostIP: "127.0.0.1",
+      hostIP: nodeIp,
+      hostIPs: [{ ip: nodeIp }],
       containerStatuses: [],
       qosClass: "BestEffort",
     };

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { instanceDir, instanceId, ownerLabel, podman, processAlive, stateDir } from "../host";
+import { removeDeadNetns } from "../network/netns";
 
 const execFileAsync = promisify(execFile);
 
@@ -57,6 +58,7 @@ function killOrphanWatchers(): void {
 export async function removeLeftovers(): Promise<void> {
   killOrphanWatchers();
   await removeContainers((owner) => owner !== instanceId && !processAlive(Number(owner)));
+  await removeDeadNetns();
   const instances = path.join(stateDir, "instances");
   if (!existsSync(instances)) return;
   for (const entry of readdirSync(instances)) {
@@ -80,6 +82,7 @@ export async function liveInstances(): Promise<Map<string, number>> {
 export async function removeDeadInstances(): Promise<number> {
   killOrphanWatchers();
   const count = await removeContainers((owner) => !processAlive(Number(owner)));
+  await removeDeadNetns();
   const instances = path.join(stateDir, "instances");
   if (existsSync(instances)) {
     for (const entry of readdirSync(instances))

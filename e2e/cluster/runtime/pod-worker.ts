@@ -5,6 +5,9 @@ import { promisify } from "node:util";
 import { nowIso } from "../clock";
 import { instanceDir, instanceId, ownerLabel, podman } from "../host";
 import { resolveImage } from "../images";
+import { nodeIp } from "../network/addresses";
+import type { TPodNetwork, TPodSandbox } from "../network/node-network";
+import { nodeHostsFile, podResolvConf } from "./pod-dns";
 import { appArmorProblem, nodeSecurity, seccompProblem } from "./security-profiles";
 import type { TContainer, TContainerState, TContainerStatus, TPod, TPodStatus } from "../types";
 import { backoffAfterRun, shouldRestart } from "./backoff";
@@ -55,6 +58,8 @@ export class PodWorker {
   private sandboxReady = false;
   private volumes: TVolumePaths = {};
   private hostsFile: string | undefined;
+  private resolvConf: string | undefined;
+  private sandbox: TPodSandbox | undefined;
   private readonly startTime = nowIso();
   private readonly tmpfsMounts: string[] = [];
   // podman can report a death before `podman run -d` has returned the id.
@@ -64,6 +69,7 @@ export class PodWorker {
     private pod: TPod,
     private readonly onStatus: (status: TPodStatus) => void,
     private readonly onEvent: TEventSink = () => {},
+    private readonly network?: TPodNetwork,
   ) {
     const hasInit = (pod.spec.initContainers ?? []).length > 0;
     const make = (spec: TContainer, init: boolean): TContainerRecord => ({
@@ -119,7 +125,9 @@ export class PodWorker {
     return {
       phase,
       conditions,
-      hostIP: "127.0.0.1",
+      hostIP: nodeIp,
+      hostIPs: [{ ip: nodeIp }],
+      ...(this.sandbox ? { podIP: this.sandbox.ip, podIPs: [{ ip: this.sandbox.ip }] } : {}),
       startTime: this.startTime,
       ...(initStatuses.length > 0 ? { initContainerStatuses: structuredClone(initStatuses) } : {}),
       containerStatuses: structuredClone(containerStatuses),
@@ -134,8 +142,16 @@ export class PodWorker {
     this.onStatus(status);
   }
 
-  /** Starts the pod: volumes, then init containers one by one, then all app containers. */
+  /** Starts the pod: its sandbox (network) and volumes, then init containers one by one, then all app containers. */
   async start(): Promise<void> {
+    try {
+      await this.prepareSandbox();
+    } catch (error) {
+      this.onEvent("Warning", "FailedCreatePodSandBox", `Failed to create pod sandbox: ${String(error)}`);
+      for (const record of this.records) record.status.state = { waiting: { reason: "ContainerCreating" } };
+      this.publish();
+      return;
+    }
     try {
       await this.prepareVolumes();
     } catch (error) {
@@ -155,13 +171,26 @@ export class PodWorker {
     await this.startAppContainers();
   }
 
+  /** The pod's network namespace and address, and the hosts file and resolv.conf the kubelet writes for it. */
+  private async prepareSandbox(): Promise<void> {
+    const podDir = path.join(podsDir, this.uid);
+    mkdirSync(podDir, { recursive: true });
+    const hostNetwork = this.pod.spec.hostNetwork === true;
+    if (this.network && !this.stopped) this.sandbox = await this.network.createSandbox(this.uid, hostNetwork);
+    if (this.stopped) {
+      if (this.sandbox) await this.network?.removeSandbox(this.uid);
+      return;
+    }
+    this.hostsFile = path.join(podDir, "etc-hosts");
+    writeFileSync(this.hostsFile, hostNetwork ? nodeHostsFile() : managedHostsFile(this.pod, this.sandbox?.ip), {
+      mode: 0o644,
+    });
+    this.resolvConf = path.join(podDir, "resolv.conf");
+    writeFileSync(this.resolvConf, podResolvConf(this.pod), { mode: 0o644 });
+  }
+
   private async prepareVolumes(): Promise<void> {
     const podDir = path.join(podsDir, this.uid);
-    if (!this.pod.spec.hostNetwork) {
-      mkdirSync(podDir, { recursive: true });
-      this.hostsFile = path.join(podDir, "etc-hosts");
-      writeFileSync(this.hostsFile, managedHostsFile(), { mode: 0o644 });
-    }
     for (const volume of this.pod.spec.volumes ?? []) {
       if (!volume.emptyDir) continue;
       const dir = path.join(podDir, "volumes", volume.name);
@@ -257,7 +286,9 @@ export class PodWorker {
       labels: { [ownerLabel]: instanceId, [podUidLabel]: this.uid },
       volumes: this.volumes,
       imageRef: image.ref,
+      sandbox: this.sandbox,
       hostsFile: this.hostsFile,
+      resolvConf: this.resolvConf,
       node,
     });
     const startedAt = Date.now();
@@ -428,6 +459,7 @@ export class PodWorker {
       .filter((id): id is string => Boolean(id));
     if (ids.length > 0) await podman(["rm", "-f", "-t", "0", ...ids], { allowFailure: true });
     for (const dir of this.tmpfsMounts) await execFileAsync("umount", [dir]).catch(() => undefined);
+    if (this.sandbox) await this.network?.removeSandbox(this.uid);
     rmSync(path.join(podsDir, this.uid), { recursive: true, force: true });
   }
 }

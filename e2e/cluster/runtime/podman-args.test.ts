@@ -104,9 +104,8 @@ describe("podmanRunArgs", () => {
       {},
       ["--volume", "/host/cache:/var/cache/nginx:ro"],
     ],
-    ["network", {}, {}, ["--network", "none"]],
+    ["no sandbox, no network", {}, {}, ["--network", "none"]],
     ["stdin for kubectl run -i", { stdin: true }, {}, ["--interactive"]],
-    ["hostNetwork", {}, { hostNetwork: true }, ["--network", "host"]],
     ["hostPID", {}, { hostPID: true }, ["--pid", "host"]],
     ["hostIPC", {}, { hostIPC: true }, ["--ipc", "host"]],
   ])("%s", (_name, container, spec, sequence) => {

@@ -1,3 +1,6 @@
+import { nodeName } from "../host";
+import { clusterDomain } from "../network/addresses";
+import type { TPodSandbox } from "../network/node-network";
 import type { TContainer, TPod } from "../types";
 import { nodeSecurity, securityOptArgs, type TNodeSecurity } from "./security-profiles";
 
@@ -84,23 +87,29 @@ export function podmanRunArgs(input: {
   labels: Record<string, string>;
   volumes: TVolumePaths;
   imageRef: string;
-  /** The pod's kubelet-managed hosts file (absent with hostNetwork, where the node's is used). */
+  /** The pod's network namespace (its sandbox); without one the container gets no network at all. */
+  sandbox?: TPodSandbox;
+  /** The pod's hosts file: kubelet-managed, or the node's for hostNetwork pods. */
   hostsFile?: string;
+  /** The pod's resolv.conf, as the kubelet computes it from dnsPolicy and dnsConfig. */
+  resolvConf?: string;
   /** What the node enforces (AppArmor, where Localhost seccomp profiles live); this host's by default. */
   node?: TNodeSecurity;
 }): string[] {
   const { pod, container } = input;
   const security = effectiveSecurity(pod, container);
-  // Pods get no network of their own (no CNI here); host namespaces are shared when the spec asks.
+  // Every container of a pod joins the pod's sandbox network namespace (the node's for hostNetwork pods),
+  // so they share an address and localhost, as containers in a pod do.
   const args = [
     "--name",
     input.containerName,
     "--network",
-    pod.spec.hostNetwork ? "host" : "none",
+    input.sandbox ? `ns:${input.sandbox.netnsPath}` : "none",
     "--log-driver",
     "k8s-file",
+    "--hostname",
+    pod.spec.hostNetwork ? nodeName : podHostname(pod),
   ];
-  if (!pod.spec.hostNetwork) args.push("--hostname", pod.metadata.name ?? "pod");
   if (pod.spec.hostPID) args.push("--pid", "host");
   if (pod.spec.hostIPC) args.push("--ipc", "host");
   for (const [key, value] of Object.entries(input.labels)) args.push("--label", `${key}=${value}`);
@@ -127,8 +136,11 @@ export function podmanRunArgs(input: {
   if (container.tty === true) args.push("--tty");
   // kubelet mounts its managed /etc/hosts read-write, whatever readOnlyRootFilesystem says (podman's
   // own would follow --read-only); a volume the pod mounts there itself wins.
-  if (input.hostsFile && !(container.volumeMounts ?? []).some((mount) => mount.mountPath === "/etc/hosts"))
-    args.push("--volume", `${input.hostsFile}:/etc/hosts:rw`);
+  const mountsAt = (target: string) => (container.volumeMounts ?? []).some((mount) => mount.mountPath === target);
+  if (input.hostsFile && !mountsAt("/etc/hosts")) args.push("--volume", `${input.hostsFile}:/etc/hosts:rw`);
+  // containerd mounts the sandbox's resolv.conf read-only when the root filesystem is.
+  if (input.resolvConf && !mountsAt("/etc/resolv.conf"))
+    args.push("--volume", `${input.resolvConf}:/etc/resolv.conf:${security.readOnlyRootFilesystem ? "ro" : "rw"}`);
   for (const mount of container.volumeMounts ?? []) {
     const hostPath = input.volumes[mount.name];
     if (hostPath === undefined) continue;
@@ -143,9 +155,19 @@ export function podmanRunArgs(input: {
   return args;
 }
 
-/** The hosts file kubelet writes for a pod without hostNetwork (no pod IP here, so no line for it). */
-export function managedHostsFile(): string {
-  return [
+/** The pod's hostname: `spec.hostname`, else its name, cut to 63 characters as the kubelet does. */
+export function podHostname(pod: TPod): string {
+  const hostname = (pod.spec.hostname as string | undefined) || pod.metadata.name || "pod";
+  return hostname.slice(0, 63).replace(/[-.]+$/, "");
+}
+
+/**
+ * The hosts file kubelet writes for a pod without hostNetwork (kubelet_pods.go managedHostsFileContent):
+ * localhost lines, the pod's own address with its hostname (fully qualified when it has a subdomain), then
+ * the pod's hostAliases.
+ */
+export function managedHostsFile(pod?: TPod, podIp?: string): string {
+  const lines = [
     "# Kubernetes-managed hosts file.",
     "127.0.0.1\tlocalhost",
     "::1\tlocalhost ip6-localhost ip6-loopback",
@@ -153,6 +175,26 @@ export function managedHostsFile(): string {
     "fe00::0\tip6-mcastprefix",
     "fe00::1\tip6-allnodes",
     "fe00::2\tip6-allrouters",
+  ];
+  if (pod && podIp) {
+    const hostname = podHostname(pod);
+    const subdomain = pod.spec.subdomain as string | undefined;
+    lines.push(
+      subdomain
+        ? `${podIp}\t${hostname}.${subdomain}.${pod.metadata.namespace ?? "default"}.svc.${clusterDomain}\t${hostname}`
+        : `${podIp}\t${hostname}`,
+    );
+  }
+  return [...lines, ...hostAliasLines(pod), ""].join("\n");
+}
+
+/** The "# Entries added by HostAliases." block kubelet appends to a pod's hosts file. */
+export function hostAliasLines(pod?: TPod): string[] {
+  const aliases = (pod?.spec.hostAliases as Array<{ ip?: string; hostnames?: string[] }> | undefined) ?? [];
+  if (aliases.length === 0) return [];
+  return [
     "",
-  ].join("\n");
+    "# Entries added by HostAliases.",
+    ...aliases.map((alias) => `${alias.ip ?? ""}\t${(alias.hostnames ?? []).join("\t")}`),
+  ];
 }
