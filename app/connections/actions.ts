@@ -8,6 +8,7 @@ import { deleteConnection } from "@/lib/connections/delete-connection";
 import { saveConnection } from "@/lib/connections/save-connection";
 import { ZSaveConnectionSchema } from "@/lib/connections/schemas";
 import { testConnection, type ConnectionTest } from "@/lib/connections/test-connection";
+import { errorName } from "@/lib/errors/error-message";
 
 export type SaveConnectionResult = { ok: true; summary: ConnectionSummary } | { ok: false; error: string };
 
@@ -27,7 +28,7 @@ export const saveConnectionAction = action(
       return result;
     } catch (error) {
       // Never the input: it holds credentials.
-      console.error("saving a connection failed:", error instanceof Error ? error.name : "unknown error");
+      console.error("saving a connection failed:", errorName(error));
       return { ok: false, error: "The connection could not be saved. Try again in a moment." };
     }
   },
@@ -46,7 +47,7 @@ export const testConnectionAction = action(
     try {
       return await testConnection(user.id);
     } catch (error) {
-      console.error("testing a connection failed:", error instanceof Error ? error.name : "unknown error");
+      console.error("testing a connection failed:", errorName(error));
       return { ok: false, message: "The test could not run. Try again in a moment." };
     }
   },

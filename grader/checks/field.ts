@@ -4,6 +4,7 @@ import type { TPod } from "../port";
 import { parseFieldPath, resolveFieldPath, type PathSegment } from "./field-path";
 import type { FoundContainer } from "./pod-state";
 import { fail, failureVerdict, pass, pickContainer, podReadFailure, type CheckContext, type Verdict } from "./verdict";
+import { isRecord } from "@/lib/json/is-record";
 
 /** What a field check reads: one container of a pod (with the pod around it) or any object. */
 type Subject =
@@ -177,7 +178,7 @@ function labError(problem: string): Verdict {
 }
 
 function record(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return isRecord(value) ? value : {};
 }
 
 function show(value: unknown): string {

@@ -22,6 +22,7 @@ import {
   type CheckContext,
   type Verdict,
 } from "./verdict";
+import { isRecord } from "@/lib/json/is-record";
 
 /** More policies or DNS pods than this in one namespace is not a lab; the check refuses to judge a partial list. */
 const POLICY_LIMIT = 200;
@@ -376,7 +377,7 @@ function explain(outcome: Outcome, sides: SideVerdict[]): string {
 
 function labelsOf(namespace: KubeObject, name: string): Labels {
   const labels = namespace.metadata?.labels;
-  const own = typeof labels === "object" && labels !== null ? (labels as Labels) : {};
+  const own = isRecord(labels) ? (labels as Labels) : {};
   // The API server sets this label on every namespace (Kubernetes 1.22+); older objects may lack it.
   return { ...own, "kubernetes.io/metadata.name": name };
 }

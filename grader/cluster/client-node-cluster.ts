@@ -26,6 +26,8 @@ import type { AddressPolicy } from "./outbound/check-cluster-address";
 import { formatBytes, type TOutboundLimits } from "./outbound/limits";
 import { Outbound, type HttpAnswer } from "./outbound/outbound";
 import type { TlsSettings } from "./outbound/open-socket";
+import { isRecord } from "@/lib/json/is-record";
+import { errorMessage } from "@/lib/errors/error-message";
 
 /** How this connection is bounded beyond the defaults: whose budget, which address, which limits. */
 export type ClusterConnectionOptions = {
@@ -317,9 +319,7 @@ export class ClientNodeCluster implements ClusterPort {
     try {
       await this.kubeConfig.applyToHTTPSOptions(options);
     } catch (error) {
-      return unexpected(
-        `the kubeconfig's credentials could not be used: ${clusterText(error instanceof Error ? error.message : String(error), 200)}`,
-      );
+      return unexpected(`the kubeconfig's credentials could not be used: ${clusterText(errorMessage(error), 200)}`);
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(options.headers ?? {})) {
@@ -368,9 +368,7 @@ export class ClientNodeCluster implements ClusterPort {
       return answer;
     } catch (error) {
       // The port never rejects: a bug here is an unexpected failure, not a crash.
-      return unexpected(
-        `${describe(intent)}: ${clusterText(error instanceof Error ? error.message : String(error), 200)}`,
-      );
+      return unexpected(`${describe(intent)}: ${clusterText(errorMessage(error), 200)}`);
     }
   }
 
@@ -383,8 +381,7 @@ export class ClientNodeCluster implements ClusterPort {
     if (!answer.ok) return answer;
     try {
       const value: unknown = JSON.parse(answer.value.body.toString("utf8"));
-      if (typeof value === "object" && value !== null && !Array.isArray(value))
-        return { ok: true, value: value as KubeObject };
+      if (isRecord(value)) return { ok: true, value };
     } catch {
       // Reported below, without the body: it may be another service's page.
     }

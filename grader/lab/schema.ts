@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseCidr } from "../network/ip-range";
+import { isRecord } from "@/lib/json/is-record";
 
 const ZNameSchema = z
   .string()
@@ -611,7 +612,7 @@ function canonical(labels: Record<string, string>, manifests: TManifest[]): stri
   const sorted = (value: unknown): unknown =>
     Array.isArray(value)
       ? value.map(sorted)
-      : typeof value === "object" && value !== null
+      : isRecord(value)
         ? Object.fromEntries(
             Object.entries(value)
               .sort(([a], [b]) => a.localeCompare(b))

@@ -1,5 +1,6 @@
 import type { TLab, TManifest } from "../lab/schema";
 import type { ClusterPort, KubeObject, ObjectRef } from "../port";
+import { isRecord } from "@/lib/json/is-record";
 
 /** What applyManifests created, so that removeApplied can take it away again. */
 export type AppliedManifests = { namespace: string; created: ObjectRef[] };
@@ -68,7 +69,7 @@ export async function removeApplied(cluster: ClusterPort, applied: AppliedManife
 export function renamespace(value: unknown, from: string, to: string): unknown {
   if (value === from) return to;
   if (Array.isArray(value)) return value.map((v) => renamespace(v, from, to));
-  if (typeof value === "object" && value !== null) {
+  if (isRecord(value)) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renamespace(v, from, to)]));
   }
   return value;

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import os from "node:os";
 import path from "node:path";
 import { AppError } from "@/lib/errors/app-error";
-import { errorLine } from "@/lib/errors/error-message";
+import { errorLine, errorMessage } from "@/lib/errors/error-message";
 import { openSchemaEngine, type MigrationList } from "./schema-engine";
 
 /** Paths of the Prisma project: the schema and its standard migrations folder. */
@@ -65,7 +65,7 @@ export async function migrateDatabase(
         ? "a file is in the way"
         : code === "EACCES" || code === "EPERM"
           ? "permission denied"
-          : (code ?? String(error));
+          : (code ?? errorMessage(error));
     throw new AppError(
       "DATABASE_UNAVAILABLE",
       `Cannot create the folder ${path.dirname(databaseFile)} for the database file (${why}); check DATABASE_URL.`,

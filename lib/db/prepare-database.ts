@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { AppError } from "@/lib/errors/app-error";
 import { resolveDatabaseUrl, type SqliteLocation } from "./database-url";
 import { defaultPrismaPaths, migrateDatabase, type PrismaPaths } from "./migrations";
+import { errorMessage } from "@/lib/errors/error-message";
 
 /** Resolves DATABASE_URL, applies pending migrations and switches the file to WAL mode. */
 export async function prepareDatabase(
@@ -19,7 +20,7 @@ export async function prepareDatabase(
     sqlite.pragma("journal_mode = WAL");
     sqlite.close();
   } catch (error) {
-    throw new AppError("DATABASE_UNAVAILABLE", `Cannot open ${location.file}: ${(error as Error).message}`);
+    throw new AppError("DATABASE_UNAVAILABLE", `Cannot open ${location.file}: ${errorMessage(error)}`);
   }
   return { ...location, applied };
 }
@@ -42,6 +43,6 @@ export function restrictDatabaseFiles(file: string): void {
       if (existsSync(`${file}${suffix}`)) chmodSync(`${file}${suffix}`, 0o600);
     }
   } catch (error) {
-    throw new AppError("DATABASE_UNAVAILABLE", `Cannot create ${file} with mode 0600: ${(error as Error).message}`);
+    throw new AppError("DATABASE_UNAVAILABLE", `Cannot create ${file} with mode 0600: ${errorMessage(error)}`);
   }
 }

@@ -14,3 +14,8 @@ export function errorLine(error: unknown): string {
       ?.trim() ?? "unknown error"
   );
 }
+
+/** The class name of anything thrown, for logs that must not quote it (its message may hold credentials). */
+export function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : "unknown error";
+}

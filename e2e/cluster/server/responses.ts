@@ -1,5 +1,6 @@
 import type http from "node:http";
 import type { Duplex } from "node:stream";
+import { errorMessage } from "@/lib/errors/error-message";
 import type { TStatus } from "../k8s-status";
 
 /** Whether the client asked for server-side printing (`kubectl get` does). */
@@ -32,7 +33,7 @@ export function internalError(error: unknown): TStatus {
     apiVersion: "v1",
     metadata: {},
     status: "Failure",
-    message: `Internal error occurred: ${error instanceof Error ? error.message : String(error)}`,
+    message: `Internal error occurred: ${errorMessage(error)}`,
     reason: "InternalError",
     code: 500,
   };

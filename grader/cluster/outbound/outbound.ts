@@ -20,6 +20,7 @@ import { connectionBudget, type ConnectionBudget } from "./connection-budget";
 import { DEFAULT_OUTBOUND_LIMITS, formatBytes, type TOutboundLimits } from "./limits";
 import { OutboundError, openSocket, type DialTarget, type TlsSettings } from "./open-socket";
 import type { Lookup } from "./resolve-host";
+import { errorMessage } from "@/lib/errors/error-message";
 
 export type OutboundOptions = {
   /** The API server URL (a path prefix, as some proxies use, is kept). */
@@ -319,7 +320,7 @@ export class Outbound {
     if (deadline?.aborted)
       return { kind: "timeout", message: `${request.what}: no complete answer within ${this.limits.callTimeoutMs} ms` };
     const code = (error as { code?: unknown }).code;
-    const text = clusterText(error instanceof Error ? error.message : String(error), 300);
+    const text = clusterText(errorMessage(error), 300);
     switch (code) {
       case "UND_ERR_HEADERS_TIMEOUT":
         return {
