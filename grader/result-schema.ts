@@ -147,6 +147,20 @@ const ZCertificateEvidenceSchema = z.object({
   keyMatches: nullable(z.boolean()),
 });
 
+const ZAccessReviewEvidenceSchema = z.object({
+  type: z.literal("accessReview"),
+  subject: str,
+  rows: z.array(
+    z.object({
+      request: str,
+      command: str,
+      expected: z.enum(["allowed", "denied"]),
+      answer: z.enum(["allowed", "denied"]),
+      reason: nullable(str),
+    }),
+  ),
+});
+
 const ZCallEvidenceSchema = z.object({ type: z.literal("call"), call: str, failure: str, detail: str });
 
 /** One piece of evidence as stored: every kind the grader produces (report.ts `Evidence`). */
@@ -161,10 +175,12 @@ export const ZEvidenceSchema = z.discriminatedUnion("type", [
   ZReachabilityEvidenceSchema,
   ZNodeSupportEvidenceSchema,
   ZCertificateEvidenceSchema,
+  ZAccessReviewEvidenceSchema,
   ZCallEvidenceSchema,
 ]);
 
-// Each schema and its hand-written type must describe the same values, both ways.
+// Each schema and its hand-written type must describe the same values, both ways. "Type 'true' is not
+// assignable to type 'false'" below means report.ts gained an outcome or evidence kind: add its schema above.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemasMatchTypes: [
   Same<z.infer<typeof ZCheckStatusSchema>, CheckStatus>,
