@@ -11,6 +11,7 @@ import { NodeNetworkController } from "./node-network";
 import { RbacBootstrap } from "./rbac-bootstrap";
 import { ReplicaSetController } from "./replica-set-controller";
 import { RootCaPublisher } from "./root-ca-publisher";
+import { ServiceNetwork } from "./service-network";
 import { SystemNamespaces } from "./system-namespaces";
 import { TokenController } from "./token-controller";
 
@@ -33,6 +34,7 @@ export function createControllers(options: TControllerOptions): { kubelet: Kubel
     all: [
       new NodeNetworkController(network),
       new SystemNamespaces(),
+      new ServiceNetwork(network),
       new RbacBootstrap(),
       new ClusterRoleAggregation(),
       new NamespaceFinalizer(),

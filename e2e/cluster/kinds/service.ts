@@ -23,8 +23,8 @@ type TServiceSpec = {
 
 /**
  * core/v1 Service, the smallest piece the network labs need: stored, defaulted and validated like the
- * API server does, with a ClusterIP from kind's 10.96.0.0/16 and kubectl's table. Nothing forwards
- * traffic to it (no kube-proxy, no EndpointSlices) until the test cluster grows pod networking.
+ * API server does, with a ClusterIP from kind's 10.96.0.0/16 and kubectl's table. The service-network
+ * controller forwards its ClusterIP to ready pods and cluster DNS names it.
  */
 export const serviceKind: TKind = {
   group: "",

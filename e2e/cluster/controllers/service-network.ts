@@ -1,0 +1,148 @@
+import type dgram from "node:dgram";
+import type net from "node:net";
+import { clusterDnsIp } from "../network/addresses";
+import { buildDnsResponse, dnsRcode, parseDnsQuery } from "../network/dns-message";
+import { closeNetnsSocket, openSocketsInNetns, type TNetnsSocket } from "../network/netns-socket";
+import type { NodeNetwork } from "../network/node-network";
+import {
+  dnsAnswer,
+  networkPods,
+  renderServiceRules,
+  serviceEndpoints,
+  type TNetworkPod,
+} from "../network/service-view";
+import { controllerUser, watchResource, type TController, type TControllerContext } from "./controller";
+
+const user = controllerUser("kube-proxy");
+/** The CoreDNS pod of a kind cluster, as the network sees it (kind runs two replicas; one is enough here). */
+const corednsPod = {
+  namespace: "kube-system",
+  name: "coredns-674b8bbfcf-cks01",
+  labels: { "k8s-app": "kube-dns", "pod-template-hash": "674b8bbfcf" },
+  ports: [
+    { name: "dns", containerPort: 53, protocol: "UDP" as const },
+    { name: "dns-tcp", containerPort: 53, protocol: "TCP" as const },
+    { name: "metrics", containerPort: 9153, protocol: "TCP" as const },
+  ],
+};
+
+/**
+ * kube-proxy and cluster DNS: keeps the node's Service rules in step with Services and ready pods, and
+ * runs CoreDNS in a pod sandbox of its own behind the `kube-dns` Service at 10.96.0.10 (kind's), so DNS
+ * traffic crosses the node like any pod's traffic and NetworkPolicies apply to it.
+ */
+export class ServiceNetwork implements TController {
+  readonly name = "kube-proxy";
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly sockets: TNetnsSocket[] = [];
+  private context?: TControllerContext;
+  private pending?: NodeJS.Immediate;
+
+  constructor(private readonly network: NodeNetwork) {}
+
+  async start(context: TControllerContext): Promise<void> {
+    this.context = context;
+    const sandbox = await this.network.createSandbox(`system-${corednsPod.name}`, false);
+    const dnsPod: TNetworkPod = { ...corednsPod, ip: sandbox.ip, ready: true, hostNetwork: false };
+    this.network.systemPods.push(dnsPod);
+    const opened = await openSocketsInNetns(sandbox.netnsPath, [
+      { protocol: "udp", host: sandbox.ip, port: 53 },
+      { protocol: "tcp", host: sandbox.ip, port: 53 },
+    ]);
+    this.sockets.push(...opened);
+    for (const item of opened) {
+      if (item.protocol === "udp") this.serveUdp(item.socket);
+      else this.serveTcp(item.server);
+    }
+    await this.ensureDnsService(context);
+    for (const resource of ["services", "pods"])
+      this.unsubscribe.push(watchResource(context.store, resource, () => this.schedule()));
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    for (const unsubscribe of this.unsubscribe.splice(0)) unsubscribe();
+    if (this.pending) clearImmediate(this.pending);
+    for (const socket of this.sockets.splice(0)) closeNetnsSocket(socket);
+  }
+
+  private pods(): TNetworkPod[] {
+    return [...this.network.systemPods, ...networkPods(this.context?.store.list("pods", undefined) ?? [])];
+  }
+
+  // Many changes arrive together (a namespace deleted, a pod's status): one rule sync covers them.
+  private schedule(): void {
+    if (this.pending) return;
+    this.pending = setImmediate(() => {
+      this.pending = undefined;
+      const services = this.context?.store.list("services", undefined) ?? [];
+      this.network.setFirewall("kube-proxy", renderServiceRules(serviceEndpoints(services, this.pods())));
+    });
+  }
+
+  private answer(message: Buffer): Buffer | null {
+    const query = parseDnsQuery(message);
+    if (!query) return null;
+    const answer =
+      query.class === 1
+        ? dnsAnswer(query.name, this.context?.store.list("services", undefined) ?? [], this.pods())
+        : { rcode: dnsRcode.NOTIMP, addresses: [], ttl: 0 };
+    return buildDnsResponse(query, message, answer);
+  }
+
+  private serveUdp(socket: dgram.Socket): void {
+    socket.on("message", (message, remote) => {
+      const response = this.answer(message);
+      if (response) socket.send(response, remote.port, remote.address);
+    });
+  }
+
+  private serveTcp(server: net.Server): void {
+    server.on("connection", (socket) => {
+      let buffered = Buffer.alloc(0);
+      socket.setTimeout(10_000, () => socket.destroy());
+      socket.on("error", () => socket.destroy());
+      socket.on("data", (chunk: Buffer) => {
+        buffered = Buffer.concat([buffered, chunk]);
+        if (buffered.length > 65_537) return socket.destroy();
+        while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
+          const message = buffered.subarray(2, 2 + buffered.readUInt16BE(0));
+          buffered = buffered.subarray(2 + message.length);
+          const response = this.answer(message);
+          if (!response) return socket.destroy();
+          const length = Buffer.alloc(2);
+          length.writeUInt16BE(response.length);
+          socket.write(Buffer.concat([length, response]));
+        }
+      });
+    });
+  }
+
+  // kind's kube-dns Service, as kubeadm's CoreDNS add-on creates it.
+  private async ensureDnsService({ registry }: TControllerContext): Promise<void> {
+    const services = registry.scheme.resource("", "v1", "services");
+    if (!services) throw new Error("the Service kind is not registered");
+    if (registry.find(services, "kube-system", "kube-dns")) return;
+    await registry.create(
+      services,
+      "kube-system",
+      {
+        metadata: {
+          name: "kube-dns",
+          labels: { "k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS" },
+          annotations: { "prometheus.io/port": "9153", "prometheus.io/scrape": "true" },
+        },
+        spec: {
+          clusterIP: clusterDnsIp,
+          selector: { "k8s-app": "kube-dns" },
+          ports: [
+            { name: "dns", port: 53, protocol: "UDP", targetPort: 53 },
+            { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 },
+            { name: "metrics", port: 9153, protocol: "TCP", targetPort: 9153 },
+          ],
+        },
+      },
+      { dryRun: false, user },
+    );
+  }
+}
