@@ -28,7 +28,7 @@ export type TControllerOptions = { caPem: string; tokens: TokenIssuer };
  */
 export function createControllers(options: TControllerOptions): { kubelet: Kubelet; all: TController[] } {
   const network = new NodeNetwork();
-  const kubelet = new Kubelet(network);
+  const kubelet = new Kubelet(options.tokens, network);
   return {
     kubelet,
     all: [

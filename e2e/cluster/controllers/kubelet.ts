@@ -4,6 +4,9 @@ import { DeathWatcher } from "../runtime/death-watcher";
 import { removeLeftovers } from "../runtime/leftovers";
 import { PodWorker } from "../runtime/pod-worker";
 import { nodeRejection, nodeSecurity } from "../runtime/security-profiles";
+import { MountError, type TPodObjects } from "../runtime/volume-files";
+import type { TokenIssuer } from "../tokens/token-issuer";
+import { createTokenRequest } from "../tokens/token-request";
 import type { TKubeObject, TPod, TPodStatus } from "../types";
 import type { TController, TControllerContext } from "./controller";
 import { watchResource } from "./controller";
@@ -25,8 +28,11 @@ export class Kubelet implements TController {
   );
   private unsubscribe?: () => void;
 
-  /** `network` gives each pod its sandbox (namespace and address); without one, pods run with no network. */
-  constructor(private readonly network?: TPodNetwork) {}
+  /** `tokens` signs the token volumes' tokens; `network` gives each pod its sandbox (namespace and address); without one, pods run with no network. */
+  constructor(
+    private readonly tokens: TokenIssuer,
+    private readonly network?: TPodNetwork,
+  ) {}
 
   /** Clears a crashed run's containers, then follows podman's deaths and the store's pods. */
   async start(context: TControllerContext): Promise<void> {
@@ -108,9 +114,33 @@ export class Kubelet implements TController {
       (type, reason, message, fieldPath) =>
         context.events.record(pod, { type, reason, message, fieldPath, component: "kubelet" }),
       this.network,
+      this.podObjects(context, pod),
     );
     this.workers.set(uid, worker);
     void worker.start();
+  }
+
+  /** What the pod's volumes and environment read: its namespace's Secrets and ConfigMaps, tokens bound to it. */
+  private podObjects(context: TControllerContext, pod: TPod): TPodObjects {
+    const namespace = pod.metadata.namespace ?? "";
+    return {
+      get: (resource, name) => context.store.get(resource, namespace, name),
+      token: (audience, expirationSeconds) => {
+        const account = (pod.spec as { serviceAccountName?: string }).serviceAccountName ?? "default";
+        try {
+          const request = createTokenRequest(context.registry, this.tokens, namespace, account, {
+            spec: {
+              ...(audience ? { audiences: [audience] } : {}),
+              expirationSeconds,
+              boundObjectRef: { kind: "Pod", apiVersion: "v1", name: pod.metadata.name, uid: pod.metadata.uid },
+            },
+          });
+          return request.status?.token ?? "";
+        } catch (error) {
+          throw new MountError(`failed to fetch token: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      },
+    };
   }
 
   private async stopPod(pod: TKubeObject): Promise<void> {

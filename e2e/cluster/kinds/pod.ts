@@ -10,7 +10,7 @@ import { podAttach } from "../subresources/pod-attach";
 import { podEphemeralContainers } from "../subresources/pod-ephemeral-containers";
 import { podExec } from "../subresources/pod-exec";
 import { podLog } from "../subresources/pod-log";
-import type { TPod } from "../types";
+import type { TPod, TVolume } from "../types";
 import { unknownPodFields } from "./pod-schema";
 import { prepareEphemeralContainersUpdate } from "./pod-ephemeral-containers";
 import { syncAppArmorAnnotations } from "./pod-security-profiles";
@@ -23,7 +23,7 @@ export function defaultPod(pod: TPod): TPod {
   spec.dnsPolicy ??= "ClusterFirst";
   spec.terminationGracePeriodSeconds ??= 30;
   spec.schedulerName ??= "default-scheduler";
-  spec.serviceAccountName ??= "default";
+  spec.serviceAccountName ??= spec.serviceAccount ?? "default";
   spec.serviceAccount ??= spec.serviceAccountName;
   spec.securityContext ??= {};
   spec.enableServiceLinks ??= true;
@@ -47,8 +47,35 @@ export function defaultPod(pod: TPod): TPod {
     container.resources ??= {};
     for (const port of container.ports ?? []) port.protocol ??= "TCP";
   }
-  for (const volume of spec.volumes ?? []) if (volume.emptyDir) volume.emptyDir = { ...volume.emptyDir };
+  for (const variable of [...(spec.initContainers ?? []), ...spec.containers].flatMap((c) => c.env ?? []))
+    defaultFieldRef((variable.valueFrom as { fieldRef?: unknown } | undefined)?.fieldRef);
+  for (const volume of spec.volumes ?? []) {
+    if (volume.emptyDir) volume.emptyDir = { ...volume.emptyDir };
+    defaultVolumeSource(volume);
+  }
   return pod;
+}
+
+// pkg/apis/core/v1 defaults: file modes 0644 (420) on secret, configMap, downwardAPI and projected volumes,
+// an hour for projected tokens, apiVersion v1 on fieldRefs.
+function defaultFieldRef(fieldRef: unknown): void {
+  if (fieldRef && typeof fieldRef === "object") (fieldRef as { apiVersion?: string }).apiVersion ??= "v1";
+}
+
+function defaultVolumeSource(volume: TVolume): void {
+  for (const kind of ["secret", "configMap", "downwardAPI", "projected"]) {
+    const source = volume[kind] as { defaultMode?: number } | undefined;
+    if (source && typeof source === "object") source.defaultMode ??= 420;
+  }
+  const items = (volume.downwardAPI as { items?: Array<{ fieldRef?: unknown }> } | undefined)?.items ?? [];
+  for (const item of items) defaultFieldRef(item.fieldRef);
+  const sources = (volume.projected as { sources?: Array<Record<string, unknown>> } | undefined)?.sources ?? [];
+  for (const source of sources) {
+    const token = source.serviceAccountToken as { expirationSeconds?: number } | undefined;
+    if (token) token.expirationSeconds ??= 3600;
+    const downward = source.downwardAPI as { items?: Array<{ fieldRef?: unknown }> } | undefined;
+    for (const item of downward?.items ?? []) defaultFieldRef(item.fieldRef);
+  }
 }
 
 /** The spec without images: the one field of a running pod an update may change. */

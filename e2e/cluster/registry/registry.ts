@@ -88,7 +88,8 @@ export class Registry {
     object.metadata = isRecord(object.metadata) ? object.metadata : {};
     const metadata = object.metadata;
     if (kind.namespaced) {
-      if (metadata.namespace !== undefined && metadata.namespace !== namespace)
+      // An empty namespace (what protobuf bodies of `kubectl create secret` carry without -n) means "the request's".
+      if (metadata.namespace !== undefined && metadata.namespace !== "" && metadata.namespace !== namespace)
         throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
       metadata.namespace = namespace;
     } else {

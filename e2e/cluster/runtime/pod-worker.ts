@@ -11,7 +11,9 @@ import { nodeHostsFile, podResolvConf } from "./pod-dns";
 import { appArmorProblem, nodeSecurity, seccompProblem } from "./security-profiles";
 import type { TContainer, TContainerState, TContainerStatus, TPod, TPodStatus } from "../types";
 import { backoffAfterRun, shouldRestart } from "./backoff";
+import { containerEnv } from "./container-env";
 import { computeConditions, computePhase } from "./pod-status";
+import { MountError, isApiDataVolume, volumeFiles, writeVolumeFiles, type TPodObjects } from "./volume-files";
 import {
   managedHostsFile,
   podmanRunArgs,
@@ -57,6 +59,8 @@ export class PodWorker {
   private initFailed = false;
   private sandboxReady = false;
   private volumes: TVolumePaths = {};
+  private emptyDirsReady = false;
+  private mountRetry?: NodeJS.Timeout;
   private hostsFile: string | undefined;
   private resolvConf: string | undefined;
   private sandbox: TPodSandbox | undefined;
@@ -70,6 +74,12 @@ export class PodWorker {
     private readonly onStatus: (status: TPodStatus) => void,
     private readonly onEvent: TEventSink = () => {},
     private readonly network?: TPodNetwork,
+    private readonly objects: TPodObjects = {
+      get: () => undefined,
+      token: () => {
+        throw new Error("no token source");
+      },
+    },
   ) {
     const hasInit = (pod.spec.initContainers ?? []).length > 0;
     const make = (spec: TContainer, init: boolean): TContainerRecord => ({
@@ -144,6 +154,7 @@ export class PodWorker {
 
   /** Starts the pod: its sandbox (network) and volumes, then init containers one by one, then all app containers. */
   async start(): Promise<void> {
+    if (this.stopped) return;
     try {
       await this.prepareSandbox();
     } catch (error) {
@@ -152,9 +163,26 @@ export class PodWorker {
       this.publish();
       return;
     }
+    await this.mountAndRun();
+  }
+
+  /** Volumes (retried while a Secret, ConfigMap or key is missing), then the containers. */
+  private async mountAndRun(): Promise<void> {
+    if (this.stopped) return;
     try {
       await this.prepareVolumes();
     } catch (error) {
+      if (error instanceof MountError) {
+        // As the kubelet: the pod waits in ContainerCreating and the mount is retried until it works.
+        this.onEvent(
+          "Warning",
+          "FailedMount",
+          `MountVolume.SetUp failed for volume "${error.volume}" : ${error.message}`,
+        );
+        this.publish();
+        this.mountRetry = setTimeout(() => void this.mountAndRun(), 2000);
+        return;
+      }
       for (const record of this.records)
         record.status.state = {
           waiting: { reason: "CreateContainerConfigError", message: `failed to prepare volumes: ${String(error)}` },
@@ -191,6 +219,31 @@ export class PodWorker {
 
   private async prepareVolumes(): Promise<void> {
     const podDir = path.join(podsDir, this.uid);
+    if (!this.emptyDirsReady) await this.prepareEmptyDirs(podDir);
+    for (const volume of this.pod.spec.volumes ?? []) {
+      if (!isApiDataVolume(volume) || this.volumes[volume.name] !== undefined) continue;
+      let files;
+      try {
+        files = volumeFiles(this.pod, volume, this.objects);
+      } catch (error) {
+        if (!(error instanceof MountError)) throw error;
+        error.volume = volume.name;
+        throw error;
+      }
+      const dir = path.join(podDir, "volumes", volume.name);
+      mkdirSync(dir, { recursive: true });
+      // Secret and projected volumes live in memory (tmpfs) so their content never touches the node's disk.
+      if (volume.secret !== undefined || volume.projected !== undefined) {
+        await execFileAsync("mount", ["-t", "tmpfs", "-o", "mode=1777", "tmpfs", dir]);
+        this.tmpfsMounts.push(dir);
+      } else chmodSync(dir, 0o777);
+      writeVolumeFiles(dir, files);
+      this.volumes[volume.name] = dir;
+    }
+  }
+
+  private async prepareEmptyDirs(podDir: string): Promise<void> {
+    this.emptyDirsReady = true;
     for (const volume of this.pod.spec.volumes ?? []) {
       if (!volume.emptyDir) continue;
       const dir = path.join(podDir, "volumes", volume.name);
@@ -278,6 +331,18 @@ export class PodWorker {
       this.publish();
       return;
     }
+    const env = containerEnv(this.pod, spec, this.objects);
+    if ("problem" in env) {
+      // A Secret or key that is missing now may be created later: the kubelet keeps retrying.
+      record.status.state = { waiting: { reason: env.problem.reason, message: env.problem.message } };
+      this.onEvent("Warning", "Failed", `Error: ${env.problem.message}`, this.fieldPath(record));
+      this.publish();
+      record.timer = setTimeout(() => {
+        record.timer = undefined;
+        void this.startContainer(record);
+      }, 2000);
+      return;
+    }
     const name = `k8s_${spec.name}_${this.pod.metadata.name}_${this.pod.metadata.namespace}_${this.uid.slice(0, 8)}_${record.attempt}`;
     const args = podmanRunArgs({
       pod: this.pod,
@@ -287,6 +352,7 @@ export class PodWorker {
       volumes: this.volumes,
       imageRef: image.ref,
       sandbox: this.sandbox,
+      env: env.env,
       hostsFile: this.hostsFile,
       resolvConf: this.resolvConf,
       node,
@@ -451,6 +517,7 @@ export class PodWorker {
   /** Stops and removes every container and volume of this pod. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.mountRetry) clearTimeout(this.mountRetry);
     for (const record of this.records) if (record.timer) clearTimeout(record.timer);
     // Every container is recorded as soon as `podman run` returns, and a run still in flight
     // removes its own container when it sees `stopped`, so no listing is needed here.

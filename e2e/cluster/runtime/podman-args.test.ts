@@ -173,7 +173,7 @@ describe("unsupportedVolume", () => {
     const first = input.spec.containers[0];
     if (!first) throw new Error("no container");
     expect(unsupportedVolume(input, first)?.message).toBe(
-      'volume "h" of type hostPath is not implemented by the podman test cluster (only emptyDir is)',
+      'volume "h" of type hostPath is not implemented by the podman test cluster (emptyDir, secret, configMap, downwardAPI and projected are)',
     );
   });
 });

@@ -1,8 +1,10 @@
+import path from "node:path";
 import { nodeName } from "../host";
 import { clusterDomain } from "../network/addresses";
 import type { TPodSandbox } from "../network/node-network";
 import type { TContainer, TPod } from "../types";
 import { nodeSecurity, securityOptArgs, type TNodeSecurity } from "./security-profiles";
+import { isApiDataVolume } from "./volume-files";
 
 /** Where one pod volume lives on the host; emptyDirs are plain directories or tmpfs mounts. */
 export type TVolumePaths = Record<string, string>;
@@ -63,18 +65,11 @@ export function unsupportedVolume(pod: TPod, container: TContainer): TConfigProb
     const volume = pod.spec.volumes?.find((candidate) => candidate.name === mount.name);
     if (!volume) continue;
     const kinds = Object.keys(volume).filter((key) => key !== "name");
-    if (kinds.length === 1 && kinds[0] === "emptyDir") continue;
+    if (kinds.length === 1 && (kinds[0] === "emptyDir" || isApiDataVolume(volume))) continue;
     return {
       reason: "CreateContainerConfigError",
-      message: `volume "${mount.name}" of type ${kinds.join(",") || "<none>"} is not implemented by the podman test cluster (only emptyDir is)`,
+      message: `volume "${mount.name}" of type ${kinds.join(",") || "<none>"} is not implemented by the podman test cluster (emptyDir, secret, configMap, downwardAPI and projected are)`,
     };
-  }
-  for (const env of container.env ?? []) {
-    if (env.valueFrom !== undefined)
-      return {
-        reason: "CreateContainerConfigError",
-        message: `env "${env.name}" uses valueFrom, which the podman test cluster does not implement`,
-      };
   }
   return undefined;
 }
@@ -89,6 +84,8 @@ export function podmanRunArgs(input: {
   imageRef: string;
   /** The pod's network namespace (its sandbox); without one the container gets no network at all. */
   sandbox?: TPodSandbox;
+  /** The container's environment as the kubelet resolved it (valueFrom, envFrom); `env[].value` otherwise. */
+  env?: Array<{ name: string; value: string }>;
   /** The pod's hosts file: kubelet-managed, or the node's for hostNetwork pods. */
   hostsFile?: string;
   /** The pod's resolv.conf, as the kubelet computes it from dnsPolicy and dnsConfig. */
@@ -129,7 +126,7 @@ export function podmanRunArgs(input: {
   args.push(...securityOptArgs(pod, container, input.node ?? nodeSecurity()));
   for (const capability of security.capabilities?.drop ?? []) args.push("--cap-drop", capability);
   for (const capability of security.capabilities?.add ?? []) args.push("--cap-add", capability);
-  for (const env of container.env ?? []) args.push("--env", `${env.name}=${env.value ?? ""}`);
+  for (const env of input.env ?? container.env ?? []) args.push("--env", `${env.name}=${env.value ?? ""}`);
   if (container.workingDir) args.push("--workdir", container.workingDir);
   // `kubectl run -i` / `kubectl attach` need the main process's stdin kept open.
   if (container.stdin === true) args.push("--interactive");
@@ -144,7 +141,11 @@ export function podmanRunArgs(input: {
   for (const mount of container.volumeMounts ?? []) {
     const hostPath = input.volumes[mount.name];
     if (hostPath === undefined) continue;
-    args.push("--volume", `${hostPath}:${mount.mountPath}:${mount.readOnly ? "ro" : "rw"}`);
+    // The kubelet mounts secret, configMap, downwardAPI and projected volumes read-only whatever the mount says.
+    const volume = pod.spec.volumes?.find((candidate) => candidate.name === mount.name);
+    const readOnly = mount.readOnly === true || (volume !== undefined && isApiDataVolume(volume));
+    const source = mount.subPath ? path.join(hostPath, mount.subPath) : hostPath;
+    args.push("--volume", `${source}:${mount.mountPath}:${readOnly ? "ro" : "rw"}`);
   }
   // Kubernetes' command replaces the image ENTRYPOINT and drops its CMD; args replace only CMD.
   if (container.command && container.command.length > 0) {
