@@ -40,7 +40,9 @@ export async function loadLab(file: string): Promise<TLab> {
 export function parseLab(bytes: Buffer | string, file: string): TLab {
   const text = typeof bytes === "string" ? bytes : bytes.toString("utf8");
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // YAML 1.1, as kubectl reads manifests: `mode: 0400` in a lab's manifest is octal (256), as the learner's
+  // kubectl apply would send it; YAML 1.2 would read decimal 400.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: "1.1" });
   const relative = path.relative(process.cwd(), file);
   const display = relative && !relative.startsWith("..") ? relative : file;
   if (doc.errors.length > 0) {
