@@ -7,6 +7,7 @@ import { DeploymentController } from "./deployment-controller";
 import { GarbageCollector } from "./garbage-collector";
 import { Kubelet } from "./kubelet";
 import { NamespaceFinalizer } from "./namespace-finalizer";
+import { NetworkPolicyEnforcer } from "./network-policy-enforcer";
 import { NodeNetworkController } from "./node-network";
 import { RbacBootstrap } from "./rbac-bootstrap";
 import { ReplicaSetController } from "./replica-set-controller";
@@ -35,6 +36,7 @@ export function createControllers(options: TControllerOptions): { kubelet: Kubel
       new NodeNetworkController(network),
       new SystemNamespaces(),
       new ServiceNetwork(network),
+      new NetworkPolicyEnforcer(network),
       new RbacBootstrap(),
       new ClusterRoleAggregation(),
       new NamespaceFinalizer(),
