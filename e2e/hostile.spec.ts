@@ -77,7 +77,12 @@ async function underWatch<T>(work: () => Promise<T>) {
   const pinger = (async () => {
     while (watching) {
       const started = performance.now();
-      const response = await prober.get("/api/auth/ok", { timeout: 5_000 }).catch((error: unknown) => error);
+      // A new connection per ping: the prober outlives each test, and a kept-alive socket left idle
+      // between tests can be closed by the server (its 5 s keep-alive) just as a ping reuses it, a
+      // reset that says nothing about the server. A fresh connection also proves it still accepts them.
+      const response = await prober
+        .get("/api/auth/ok", { timeout: 5_000, headers: { connection: "close" } })
+        .catch((error: unknown) => error);
       if (response instanceof Error) failures.push(response.message);
       else if ((response as { status(): number }).status() !== 200)
         failures.push(`HTTP ${(response as { status(): number }).status()}`);
