@@ -106,6 +106,12 @@ export interface ClusterPort {
     options?: CallOptions,
   ): Promise<CallResult<KubeObject>>;
   /**
+   * Merges `manifest` into the existing object of that kind and name (a JSON merge patch), as `kubectl apply`
+   * changes an object that is already there: labs:verify uses it for objects the cluster makes itself, such
+   * as a namespace's `default` ServiceAccount.
+   */
+  patch(manifest: KubeObject, target: { namespace: string }, options?: CallOptions): Promise<CallResult<KubeObject>>;
+  /**
    * Adds an ephemeral container to a pod as `kubectl debug` does (a strategic merge patch of the pod's
    * `ephemeralcontainers` subresource); `dryRun` asks for server-side dry-run, so admission runs and
    * nothing changes.
@@ -140,6 +146,7 @@ export function withSignal(cluster: ClusterPort, signal: AbortSignal): ClusterPo
     readLogs: (args, o) => cluster.readLogs(args, options(o)),
     exec: (args, o) => cluster.exec(args, options(o)),
     create: (manifest, target, o) => cluster.create(manifest, target, options(o)),
+    patch: (manifest, target, o) => cluster.patch(manifest, target, options(o)),
     addEphemeralContainer: (args, o) => cluster.addEphemeralContainer(args, options(o)),
     delete: (ref, o) => cluster.delete(ref, options(o)),
     reviewAccess: (request, o) => cluster.reviewAccess(request, options(o)),

@@ -157,6 +157,34 @@ export class ClientNodeCluster implements ClusterPort {
     );
   }
 
+  async patch(
+    manifest: KubeObject,
+    target: { namespace: string },
+    options?: CallOptions,
+  ): Promise<CallResult<KubeObject>> {
+    const name = manifest.metadata?.name ?? "";
+    const ref = {
+      apiVersion: manifest.apiVersion ?? "v1",
+      kind: manifest.kind ?? "",
+      name,
+      namespace: target.namespace,
+    };
+    const located = await this.locate(ref, options, "patch");
+    if (!located.ok) return located;
+    const { namespace: _ignored, ...metadata } = manifest.metadata ?? {};
+    const query = new URLSearchParams({ fieldManager: FIELD_MANAGER });
+    return this.json(
+      { ...located.value.intent, create: true },
+      {
+        method: "PATCH",
+        path: `${located.value.path}?${query}`,
+        body: JSON.stringify({ ...manifest, metadata }),
+        contentType: "application/merge-patch+json",
+      },
+      options,
+    );
+  }
+
   addEphemeralContainer(
     args: { namespace: string; pod: string; container: Record<string, unknown>; dryRun: boolean },
     options?: CallOptions,
@@ -401,7 +429,7 @@ export class ClientNodeCluster implements ClusterPort {
   private async locate(
     ref: ObjectRef,
     options: CallOptions | undefined,
-    verb: "get" | "list" | "create" | "delete" = "get",
+    verb: "get" | "list" | "create" | "delete" | "patch" = "get",
   ): Promise<CallResult<{ path: string; intent: CallIntent; resource: ApiResource }>> {
     const found = await this.resource(ref.apiVersion, ref.kind, options);
     if (!found.ok) return found;
@@ -416,7 +444,7 @@ export class ClientNodeCluster implements ClusterPort {
       verb,
       resource: resource.name,
       ...(namespace ? { namespace } : {}),
-      ...(verb === "get" || verb === "delete" ? { name: ref.name } : {}),
+      ...(verb === "get" || verb === "delete" || verb === "patch" ? { name: ref.name } : {}),
     };
     return { ok: true, value: { path, intent, resource } };
   }

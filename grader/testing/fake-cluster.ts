@@ -25,6 +25,7 @@ type Method =
   | "readLogs"
   | "exec"
   | "create"
+  | "patch"
   | "addEphemeralContainer"
   | "delete"
   | "reviewAccess"
@@ -187,6 +188,18 @@ export class FakeCluster implements ClusterPort {
         else if (manifest.kind === "Namespace") this.namespaces.add(manifest.metadata?.name ?? "");
         else this.addObject(manifest, options.namespace);
       }
+      return { ok: true, value: manifest };
+    });
+  }
+
+  async patch(
+    manifest: KubeObject,
+    options: { namespace: string },
+    call?: CallOptions,
+  ): Promise<CallResult<KubeObject>> {
+    return this.answer("patch", { manifest, options }, call, () => {
+      if (!this.namespaces.has(options.namespace)) return notFound(`namespaces "${options.namespace}" not found`);
+      this.addObject(manifest, options.namespace);
       return { ok: true, value: manifest };
     });
   }

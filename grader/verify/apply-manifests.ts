@@ -27,7 +27,13 @@ export async function applyManifests(input: {
     return { applied, error: `cannot create namespace ${namespace}: ${ns.failure.kind}: ${ns.failure.message}` };
   for (const manifest of input.manifests) {
     const object = renamespace(manifest, input.lab.namespace, namespace) as KubeObject;
-    const result = await cluster.create(object, { namespace });
+    let result = await cluster.create(object, { namespace });
+    // Some objects exist before anyone creates them (a namespace's default ServiceAccount): change them as
+    // kubectl apply would, and leave their removal to the namespace.
+    if (!result.ok && result.failure.kind === "conflict" && isServerMade(manifest)) {
+      result = await cluster.patch(object, { namespace });
+      if (result.ok) continue;
+    }
     if (!result.ok)
       return {
         applied,
@@ -73,4 +79,9 @@ export function renamespace(value: unknown, from: string, to: string): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renamespace(v, from, to)]));
   }
   return value;
+}
+
+/** Objects the cluster creates in every namespace by itself, which a solution can only change. */
+function isServerMade(manifest: TManifest): boolean {
+  return manifest.kind === "ServiceAccount" && manifest.metadata.name === "default";
 }
