@@ -6,7 +6,7 @@ import { useHydrated } from "./use-hydrated";
 type SaveBookmark = (input: {
   lessonId: string;
   bookmarked: boolean;
-}) => Promise<{ ok: true; bookmarked: boolean } | { ok: false; error: string }>;
+}) => Promise<{ ok: true; bookmarked: boolean } | { ok: false; failure: string }>;
 
 /** Saves a lesson for later; shows progress and keeps the old state if saving fails. */
 export function BookmarkButton({
@@ -28,7 +28,7 @@ export function BookmarkButton({
     startTransition(async () => {
       const result = await save({ lessonId, bookmarked: !bookmarked });
       if (result.ok) setBookmarked(result.bookmarked);
-      else setError(result.error);
+      else setError(result.failure);
     });
   }
 

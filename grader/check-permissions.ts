@@ -19,7 +19,7 @@ export type Perm = {
 export type PermissionReport =
   | { ok: true; server: string; namespace: string; granted: Perm[]; missing: Perm[] }
   /** The questions could not be asked (cluster unreachable, 401...): nothing is known about permissions. */
-  | { ok: false; server: string; namespace: string; outcome: CheckOutcome; message: string };
+  | { ok: false; server: string; namespace: string; outcome: CheckOutcome; failure: string };
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -258,7 +258,7 @@ export async function checkPermissions(
     const perm = perms[index]!;
     if (!answer.ok) {
       const verdict = failureVerdict(answer.failure, "create selfsubjectaccessreviews", cluster);
-      return { ok: false, server, namespace, outcome: verdict.outcome, message: verdict.message ?? verdict.observed };
+      return { ok: false, server, namespace, outcome: verdict.outcome, failure: verdict.message ?? verdict.observed };
     }
     (answer.value.allowed ? granted : missing).push(perm);
   }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors/app-error";
 import { fillTemplate, gradeLab } from "./grade-lab";
 import { findLab } from "./lab/load-lab";
-import type { TLab, TManifest } from "./lab/schema";
+import type { Lab, TManifest } from "./lab/schema";
 import type { CheckResult } from "./report";
 import { FakeCluster, podFixture } from "./testing/fake-cluster";
 import { labWith } from "./testing/lab-builder";
@@ -305,7 +305,7 @@ describe("fillTemplate", () => {
 
 // The immutability lab against in-memory clusters shaped like its solution, its mutants and nothing.
 describe("immutability lab over a fake cluster", () => {
-  async function lab(): Promise<TLab> {
+  async function lab(): Promise<Lab> {
     const found = await findLab(
       "runtime-security/immutable-containers",
       path.join(import.meta.dirname, "..", "lessons"),
@@ -424,7 +424,7 @@ describe("immutability lab over a fake cluster", () => {
   });
 
   // A mutant whose manifests equal the solution's except for the policy differs in CEL only.
-  function policyOnly(l: TLab, mutant: TLab["mutants"][number]): boolean {
+  function policyOnly(l: Lab, mutant: Lab["mutants"][number]): boolean {
     const rest = (manifests: TManifest[]) =>
       JSON.stringify(manifests.filter((m) => m.kind !== "ValidatingAdmissionPolicy"));
     return (

@@ -13,7 +13,7 @@ import { checkReachability } from "./checks/reachability";
 import { failureVerdict, namespaceMissingMessage, type CheckContext, type Verdict } from "./checks/verdict";
 import { AppError } from "@/lib/errors/app-error";
 import { boundClusterData, clusterText } from "./cluster-text";
-import type { TCheck, TLab } from "./lab/schema";
+import type { TCheck, Lab } from "./lab/schema";
 import { ZPodSchema, withSignal, type CallResult, type ClusterPort, type KubeObject, type TPod } from "./port";
 import type { CheckResult, GradeReport, RunProblem } from "./report";
 import { errorMessage } from "@/lib/errors/error-message";
@@ -38,7 +38,7 @@ const ZGradeOptionsSchema = z.object({
 });
 
 export type GradeLabOptions = {
-  lab: TLab;
+  lab: Lab;
   cluster: ClusterPort;
   /** Grades this namespace instead of the lab's own (labs:verify uses fresh ones). */
   namespace?: string;
@@ -294,7 +294,7 @@ function validatePod(read: CallResult<KubeObject>): CallResult<TPod> {
   };
 }
 
-function toResult(lab: TLab, taskId: string, check: TCheck, verdict: Verdict, durationMs: number): CheckResult {
+function toResult(lab: Lab, taskId: string, check: TCheck, verdict: Verdict, durationMs: number): CheckResult {
   const passed = verdict.status === "pass";
   // Observed values, messages and evidence carry cluster text: bounded and stripped of control characters
   // here, before anything streams, is stored or is shown.

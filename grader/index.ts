@@ -3,7 +3,7 @@ export { loadAllLabs, loadLab, findLab, findLabFiles } from "./lab/load-lab";
 export {
   ZLabIdSchema,
   labMaxScore,
-  type TLab,
+  type Lab,
   type TTask,
   type TCheck,
   type TCheckType,

@@ -42,9 +42,9 @@ async function main(): Promise<number> {
       manifests: lab.solution.manifests,
     });
     applied = apply.applied;
-    if (apply.error !== null) throw new Error(apply.error);
+    if (apply.failure !== null) throw new Error(apply.failure);
     const settled = await waitForFullMarks({ lab, cluster, namespace, timeoutMs: 90_000 });
-    if (!settled.ok) throw new Error(settled.error);
+    if (!settled.ok) throw new Error(settled.failure);
     console.log(
       `cluster ready: ${connection.server}; solution applied in ${namespace}; full marks after ${settled.afterMs} ms\n`,
     );

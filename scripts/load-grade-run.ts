@@ -126,9 +126,9 @@ async function main(): Promise<number> {
       for (const failure of await removeApplied(cluster, apply.applied)) console.error(`clean-up: ${failure}`);
     },
   });
-  if (apply.error !== null) throw new Error(apply.error);
+  if (apply.failure !== null) throw new Error(apply.failure);
   const settled = await waitForFullMarks({ lab, cluster, namespace: lab.namespace });
-  if (!settled.ok) throw new Error(settled.error);
+  if (!settled.ok) throw new Error(settled.failure);
   console.log(
     `cluster: ${testCluster.kind} at ${connection.server}; solution in ${lab.namespace} at full marks after ${settled.afterMs} ms`,
   );

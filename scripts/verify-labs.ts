@@ -15,7 +15,7 @@ const USAGE = "usage: npm run labs:verify [-- --context C] [--kubeconfig F] [--l
 async function main(): Promise<number> {
   const parsed = parseCliArgs(process.argv.slice(2));
   if (!parsed.ok || parsed.args.help || parsed.args.positionals.length > 0) {
-    console.error(parsed.ok ? USAGE : `${parsed.message}\n${USAGE}`);
+    console.error(parsed.ok ? USAGE : `${parsed.failure}\n${USAGE}`);
     return parsed.ok && parsed.args.help ? 0 : 2;
   }
   const { args } = parsed;

@@ -7,7 +7,7 @@ import { ZSetRoleSchema, ZSignUpSettingsSchema } from "@/lib/auth/schemas";
 import { action, auth } from "@/lib/auth/session";
 import { saveSignUpSettings } from "@/lib/auth/settings";
 
-export type AdminActionResult = { ok: true } | { ok: false; error: string };
+export type AdminActionResult = { ok: true } | { ok: false; failure: string };
 
 /** Changes another user's role (instructors only), through better-auth's admin plugin. */
 export const changeRole = action(
@@ -22,8 +22,8 @@ export const changeRole = action(
       // The admin plugin checks the role again and our hook keeps at least one instructor.
       await auth().api.setRole({ body: input, headers: await headers() });
     } catch (error) {
-      if (isAPIError(error)) return { ok: false, error: error.message };
-      return { ok: false, error: "The role could not be saved. Try again in a moment." };
+      if (isAPIError(error)) return { ok: false, failure: error.message };
+      return { ok: false, failure: "The role could not be saved. Try again in a moment." };
     }
     revalidatePath("/admin");
     return { ok: true };
@@ -41,7 +41,7 @@ export const updateSignUpSettings = action(
     try {
       await saveSignUpSettings(input);
     } catch {
-      return { ok: false, error: "The settings could not be saved. Try again in a moment." };
+      return { ok: false, failure: "The settings could not be saved. Try again in a moment." };
     }
     revalidatePath("/admin");
     return { ok: true };

@@ -5,7 +5,7 @@ import { useHydrated } from "@/components/use-hydrated";
 import type { ConnectionSummary } from "@/lib/connections/connection-summary";
 import type { ConnectionTest, ShownPerm } from "@/lib/connections/test-connection";
 
-type SaveResult = { ok: true; summary: ConnectionSummary } | { ok: false; error: string };
+type SaveResult = { ok: true; summary: ConnectionSummary } | { ok: false; failure: string };
 
 /** The classroom-mode form: paste and save a kubeconfig, then see, test or delete the saved connection. */
 export function ConnectionManager({
@@ -17,7 +17,7 @@ export function ConnectionManager({
   summary: ConnectionSummary | null;
   save: (input: { label: string; kubeconfig: string }) => Promise<SaveResult>;
   test: () => Promise<ConnectionTest>;
-  remove: () => Promise<{ ok: true } | { ok: false; error: string }>;
+  remove: () => Promise<{ ok: true } | { ok: false; failure: string }>;
 }) {
   const id = useId();
   const hydrated = useHydrated();
@@ -36,7 +36,7 @@ export function ConnectionManager({
     setMessage(null);
     startSave(async () => {
       const result = await save({ label, kubeconfig });
-      if (!result.ok) return setMessage({ kind: "error", text: result.error });
+      if (!result.ok) return setMessage({ kind: "error", text: result.failure });
       setSummary(result.summary);
       setTested(null);
       // The pasted credentials leave the page once stored: nothing shows them again.
@@ -62,7 +62,7 @@ export function ConnectionManager({
     setMessage(null);
     startDelete(async () => {
       const result = await remove();
-      if (!result.ok) return setMessage({ kind: "error", text: result.error });
+      if (!result.ok) return setMessage({ kind: "error", text: result.failure });
       setSummary(null);
       setTested(null);
       setMessage({ kind: "ok", text: "Your saved connection is deleted." });
@@ -174,7 +174,7 @@ function TestResult({ result }: { result: ConnectionTest }) {
   if (!result.ok) {
     return (
       <div className="banner banner-fail" role="alert" data-testid="connection-test">
-        <strong>The grader could not use this connection.</strong> {result.message}
+        <strong>The grader could not use this connection.</strong> {result.failure}
       </div>
     );
   }
@@ -196,7 +196,7 @@ function TestResult({ result }: { result: ConnectionTest }) {
           </div>
         ) : (
           <p key={ns.namespace} className="banner banner-fail">
-            Permissions in <code>{ns.namespace}</code> could not be checked: {ns.message}
+            Permissions in <code>{ns.namespace}</code> could not be checked: {ns.failure}
           </p>
         ),
       )}

@@ -10,7 +10,7 @@ import { ZSaveConnectionSchema } from "@/lib/connections/schemas";
 import { testConnection, type ConnectionTest } from "@/lib/connections/test-connection";
 import { errorName } from "@/lib/errors/error-message";
 
-export type SaveConnectionResult = { ok: true; summary: ConnectionSummary } | { ok: false; error: string };
+export type SaveConnectionResult = { ok: true; summary: ConnectionSummary } | { ok: false; failure: string };
 
 /** Validates, seals and stores the signed-in learner's pasted kubeconfig (replacing any earlier one). */
 export const saveConnectionAction = action(
@@ -29,7 +29,7 @@ export const saveConnectionAction = action(
     } catch (error) {
       // Never the input: it holds credentials.
       console.error("saving a connection failed:", errorName(error));
-      return { ok: false, error: "The connection could not be saved. Try again in a moment." };
+      return { ok: false, failure: "The connection could not be saved. Try again in a moment." };
     }
   },
 );
@@ -41,14 +41,14 @@ export const testConnectionAction = action(
     self: true,
     input: z.undefined(),
     signIn: "Sign in to test your cluster connection.",
-    refuse: (message): ConnectionTest => ({ ok: false, message }),
+    refuse: (failure): ConnectionTest => ({ ok: false, failure }),
   },
   async ({ user }): Promise<ConnectionTest> => {
     try {
       return await testConnection(user.id);
     } catch (error) {
       console.error("testing a connection failed:", errorName(error));
-      return { ok: false, message: "The test could not run. Try again in a moment." };
+      return { ok: false, failure: "The test could not run. Try again in a moment." };
     }
   },
 );
@@ -61,11 +61,11 @@ export const deleteConnectionAction = action(
     input: z.undefined(),
     signIn: "Sign in to manage your cluster connection.",
   },
-  async ({ user }): Promise<{ ok: true } | { ok: false; error: string }> => {
+  async ({ user }): Promise<{ ok: true } | { ok: false; failure: string }> => {
     try {
       await deleteConnection(user.id);
     } catch {
-      return { ok: false, error: "The connection could not be deleted. Try again in a moment." };
+      return { ok: false, failure: "The connection could not be deleted. Try again in a moment." };
     }
     revalidatePath("/connections");
     return { ok: true };

@@ -61,7 +61,7 @@ export default page({ action: "connection:read", self: true, returnTo: "/connect
           )
         ) : (
           <p className="banner banner-info" role="status">
-            Local mode is not offered here. {local.message} Use classroom mode below.
+            Local mode is not offered here. {local.failure} Use classroom mode below.
           </p>
         )}
       </section>

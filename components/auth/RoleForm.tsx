@@ -4,7 +4,7 @@ import { useId, useState, useTransition } from "react";
 import { ROLE_LABEL, ROLES, type Role } from "@/lib/auth/roles";
 import { useHydrated } from "../use-hydrated";
 
-type ActionResult = { ok: true } | { ok: false; error: string };
+type ActionResult = { ok: true } | { ok: false; failure: string };
 
 /** One user's role on the admin page: a select and a Save button, keeping the old role if saving fails. */
 export function RoleForm({
@@ -37,7 +37,7 @@ export function RoleForm({
         setMessage({ kind: "ok", text: "Saved" });
       } else {
         setChosen(saved);
-        setMessage({ kind: "error", text: result.error });
+        setMessage({ kind: "error", text: result.failure });
       }
     });
   }

@@ -1,12 +1,12 @@
 "use client";
 
 import { useId, useState, useTransition } from "react";
-import { firstIssue, ZSignUpSettingsSchema, type SignUpMode, type TSignUpSettingsInput } from "@/lib/auth/schemas";
+import { firstIssue, ZSignUpSettingsSchema, type TSignUpMode, type TSignUpSettingsInput } from "@/lib/auth/schemas";
 import { useHydrated } from "../use-hydrated";
 
-type ActionResult = { ok: true } | { ok: false; error: string };
+type ActionResult = { ok: true } | { ok: false; failure: string };
 
-const MODES: { value: SignUpMode; label: string; hint: string }[] = [
+const MODES: { value: TSignUpMode; label: string; hint: string }[] = [
   { value: "open", label: "Open", hint: "Anyone who can reach this CKS Lab can create a student account." },
   { value: "invite", label: "Invite code", hint: "Sign-up asks for the code below." },
   { value: "closed", label: "Closed", hint: "Nobody can sign up; existing accounts still sign in." },
@@ -18,13 +18,13 @@ export function SignUpSettingsForm({
   inviteCode,
   save,
 }: {
-  mode: SignUpMode;
+  mode: TSignUpMode;
   inviteCode: string | null;
   save: (input: TSignUpSettingsInput) => Promise<ActionResult>;
 }) {
   const id = useId();
   const hydrated = useHydrated();
-  const [chosen, setChosen] = useState<SignUpMode>(mode);
+  const [chosen, setChosen] = useState<TSignUpMode>(mode);
   const [code, setCode] = useState(inviteCode ?? "");
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const [pending, startTransition] = useTransition();
@@ -36,7 +36,7 @@ export function SignUpSettingsForm({
     if (!parsed.success) return setMessage({ kind: "error", text: firstIssue(parsed.error) });
     startTransition(async () => {
       const result = await save(parsed.data);
-      setMessage(result.ok ? { kind: "ok", text: "Sign-up settings saved." } : { kind: "error", text: result.error });
+      setMessage(result.ok ? { kind: "ok", text: "Sign-up settings saved." } : { kind: "error", text: result.failure });
     });
   }
 

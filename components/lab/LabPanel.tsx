@@ -166,7 +166,7 @@ export function LabPanel({
           <span className="muted small">The tasks are open to everyone; grading runs for signed-in learners.</span>
         </div>
       ) : localContexts.length === 0 && !savedConnection ? (
-        <NoCluster message={contexts.ok ? "Your kubeconfig has no contexts yet." : contexts.message} />
+        <NoCluster message={contexts.ok ? "Your kubeconfig has no contexts yet." : contexts.failure} />
       ) : (
         <form
           className="lab-controls"

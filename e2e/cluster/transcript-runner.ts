@@ -3,12 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse, stringify } from "yaml";
-import {
-  normaliseOutput,
-  outputMatches,
-  type TTranscriptCommand,
-  type TTranscriptStep,
-} from "@/lib/content/transcript";
+import { normaliseOutput, outputMatches, type TranscriptCommand, type TranscriptStep } from "@/lib/content/transcript";
 import { kubectlPath, runKubectl } from "./kubectl";
 import { randomNamespace } from "./test-support";
 
@@ -40,7 +35,7 @@ type Options = {
  * run in. Objects the commands report as created outside that namespace (other namespaces, policies)
  * are deleted afterwards, as is the namespace.
  */
-export async function replayTranscript(steps: TTranscriptStep[], options: Options): Promise<TTranscriptResult> {
+export async function replayTranscript(steps: TranscriptStep[], options: Options): Promise<TTranscriptResult> {
   const namespace = randomNamespace("tx");
   const workDir = mkdtempSync(path.join(tmpdir(), "cks-transcript-"));
   const kubeconfig = path.join(workDir, ".kubeconfig");
@@ -80,7 +75,7 @@ export async function replayTranscript(steps: TTranscriptStep[], options: Option
 type StepContext = Options & { workDir: string; kubeconfig: string; namespace: string };
 
 async function runStep(
-  command: TTranscriptCommand,
+  command: TranscriptCommand,
   eventually: boolean,
   context: StepContext,
 ): Promise<{ ok: boolean; actual: string[]; raw: string }> {

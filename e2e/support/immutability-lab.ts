@@ -3,14 +3,14 @@ import path from "node:path";
 import { parse } from "yaml";
 
 /** The immutability lab as its file says, so specs follow the lab instead of repeating its numbers. */
-export type TImmutabilityLabFile = {
+export type ImmutabilityLabFile = {
   tasks: { points: number; checks: unknown[] }[];
   solution: { namespaceLabels: Record<string, string>; manifests: Array<Record<string, unknown>> };
 };
 
 export const immutabilityLab = parse(
   readFileSync(path.resolve("lessons/runtime-security/immutable-containers/lab.yaml"), "utf8"),
-) as TImmutabilityLabFile;
+) as ImmutabilityLabFile;
 
 /** Full marks: the sum of the tasks' points. */
 export const LAB_MAX = immutabilityLab.tasks.reduce((sum, task) => sum + task.points, 0);

@@ -17,7 +17,7 @@ const ZCliArgsSchema = z.object({
 export type TCliArgs = z.infer<typeof ZCliArgsSchema>;
 
 /** Parses the flags both CLIs share; returns an error message instead of throwing. */
-export function parseCliArgs(argv: string[]): { ok: true; args: TCliArgs } | { ok: false; message: string } {
+export function parseCliArgs(argv: string[]): { ok: true; args: TCliArgs } | { ok: false; failure: string } {
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -32,10 +32,10 @@ export function parseCliArgs(argv: string[]): { ok: true; args: TCliArgs } | { o
       },
     });
     const parsed = ZCliArgsSchema.safeParse({ ...values, positionals });
-    if (!parsed.success) return { ok: false, message: parsed.error.issues.map((i) => i.message).join("; ") };
+    if (!parsed.success) return { ok: false, failure: parsed.error.issues.map((i) => i.message).join("; ") };
     return { ok: true, args: parsed.data };
   } catch (error) {
-    return { ok: false, message: errorMessage(error) };
+    return { ok: false, failure: errorMessage(error) };
   }
 }
 

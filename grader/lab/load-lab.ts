@@ -4,7 +4,7 @@ import path from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import { AppError, isAppError, type ContentIssue as LabIssue } from "@/lib/errors/app-error";
-import { ZLabFileSchema, ZLabIdSchema, type TLab } from "./schema";
+import { ZLabFileSchema, ZLabIdSchema, type Lab } from "./schema";
 
 /** Where lessons live when the caller does not say: the app and the CLIs both run from the repo root. */
 export function defaultLessonsDir(): string {
@@ -13,10 +13,10 @@ export function defaultLessonsDir(): string {
 
 // Parsing and validating a lab costs tens of milliseconds, paid on every Check before this cache;
 // keyed by modification time and size, an edited file is read again (and gets its new content version).
-const parsed = new Map<string, { mtimeMs: number; size: number; lab: TLab }>();
+const parsed = new Map<string, { mtimeMs: number; size: number; lab: Lab }>();
 
 /** Loads and validates one lab file; throws AppError LAB_INVALID with file, line and field per problem. */
-export async function loadLab(file: string): Promise<TLab> {
+export async function loadLab(file: string): Promise<Lab> {
   const absolute = path.resolve(file);
   let bytes: Buffer;
   let info: { mtimeMs: number; size: number };
@@ -37,7 +37,7 @@ export async function loadLab(file: string): Promise<TLab> {
 }
 
 /** Validates lab file bytes that were read from `file` (exported for tests of the error locations). */
-export function parseLab(bytes: Buffer | string, file: string): TLab {
+export function parseLab(bytes: Buffer | string, file: string): Lab {
   const text = typeof bytes === "string" ? bytes : bytes.toString("utf8");
   const lineCounter = new LineCounter();
   // YAML 1.1, as kubectl reads manifests: `mode: 0400` in a lab's manifest is octal (256), as the learner's
@@ -99,13 +99,13 @@ export async function findLabFiles(lessonsDir: string = defaultLessonsDir()): Pr
 }
 
 /** Loads every lab under lessonsDir, sorted by id; any invalid file throws. */
-export async function loadAllLabs(lessonsDir: string = defaultLessonsDir()): Promise<TLab[]> {
+export async function loadAllLabs(lessonsDir: string = defaultLessonsDir()): Promise<Lab[]> {
   const labs = await Promise.all((await findLabFiles(lessonsDir)).map((file) => loadLab(file)));
   return labs.sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** Loads the lab with id "<module>/<lesson>", or null when the id is malformed or has no lab file. */
-export async function findLab(labId: string, lessonsDir: string = defaultLessonsDir()): Promise<TLab | null> {
+export async function findLab(labId: string, lessonsDir: string = defaultLessonsDir()): Promise<Lab | null> {
   const id = ZLabIdSchema.safeParse(labId);
   if (!id.success) return null;
   const [mod, lesson] = id.data.split("/") as [string, string];

@@ -598,7 +598,7 @@ export const ZLabFileSchema = z
 export type TLabFile = z.infer<typeof ZLabFileSchema>;
 
 /** A validated lab as the grader and the web app use it. */
-export type TLab = TLabFile & {
+export type Lab = TLabFile & {
   /** "<module>/<lesson>", from the file's location. */
   id: string;
   /** Absolute path of lab.yaml. */

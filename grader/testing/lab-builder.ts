@@ -1,9 +1,9 @@
-import { ZLabFileSchema, type TLab } from "../lab/schema";
+import { ZLabFileSchema, type Lab } from "../lab/schema";
 
 const common = { failureMessage: "Expected it; found {observed}.", hint: "Try again.", lesson: "#best-practices" };
 
 /** A one-task lab around the given checks (missing common fields filled in), validated like a real file. */
-export function labWith(checks: Record<string, unknown>[], namespace = "immutable-lab"): TLab {
+export function labWith(checks: Record<string, unknown>[], namespace = "immutable-lab"): Lab {
   const filled: Record<string, unknown>[] = checks.map((check) => ({
     points: 1,
     title: String(check.id),

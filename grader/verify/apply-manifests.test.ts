@@ -38,7 +38,7 @@ describe("applyManifests", () => {
       labels: {},
       manifests: [account("default"), account("web")],
     });
-    expect(result.error).toBeNull();
+    expect(result.failure).toBeNull();
     expect(cluster.calls.filter((call) => call.method === "patch")).toEqual([
       { method: "patch", args: { manifest: account("default"), options: { namespace: "verify-1" } } },
     ]);
@@ -55,7 +55,7 @@ describe("applyManifests", () => {
       labels: {},
       manifests: [account("web")],
     });
-    expect(result.error).toContain("applying ServiceAccount web failed: conflict");
+    expect(result.failure).toContain("applying ServiceAccount web failed: conflict");
     expect(cluster.count("patch")).toBe(0);
   });
 });

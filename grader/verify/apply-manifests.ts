@@ -1,4 +1,4 @@
-import type { TLab, TManifest } from "../lab/schema";
+import type { Lab, TManifest } from "../lab/schema";
 import type { ClusterPort, KubeObject, ObjectRef } from "../port";
 import { isRecord } from "@/lib/json/is-record";
 
@@ -12,11 +12,11 @@ export type AppliedManifests = { namespace: string; created: ObjectRef[] };
  */
 export async function applyManifests(input: {
   cluster: ClusterPort;
-  lab: Pick<TLab, "namespace">;
+  lab: Pick<Lab, "namespace">;
   namespace: string;
   labels: Record<string, string>;
   manifests: TManifest[];
-}): Promise<{ applied: AppliedManifests; error: string | null }> {
+}): Promise<{ applied: AppliedManifests; failure: string | null }> {
   const { cluster, namespace } = input;
   const applied: AppliedManifests = { namespace, created: [] };
   const ns = await cluster.create(
@@ -24,7 +24,7 @@ export async function applyManifests(input: {
     { namespace },
   );
   if (!ns.ok)
-    return { applied, error: `cannot create namespace ${namespace}: ${ns.failure.kind}: ${ns.failure.message}` };
+    return { applied, failure: `cannot create namespace ${namespace}: ${ns.failure.kind}: ${ns.failure.message}` };
   for (const manifest of input.manifests) {
     const object = renamespace(manifest, input.lab.namespace, namespace) as KubeObject;
     let result = await cluster.create(object, { namespace });
@@ -37,7 +37,7 @@ export async function applyManifests(input: {
     if (!result.ok)
       return {
         applied,
-        error: `applying ${manifest.kind} ${manifest.metadata.name} failed: ${result.failure.kind}: ${result.failure.message}`,
+        failure: `applying ${manifest.kind} ${manifest.metadata.name} failed: ${result.failure.kind}: ${result.failure.message}`,
       };
     const isNamespaced = Boolean(result.value.metadata?.namespace);
     applied.created.push({
@@ -47,7 +47,7 @@ export async function applyManifests(input: {
       ...(isNamespaced ? { namespace } : {}),
     });
   }
-  return { applied, error: null };
+  return { applied, failure: null };
 }
 
 /**

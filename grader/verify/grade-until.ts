@@ -1,5 +1,5 @@
 import { gradeLab, type TGradeTimeouts } from "../grade-lab";
-import type { TLab } from "../lab/schema";
+import type { Lab } from "../lab/schema";
 import type { ClusterPort } from "../port";
 import type { GradeReport } from "../report";
 
@@ -13,7 +13,7 @@ export type GradeUntilResult = { report: GradeReport; deviations: string[]; atte
  * merely still starting must not pass for a declared failure); `maxAttempts: 1` grades once.
  */
 export async function gradeUntil(input: {
-  lab: TLab;
+  lab: Lab;
   cluster: ClusterPort;
   namespace: string;
   judge: (report: GradeReport) => string[];
@@ -45,12 +45,12 @@ export async function gradeUntil(input: {
  * solution there). The error lists the checks that still fail when `timeoutMs` runs out.
  */
 export async function waitForFullMarks(input: {
-  lab: TLab;
+  lab: Lab;
   cluster: ClusterPort;
   namespace: string;
   timeoutMs?: number;
   pollMs?: number;
-}): Promise<{ ok: true; afterMs: number; report: GradeReport } | { ok: false; error: string; report: GradeReport }> {
+}): Promise<{ ok: true; afterMs: number; report: GradeReport } | { ok: false; failure: string; report: GradeReport }> {
   const started = performance.now();
   const { report, deviations } = await gradeUntil({
     ...input,
@@ -67,6 +67,6 @@ export async function waitForFullMarks(input: {
     },
   });
   if (deviations.length > 0)
-    return { ok: false, error: `the reference solution never reached full marks: ${deviations.join("; ")}`, report };
+    return { ok: false, failure: `the reference solution never reached full marks: ${deviations.join("; ")}`, report };
   return { ok: true, afterMs: Math.round(performance.now() - started), report };
 }

@@ -26,14 +26,14 @@ const pod = (name: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name
 describe("applyManifests and removeApplied", () => {
   it("creates the namespace with its labels and each manifest moved into it, remembering what it created", async () => {
     const cluster = new FakeCluster();
-    const { applied, error } = await applyManifests({
+    const { applied, failure } = await applyManifests({
       cluster,
       lab,
       namespace: "cks-fresh",
       labels: { team: "a" },
       manifests: [pod("web"), policy] as never,
     });
-    expect(error).toBeNull();
+    expect(failure).toBeNull();
     const created = cluster.calls.filter((c) => c.method === "create").map((c) => c.args as { manifest: KubeObject });
     expect(created.map((c) => [c.manifest.kind, c.manifest.metadata?.namespace ?? null])).toEqual([
       ["Namespace", null],
@@ -58,14 +58,14 @@ describe("applyManifests and removeApplied", () => {
     const cluster = new FakeCluster();
     cluster.admission = (m) =>
       m.metadata?.name === "bad" ? { kind: "rejected", code: 422, reason: "Invalid", message: "spec is wrong" } : null;
-    const { applied, error } = await applyManifests({
+    const { applied, failure } = await applyManifests({
       cluster,
       lab,
       namespace: "cks-x",
       labels: {},
       manifests: [pod("good"), pod("bad"), pod("never")] as never,
     });
-    expect(error).toBe("applying Pod bad failed: rejected: spec is wrong");
+    expect(failure).toBe("applying Pod bad failed: rejected: spec is wrong");
     expect(applied.created.map((r) => r.name)).toEqual(["good"]);
   });
 
@@ -110,7 +110,7 @@ describe("gradeUntil and waitForFullMarks", () => {
     });
     expect(settled).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/^the reference solution never reached full marks: ro: /),
+      failure: expect.stringMatching(/^the reference solution never reached full marks: ro: /),
     });
   });
 

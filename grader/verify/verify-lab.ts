@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { TGradeTimeouts } from "../grade-lab";
-import type { TLab, TManifest } from "../lab/schema";
+import type { Lab, TManifest } from "../lab/schema";
 import type { ClusterPort } from "../port";
 import type { GradeReport } from "../report";
 import { applyManifests, removeApplied, type AppliedManifests } from "./apply-manifests";
@@ -41,7 +41,7 @@ export type PhaseOutcome = {
 export type VerifyLabResult = { labId: string; ok: boolean; phases: PhaseOutcome[]; preflight: string[] };
 
 export type VerifyLabOptions = {
-  lab: TLab;
+  lab: Lab;
   cluster: ClusterPort;
   /** How long a phase may take to reach its expected state (pods start, crash, get ready). */
   settleMs?: number;
@@ -53,7 +53,7 @@ export type VerifyLabOptions = {
 };
 
 /** The phases labs:verify runs for a lab, in order. */
-export function phasesOf(lab: TLab): VerifyPhase[] {
+export function phasesOf(lab: Lab): VerifyPhase[] {
   const labels = lab.solution.namespaceLabels;
   return [
     { name: "empty", kind: "empty", labels: {}, manifests: [], mustFail: [], exact: true },
@@ -149,7 +149,7 @@ async function runPhase(phase: VerifyPhase, options: VerifyLabOptions): Promise<
   const run = async (): Promise<PhaseOutcome> => {
     const apply = await applyManifests({ cluster, lab, namespace, labels: phase.labels, manifests: phase.manifests });
     applied = apply.applied;
-    if (apply.error !== null) return outcome({ deviations: [apply.error] });
+    if (apply.failure !== null) return outcome({ deviations: [apply.failure] });
     // A phase that allows other checks to fail (non-exact) must first settle, so a pod that is merely
     // still starting does not count as the declared failure. The empty namespace is graded once.
     const { report, deviations, attempts } = await gradeUntil({
@@ -191,7 +191,7 @@ async function runPhase(phase: VerifyPhase, options: VerifyLabOptions): Promise<
 }
 
 // A policy left behind by an earlier run (or by hand) would make the empty namespace pass.
-async function clusterScopedLeftovers(lab: TLab, cluster: ClusterPort): Promise<string[]> {
+async function clusterScopedLeftovers(lab: Lab, cluster: ClusterPort): Promise<string[]> {
   const manifests = [
     ...lab.solution.manifests,
     ...lab.alternatives.flatMap((a) => a.manifests),

@@ -139,7 +139,7 @@ describe("attempts", () => {
     expect(
       results
         .filter((r) => !r.ok)
-        .every((r) => !r.ok && r.reason === "already-running" && r.attemptId === winners[0]!.attemptId),
+        .every((r) => !r.ok && r.failure === "already-running" && r.attemptId === winners[0]!.attemptId),
     ).toBe(true);
     // Another learner is not blocked by it.
     expect((await start(await newUser())).ok).toBe(true);

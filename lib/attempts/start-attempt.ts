@@ -5,7 +5,7 @@ import { Prisma } from "@/lib/db/generated/client";
 export const STALE_RUNNING_MS = 2 * 60_000;
 
 export type StartAttemptResult =
-  { ok: true; attemptId: string } | { ok: false; reason: "already-running"; attemptId: string };
+  { ok: true; attemptId: string } | { ok: false; failure: "already-running"; attemptId: string };
 
 /**
  * Opens a running attempt for one learner and lab. At most one can run at a time: the unique
@@ -38,7 +38,7 @@ export async function startAttempt(input: {
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       const running = await db().attempt.findFirst({ where: { runningKey }, select: { id: true } });
-      return { ok: false, reason: "already-running", attemptId: running?.id ?? "" };
+      return { ok: false, failure: "already-running", attemptId: running?.id ?? "" };
     }
     throw error;
   }

@@ -56,7 +56,7 @@ export type TSetRole = z.infer<typeof ZSetRoleSchema>;
 /** Sign-up modes: anyone, nobody, or whoever has the invite code. */
 export const SIGN_UP_MODES = ["open", "closed", "invite"] as const;
 export const ZSignUpModeSchema = z.enum(SIGN_UP_MODES);
-export type SignUpMode = z.infer<typeof ZSignUpModeSchema>;
+export type TSignUpMode = z.infer<typeof ZSignUpModeSchema>;
 
 /** The admin page's sign-up settings; an invite code is required exactly when the mode needs one. */
 export const ZSignUpSettingsSchema = z.discriminatedUnion("mode", [

@@ -136,7 +136,7 @@ export function route<A extends DoorAction, P = undefined, Q = undefined, B = un
 // Server actions
 
 /** A refusal from the door, in the shape most actions already return. */
-export type DoorRefusal = { ok: false; error: string };
+export type DoorRefusal = { ok: false; failure: string };
 
 /** A server action's door: the action it asks the policy, the zod schema of its argument, and its words. */
 export type ActionSpec<A extends DoorAction, I, R> = OwnerSpec<I, never> & {
@@ -147,7 +147,7 @@ export type ActionSpec<A extends DoorAction, I, R> = OwnerSpec<I, never> & {
   signIn?: string;
   /** Sentence for a caller whose role (or ownership) does not allow it. */
   forbidden?: string;
-  /** Shapes a refusal or invalid input into the action's own result type (default `{ ok: false, error }`). */
+  /** Shapes a refusal or invalid input into the action's own result type (default `{ ok: false, failure }`). */
   refuse?: (message: string) => R;
 };
 
@@ -157,7 +157,7 @@ async function runAction<A extends DoorAction, I, R>(
   raw: unknown,
   handler: (context: { user: UserFor<A>; input: I }) => Promise<R>,
 ): Promise<R | DoorRefusal> {
-  const refuse = (message: string) => (spec.refuse ? spec.refuse(message) : { ok: false as const, error: message });
+  const refuse = (message: string) => (spec.refuse ? spec.refuse(message) : { ok: false as const, failure: message });
   const user = await getCurrentUser();
   const early = decide(meta, user, user?.id);
   if (early === "sign-in") return refuse(spec.signIn ?? "Sign in to do this.");

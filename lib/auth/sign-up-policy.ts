@@ -1,8 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
-import type { SignUpMode } from "./schemas";
+import type { TSignUpMode } from "./schemas";
 
 /** Sign-up settings as stored (lib/auth/settings.ts). */
-export type SignUpSettings = { mode: SignUpMode; inviteCode: string | null };
+export type SignUpSettings = { mode: TSignUpMode; inviteCode: string | null };
 
 /** Whether a sign-up may go ahead, and if not, the sentence to show. */
 export type SignUpDecision = { allowed: true; firstUser: boolean } | { allowed: false; status: 403; message: string };

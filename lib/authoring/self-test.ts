@@ -72,7 +72,7 @@ export async function runSelfTest(input: {
     input.emit({ type: "done", status, problem });
   };
   if (!resolved.ok) {
-    await finish("error", resolved.error, []);
+    await finish("error", resolved.failure, []);
     return { runId: run.id };
   }
   const phases: TPhaseSummary[] = [];

@@ -12,7 +12,7 @@ import { validateKubeconfig } from "./validate-kubeconfig";
  */
 export type GradingConnection =
   | { ok: true; connect: TConnectOptions; label: string; server: string; context: string }
-  | { ok: false; reason: "none" | "unusable"; message: string };
+  | { ok: false; failure: { kind: "none" | "unusable"; message: string } };
 
 /** Test seams, as for saveConnection. */
 export type UseDeps = { lookup?: Lookup; key?: ConnectionKey; options?: ConnectionOptions };
@@ -30,15 +30,16 @@ export async function connectionForGrading(userId: string, deps: UseDeps = {}): 
   if (!row)
     return {
       ok: false,
-      reason: "none",
-      message: "You have no saved connection: add one on the Cluster page (/connections).",
+      failure: { kind: "none", message: "You have no saved connection: add one on the Cluster page (/connections)." },
     };
   const opened = decryptKubeconfig(row.encryptedKubeconfig, { boundTo: userId, key: deps.key ?? loadConnectionKey() });
   if (!opened.ok)
     return {
       ok: false,
-      reason: "unusable",
-      message: `${opened.failure.message} Paste your kubeconfig again on the Cluster page.`,
+      failure: {
+        kind: "unusable",
+        message: `${opened.failure.message} Paste your kubeconfig again on the Cluster page.`,
+      },
     };
   const options = deps.options ?? connectionOptionsFromEnv();
   // The instance's rules may have tightened since the learner saved (http loopback switched off, say).
@@ -46,11 +47,10 @@ export async function connectionForGrading(userId: string, deps: UseDeps = {}): 
   if (!validated.ok)
     return {
       ok: false,
-      reason: "unusable",
-      message: `${validated.error} Paste your kubeconfig again on the Cluster page.`,
+      failure: { kind: "unusable", message: `${validated.failure} Paste your kubeconfig again on the Cluster page.` },
     };
   const host = await checkClusterHost(validated.summary.server, options, deps.lookup);
-  if (!host.ok) return { ok: false, reason: "unusable", message: host.error };
+  if (!host.ok) return { ok: false, failure: { kind: "unusable", message: host.failure } };
   return {
     ok: true,
     connect: {

@@ -65,7 +65,7 @@ describe("saved cluster connections", () => {
 
     expect(await getConnectionSummary(userId)).toEqual((saved as { summary: unknown }).summary);
     const opened = await connectionForGrading(userId, deps);
-    if (!opened.ok) throw new Error(opened.message);
+    if (!opened.ok) throw new Error(opened.failure.message);
     expect(opened).toMatchObject({ label: "my kind", server: "https://127.0.0.1:40731", context: "kind-cks" });
     expect((parse(opened.connect.kubeconfigYaml!) as typeof kind).users[0]!.user["client-key-data"]).toBe(
       KEY_DATA.replace(/\s/g, ""),
@@ -84,7 +84,7 @@ describe("saved cluster connections", () => {
     const owner = await newUser();
     const thief = await newUser();
     await saveConnection(owner, { label: "mine", kubeconfig: kindYaml }, deps);
-    expect(await connectionForGrading(thief, deps)).toMatchObject({ ok: false, reason: "none" });
+    expect(await connectionForGrading(thief, deps)).toMatchObject({ ok: false, failure: { kind: "none" } });
     expect(await getConnectionSummary(thief)).toBeNull();
     const { encryptedKubeconfig } = await db().clusterConnection.findUniqueOrThrow({ where: { userId: owner } });
     await db().clusterConnection.create({
@@ -98,8 +98,7 @@ describe("saved cluster connections", () => {
     });
     expect(await connectionForGrading(thief, deps)).toMatchObject({
       ok: false,
-      reason: "unusable",
-      message: expect.stringMatching(/failed authentication/),
+      failure: { kind: "unusable", message: expect.stringMatching(/failed authentication/) },
     });
   });
 
@@ -146,7 +145,7 @@ describe("saved cluster connections", () => {
     const userId = await newUser();
     const result = await saveConnection(userId, { label: "x", kubeconfig }, { ...deps, options: options ?? classroom });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatch(error);
+    if (!result.ok) expect(result.failure).toMatch(error);
     expect(await getConnectionSummary(userId)).toBeNull();
   });
 
@@ -169,7 +168,7 @@ describe("saved cluster connections", () => {
     ).toMatchObject({ ok: true });
 
     const opened = await connectionForGrading(userId, pub);
-    if (!opened.ok) throw new Error(opened.message);
+    if (!opened.ok) throw new Error(opened.failure.message);
     // The kubeconfig keeps the name (TLS is verified against it); every socket dials the checked address,
     // under the learner's own connection budget and the instance's address policy.
     const cluster = (parse(opened.connect.kubeconfigYaml!) as typeof kind).clusters[0]!.cluster;
@@ -185,8 +184,7 @@ describe("saved cluster connections", () => {
     dns = { "cluster.example.com": ["169.254.169.254"] };
     expect(await connectionForGrading(userId, pub)).toMatchObject({
       ok: false,
-      reason: "unusable",
-      message: expect.stringMatching(/169\.254\.169\.254.*never allowed/),
+      failure: { kind: "unusable", message: expect.stringMatching(/169\.254\.169\.254.*never allowed/) },
     });
   });
 
@@ -230,7 +228,7 @@ describe("saved cluster connections", () => {
     const other = parseConnectionKey(randomBytes(32).toString("base64"));
     expect(await connectionForGrading(userId, { ...deps, key: other })).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/Paste your kubeconfig again/),
+      failure: { kind: "unusable", message: expect.stringMatching(/Paste your kubeconfig again/) },
     });
   });
 });

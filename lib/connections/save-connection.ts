@@ -18,14 +18,14 @@ export async function saveConnection(
   userId: string,
   input: { label: unknown; kubeconfig: unknown },
   deps: SaveDeps = {},
-): Promise<{ ok: true; summary: ConnectionSummary } | { ok: false; error: string }> {
+): Promise<{ ok: true; summary: ConnectionSummary } | { ok: false; failure: string }> {
   const parsed = ZSaveConnectionSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]?.message ?? "The form is incomplete." };
+  if (!parsed.success) return { ok: false, failure: parsed.error.issues[0]?.message ?? "The form is incomplete." };
   const options = deps.options ?? connectionOptionsFromEnv();
   const validated = validateKubeconfig(parsed.data.kubeconfig, { allowHttpLoopback: options.allowHttpLoopback });
-  if (!validated.ok) return { ok: false, error: validated.error };
+  if (!validated.ok) return { ok: false, failure: validated.failure };
   const host = await checkClusterHost(validated.summary.server, options, deps.lookup);
-  if (!host.ok) return { ok: false, error: `Kubeconfig rejected: ${host.error}` };
+  if (!host.ok) return { ok: false, failure: `Kubeconfig rejected: ${host.failure}` };
 
   const sealed = encryptKubeconfig(validated.kubeconfig, { boundTo: userId, key: deps.key ?? loadConnectionKey() });
   const fields = {

@@ -13,19 +13,19 @@ export type ConnectionTest =
       testedAt: string;
       namespaces: Array<
         | { namespace: string; ok: true; granted: ShownPerm[]; missing: ShownPerm[] }
-        | { namespace: string; ok: false; message: string }
+        | { namespace: string; ok: false; failure: string }
       >;
     }
-  | { ok: false; message: string };
+  | { ok: false; failure: string };
 
 /** Connects with the learner's saved connection, asks for the server version and the grader's permissions in each lab namespace, and records the version. */
 export async function testConnection(userId: string, deps: UseDeps = {}): Promise<ConnectionTest> {
   const saved = await connectionForGrading(userId, deps);
-  if (!saved.ok) return { ok: false, message: saved.message };
+  if (!saved.ok) return { ok: false, failure: saved.failure.message };
   const connected = connectCluster(saved.connect);
-  if (!connected.ok) return { ok: false, message: connected.failure.message };
+  if (!connected.ok) return { ok: false, failure: connected.failure.message };
   const status = await checkConnection(connected.cluster);
-  if (!status.ok) return { ok: false, message: status.message };
+  if (!status.ok) return { ok: false, failure: status.failure };
   const testedAt = new Date();
   await db().clusterConnection.updateMany({
     where: { userId },
@@ -42,7 +42,7 @@ export async function testConnection(userId: string, deps: UseDeps = {}): Promis
       const report = await checkPermissions(connected.cluster, namespace, checks);
       return report.ok
         ? { namespace, ok: true as const, granted: report.granted.map(show), missing: report.missing.map(show) }
-        : { namespace, ok: false as const, message: report.message };
+        : { namespace, ok: false as const, failure: report.failure };
     }),
   );
   return { ok: true, version: status.version, testedAt: testedAt.toISOString(), namespaces };

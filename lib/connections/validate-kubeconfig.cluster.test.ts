@@ -8,7 +8,7 @@ const kubeconfigPath = inject("kubeconfigPath");
 describe("a validated kubeconfig against the test cluster", () => {
   it("accepts the test cluster's kubeconfig and the normalised copy still connects and probes", async () => {
     const result = validateKubeconfig(readFileSync(kubeconfigPath, "utf8"), { allowHttpLoopback: false });
-    if (!result.ok) throw new Error(result.error);
+    if (!result.ok) throw new Error(result.failure);
     const connected = connectCluster({ kubeconfigYaml: result.kubeconfig });
     if (!connected.ok) throw new Error(connected.failure.message);
     expect(connected.server).toBe(result.summary.server);

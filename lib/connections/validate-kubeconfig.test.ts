@@ -43,8 +43,8 @@ function rejected(yaml: string, options = strict): string {
   if (result.ok) throw new Error("expected the kubeconfig to be rejected");
   // No message may repeat credentials the learner pasted.
   for (const secret of [SECRET_TOKEN, caData.slice(0, 40), certData.slice(0, 40), keyData.slice(0, 40), "hunter2"])
-    expect(result.error).not.toContain(secret);
-  return result.error;
+    expect(result.failure).not.toContain(secret);
+  return result.failure;
 }
 
 describe("validateKubeconfig accepts", () => {
@@ -117,7 +117,7 @@ describe("validateKubeconfig accepts", () => {
         tokenConfig(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
         loose,
       );
-      if (!result.ok) throw new Error(result.error);
+      if (!result.ok) throw new Error(result.failure);
       const connected = connectCluster({ kubeconfigYaml: result.kubeconfig });
       if (!connected.ok) throw new Error(connected.failure.message);
       expect(await checkConnection(connected.cluster)).toMatchObject({ ok: true, version: "v1.35.0" });
@@ -419,7 +419,7 @@ describe("validateKubeconfig against hostile input", () => {
   ])("rejects %s before the parser sees it", (_name, text) => {
     expect(validateKubeconfig(text, strict)).toEqual({
       ok: false,
-      error: "Kubeconfig rejected: not valid YAML (nested more than 32 levels deep).",
+      failure: "Kubeconfig rejected: not valid YAML (nested more than 32 levels deep).",
     });
     expect(parseDocument).not.toHaveBeenCalled();
   });

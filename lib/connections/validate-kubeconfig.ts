@@ -24,7 +24,7 @@ export type KubeconfigSummary = {
 };
 
 export type ValidateKubeconfigResult =
-  { ok: true; kubeconfig: string; summary: KubeconfigSummary } | { ok: false; error: string };
+  { ok: true; kubeconfig: string; summary: KubeconfigSummary } | { ok: false; failure: string };
 
 // Names are shown back to the learner and in logs, so control characters (newlines, escapes) are refused.
 const ZName = z
@@ -193,10 +193,10 @@ export function validateKubeconfig(yaml: string, options: ValidateKubeconfigOpti
   };
 }
 
-type Failure = { ok: false; error: string };
+type Failure = { ok: false; failure: string };
 
 function fail(error: string): Failure {
-  return { ok: false, error: `Kubeconfig rejected: ${error}.` };
+  return { ok: false, failure: `Kubeconfig rejected: ${error}.` };
 }
 
 function checkServer(

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { findLabFiles, loadLab, type TLab } from "@/grader";
+import { findLabFiles, loadLab, type Lab } from "@/grader";
 import { isAppError } from "@/lib/errors/app-error";
 import { loadCourse, type Course } from "./load-course";
 import type { Block } from "./markdown";
@@ -34,7 +34,7 @@ export async function checkContent(
     problems.push(error.message);
   }
 
-  const labs: TLab[] = [];
+  const labs: Lab[] = [];
   for (const file of await findLabFiles(lessonsDir)) {
     try {
       labs.push(await loadLab(file));
@@ -54,7 +54,7 @@ export async function checkContent(
   return { lessons: course?.lessons.size ?? 0, labs: labs.length, problems };
 }
 
-function anchorProblems(lab: TLab, course: Course, displayRoot: string): string[] {
+function anchorProblems(lab: Lab, course: Course, displayRoot: string): string[] {
   const shown = path.relative(displayRoot, lab.file);
   const lesson = course.lessons.get(lab.id);
   if (!lesson) return [`${shown}: no lesson.md beside this lab; every lab belongs to a lesson.`];

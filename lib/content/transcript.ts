@@ -1,20 +1,20 @@
 import type { Block, CodeBlock } from "./markdown";
 
 /** One command of a console block and the output the lesson shows for it. */
-export type TTranscriptCommand = { command: string; expected: string[] };
+export type TranscriptCommand = { command: string; expected: string[] };
 
 /** What replaying a lesson does, in document order. */
-export type TTranscriptStep =
+export type TranscriptStep =
   | { kind: "file"; line: number; name: string; content: string }
-  | { kind: "console"; line: number; eventually: boolean; commands: TTranscriptCommand[] };
+  | { kind: "console"; line: number; eventually: boolean; commands: TranscriptCommand[] };
 
 /**
  * The replayable parts of a lesson, in order: files named with `file=` (written before the console
  * blocks after them run) and console blocks. Abridged console blocks and those marked not replayed
  * (with the reason) are left out; bash blocks are commands for the reader's own machine and never replayed.
  */
-export function transcriptSteps(blocks: Block[]): TTranscriptStep[] {
-  return codeBlocks(blocks).flatMap((block): TTranscriptStep[] => {
+export function transcriptSteps(blocks: Block[]): TranscriptStep[] {
+  return codeBlocks(blocks).flatMap((block): TranscriptStep[] => {
     if (block.lang === "console") {
       if (block.abridged || block.notReplayed) return [];
       return [
@@ -48,8 +48,8 @@ function ensureNewline(text: string): string {
  * Splits a console block into commands (lines starting with `$ `, continued by a trailing `\`) and
  * the output lines under each. Output before the first command is an authoring error.
  */
-export function parseConsole(code: string): TTranscriptCommand[] {
-  const commands: TTranscriptCommand[] = [];
+export function parseConsole(code: string): TranscriptCommand[] {
+  const commands: TranscriptCommand[] = [];
   const lines = code.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;

@@ -124,10 +124,10 @@ describe("gradebook queries on seeded data", () => {
   it("records a manual grade with before and after, and refuses out-of-range scores and non-students", async () => {
     expect(
       await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: LAB, score: MAX + 1, comment: "x" }),
-    ).toEqual({ ok: false, error: `The score must be a whole number from 0 to ${MAX}; found ${MAX + 1}.` });
+    ).toEqual({ ok: false, failure: `The score must be a whole number from 0 to ${MAX}; found ${MAX + 1}.` });
     expect(
       await overrideGrade({ graderId: "g-gus", studentId: "g-gus", labId: LAB, score: 3, comment: "x" }),
-    ).toMatchObject({ ok: false, error: "That student does not exist." });
+    ).toMatchObject({ ok: false, failure: "That student does not exist." });
     expect(
       await overrideGrade({ graderId: "g-gus", studentId: "s-bob", labId: "nope/nope", score: 3, comment: "x" }),
     ).toMatchObject({ ok: false });

@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { buildGradebook } from "./build-gradebook";
 import { gradebookLabs } from "./load-gradebook";
 
-export type OverrideResult = { ok: true; score: number; previousScore: number } | { ok: false; error: string };
+export type OverrideResult = { ok: true; score: number; previousScore: number } | { ok: false; failure: string };
 
 /**
  * Records a grader's manual grade with its reason. The grade in force is the newest override;
@@ -17,15 +17,15 @@ export async function overrideGrade(input: {
   comment: string;
 }): Promise<OverrideResult> {
   const lab = (await gradebookLabs()).find((l) => l.id === input.labId);
-  if (!lab) return { ok: false, error: "That lab does not exist." };
+  if (!lab) return { ok: false, failure: "That lab does not exist." };
   if (!Number.isInteger(input.score) || input.score < 0 || input.score > lab.maxScore) {
-    return { ok: false, error: `The score must be a whole number from 0 to ${lab.maxScore}; found ${input.score}.` };
+    return { ok: false, failure: `The score must be a whole number from 0 to ${lab.maxScore}; found ${input.score}.` };
   }
   const student = await db().user.findUnique({
     where: { id: input.studentId },
     select: { id: true, name: true, email: true, role: true },
   });
-  if (!student || student.role !== "student") return { ok: false, error: "That student does not exist." };
+  if (!student || student.role !== "student") return { ok: false, failure: "That student does not exist." };
   const [attempts, overrides] = await Promise.all([
     db().attempt.findMany({
       where: { userId: student.id, labId: lab.id },

@@ -39,14 +39,14 @@ describe("connectTarget: the one resolver for grading and self-tests", () => {
 
   it("names an unknown context in its error", async () => {
     const result = await connectTarget({ context: "kind-missing" }, "nobody");
-    expect(result).toEqual({ ok: false, error: expect.stringContaining("kind-missing") });
+    expect(result).toEqual({ ok: false, failure: expect.stringContaining("kind-missing") });
   });
 
   it("connects to the user's saved connection, shown by its label and the server they pasted", async () => {
     const userId = await createTestUser();
     expect(await connectTarget({ connection: "saved" }, userId)).toEqual({
       ok: false,
-      error: "You have no saved connection: add one on the Cluster page (/connections).",
+      failure: "You have no saved connection: add one on the Cluster page (/connections).",
     });
     const stored = await saveConnection(userId, { label: "my kind", kubeconfig: kindYaml });
     expect(stored.ok).toBe(true);

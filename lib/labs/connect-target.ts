@@ -7,12 +7,12 @@ import type { TGradeRequest } from "./grading-target";
 
 /** A cluster ready for the grader, with what to show for it (never its credentials). */
 export type ConnectedTarget =
-  { ok: true; cluster: ClusterPort; context: string; server: string } | { ok: false; error: string };
+  { ok: true; cluster: ClusterPort; context: string; server: string } | { ok: false; failure: string };
 
 /** Connects to a context of the server's kubeconfig (its current context when none is named). */
 export function connectLocalContext(context: string | undefined): ConnectedTarget {
   const connected = connectCluster(context ? { context } : {});
-  if (!connected.ok) return { ok: false, error: connected.failure.message };
+  if (!connected.ok) return { ok: false, failure: connected.failure.message };
   return { ok: true, cluster: connected.cluster, context: connected.context, server: connected.server };
 }
 
@@ -20,9 +20,9 @@ export function connectLocalContext(context: string | undefined): ConnectedTarge
 export async function connectTarget(request: TGradeRequest, userId: string): Promise<ConnectedTarget> {
   if (!("connection" in request)) return connectLocalContext(request.context);
   const saved = await connectionForGrading(userId);
-  if (!saved.ok) return { ok: false, error: saved.message };
+  if (!saved.ok) return { ok: false, failure: saved.failure.message };
   const connected = connectCluster(saved.connect);
-  if (!connected.ok) return { ok: false, error: connected.failure.message };
+  if (!connected.ok) return { ok: false, failure: connected.failure.message };
   // The user sees the server they pasted, not the address it was pinned to.
   return {
     ok: true,

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { findLab, labMaxScore, type CheckResult, type GradeReport, type TLab } from "@/grader";
+import { findLab, labMaxScore, type CheckResult, type GradeReport, type Lab } from "@/grader";
 import { listAttempts } from "@/lib/attempts/find-attempts";
 import { createTestUser, useTestDatabase } from "@/lib/db/test-database";
 import { openAttempt, type AttemptEvent, type GradeRun } from "./grade-attempt";
 
-let lab: TLab;
+let lab: Lab;
 
 beforeAll(async () => {
   await useTestDatabase("grade-attempt");
@@ -125,7 +125,7 @@ describe("openAttempt", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await gradeAttempt({ userId, context: null, emit: () => {}, grade: fakeGrade([]) })).toEqual({
       ok: false,
-      reason: "already-running",
+      failure: "already-running",
     });
     release();
     expect((await first).ok).toBe(true);

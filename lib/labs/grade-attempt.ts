@@ -1,4 +1,4 @@
-import { labMaxScore, type TLab } from "@/grader";
+import { labMaxScore, type Lab } from "@/grader";
 import { failAttempt, finishAttempt, recordCheckResult } from "@/lib/attempts/record-attempt";
 import { startAttempt } from "@/lib/attempts/start-attempt";
 import { errorMessage } from "@/lib/errors/error-message";
@@ -13,7 +13,7 @@ export type AttemptEvent =
   | { type: "internal-error"; message: string };
 
 /** One grading run for an open attempt: emits what gradeTarget emits (tests pass a stand-in). */
-export type GradeRun = (lab: TLab, emit: (event: GradeEvent) => void) => Promise<void>;
+export type GradeRun = (lab: Lab, emit: (event: GradeEvent) => void) => Promise<void>;
 
 /** An open attempt and the run that grades it; `run` never rejects on a grader crash, it records it. */
 export type OpenedAttempt = {
@@ -29,12 +29,12 @@ export type OpenedAttempt = {
  */
 export async function openAttempt(input: {
   userId: string;
-  lab: TLab;
+  lab: Lab;
   /** What the attempt is stored under (lib/labs/connect-target.ts `targetLabel`). */
   context: string | null;
   grade: GradeRun;
   slots?: GradingSlots;
-}): Promise<OpenedAttempt | { ok: false; reason: "already-running" }> {
+}): Promise<OpenedAttempt | { ok: false; failure: "already-running" }> {
   const { lab } = input;
   const started = await startAttempt({
     userId: input.userId,
@@ -43,14 +43,14 @@ export async function openAttempt(input: {
     maxScore: labMaxScore(lab),
     context: input.context,
   });
-  if (!started.ok) return { ok: false, reason: "already-running" };
+  if (!started.ok) return { ok: false, failure: "already-running" };
   const { attemptId } = started;
   return { ok: true, attemptId, run: (emit) => gradeOpenAttempt(attemptId, input, emit) };
 }
 
 async function gradeOpenAttempt(
   attemptId: string,
-  input: { lab: TLab; grade: GradeRun; slots?: GradingSlots },
+  input: { lab: Lab; grade: GradeRun; slots?: GradingSlots },
   emit: (event: AttemptEvent) => void,
 ): Promise<void> {
   emit({ type: "attempt", attemptId });

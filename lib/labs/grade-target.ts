@@ -1,4 +1,4 @@
-import { gradeLab, type CheckResult, type GradeReport, type TLab } from "@/grader";
+import { gradeLab, type CheckResult, type GradeReport, type Lab } from "@/grader";
 import { connectTarget } from "./connect-target";
 import type { TGradeRequest } from "./grading-target";
 
@@ -11,14 +11,14 @@ export type GradeEvent =
 
 /** Grades `lab` on the cluster a request names (a server context or the user's saved connection). */
 export async function gradeTarget(
-  lab: TLab,
+  lab: Lab,
   request: TGradeRequest,
   userId: string,
   emit: (event: GradeEvent) => void,
 ): Promise<void> {
   const target = await connectTarget(request, userId);
   if (!target.ok) {
-    emit({ type: "no-cluster", message: target.error });
+    emit({ type: "no-cluster", message: target.failure });
     return;
   }
   const checks = lab.tasks.reduce((n, t) => n + t.checks.length, 0);

@@ -13,12 +13,12 @@ export type LocalContexts =
       contexts: Array<Pick<ContextInfo, "name" | "server" | "isKind" | "isCurrent">>;
       suggested: string | null;
     }
-  | { ok: false; message: string };
+  | { ok: false; failure: string };
 
 /** Lists kubeconfig contexts and suggests the one to grade against (current kind context, else first kind). */
 export function listLocalContexts(): LocalContexts {
   const result = listContexts({});
-  if (!result.ok) return { ok: false, message: result.failure.message };
+  if (!result.ok) return { ok: false, failure: result.failure.message };
   const contexts = result.contexts.map(({ name, server, isKind, isCurrent }) => ({ name, server, isKind, isCurrent }));
   const suggested =
     contexts.find((c) => c.isCurrent && c.isKind) ??
@@ -31,12 +31,12 @@ export function listLocalContexts(): LocalContexts {
 /** The server's contexts when this request may use local mode (lib/http/local-only.ts), else why not. */
 export function localContextsFor(facts: RequestFacts, user: { role: Role } | null): LocalContexts {
   const refusal = refuseServerKubeconfig(facts, user);
-  return refusal ? { ok: false, message: refusal } : listLocalContexts();
+  return refusal ? { ok: false, failure: refusal } : listLocalContexts();
 }
 
 /** Whether the chosen context answers at all (used by the panel before a first Check). */
 export async function probeLocalContext(context: string | undefined) {
   const connected = connectLocalContext(context);
-  if (!connected.ok) return { ok: false as const, message: connected.error };
+  if (!connected.ok) return { ok: false as const, failure: connected.failure };
   return checkConnection(connected.cluster);
 }

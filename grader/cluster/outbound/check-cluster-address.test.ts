@@ -93,49 +93,49 @@ describe("checkClusterHost", () => {
   const strict = { allowPrivate: false };
   const classroom = { allowPrivate: true };
 
-  const cases: Array<{ server: string; policy: { allowPrivate: boolean }; ok: boolean; error?: RegExp }> = [
+  const cases: Array<{ server: string; policy: { allowPrivate: boolean }; ok: boolean; failure?: RegExp }> = [
     { server: "https://cluster.example.com:6443", policy: strict, ok: true },
     { server: "https://203.0.113.7:6443", policy: strict, ok: true },
-    { server: "https://127.0.0.1:6443", policy: strict, ok: false, error: /loopback.*CKS_ALLOW_PRIVATE_CLUSTERS/ },
+    { server: "https://127.0.0.1:6443", policy: strict, ok: false, failure: /loopback.*CKS_ALLOW_PRIVATE_CLUSTERS/ },
     { server: "https://127.0.0.1:6443", policy: classroom, ok: true },
     { server: "https://[::1]:6443", policy: classroom, ok: true },
-    { server: "https://[::1]:6443", policy: strict, ok: false, error: /loopback/ },
+    { server: "https://[::1]:6443", policy: strict, ok: false, failure: /loopback/ },
     {
       server: "https://lan.example.com:6443",
       policy: strict,
       ok: false,
-      error: /192\.168\.1\.20 \(lan\.example\.com resolves to it\) is a private network address/,
+      failure: /192\.168\.1\.20 \(lan\.example\.com resolves to it\) is a private network address/,
     },
     { server: "https://lan.example.com:6443", policy: classroom, ok: true },
     // Every address counts: the client may connect to any of them.
-    { server: "https://both.example.com", policy: strict, ok: false, error: /10\.0\.0\.5/ },
+    { server: "https://both.example.com", policy: strict, ok: false, failure: /10\.0\.0\.5/ },
     { server: "https://both.example.com", policy: classroom, ok: true },
     {
       server: "https://169.254.169.254",
       policy: classroom,
       ok: false,
-      error: /metadata address, which is never allowed/,
+      failure: /metadata address, which is never allowed/,
     },
-    { server: "https://meta.example.com", policy: classroom, ok: false, error: /169\.254\.169\.254/ },
-    { server: "https://v6meta.example.com", policy: classroom, ok: false, error: /fd00:ec2::254/ },
-    { server: "https://[fd00:ec2::254]", policy: classroom, ok: false, error: /never allowed/ },
-    { server: "https://[::ffff:169.254.169.254]", policy: classroom, ok: false, error: /never allowed/ },
-    { server: "https://metadata.google.internal", policy: classroom, ok: false, error: /cloud metadata service/ },
-    { server: "https://METADATA.google.internal.", policy: classroom, ok: false, error: /cloud metadata service/ },
-    { server: "https://0.0.0.0:6443", policy: classroom, ok: false, error: /not a routable unicast address/ },
+    { server: "https://meta.example.com", policy: classroom, ok: false, failure: /169\.254\.169\.254/ },
+    { server: "https://v6meta.example.com", policy: classroom, ok: false, failure: /fd00:ec2::254/ },
+    { server: "https://[fd00:ec2::254]", policy: classroom, ok: false, failure: /never allowed/ },
+    { server: "https://[::ffff:169.254.169.254]", policy: classroom, ok: false, failure: /never allowed/ },
+    { server: "https://metadata.google.internal", policy: classroom, ok: false, failure: /cloud metadata service/ },
+    { server: "https://METADATA.google.internal.", policy: classroom, ok: false, failure: /cloud metadata service/ },
+    { server: "https://0.0.0.0:6443", policy: classroom, ok: false, failure: /not a routable unicast address/ },
     {
       server: "https://nowhere.example.com",
       policy: classroom,
       ok: false,
-      error: /could not be resolved \(ENOTFOUND\)/,
+      failure: /could not be resolved \(ENOTFOUND\)/,
     },
-    { server: "https://empty.example.com", policy: classroom, ok: false, error: /resolves to no address/ },
-    { server: "not a url", policy: classroom, ok: false, error: /not a URL/ },
+    { server: "https://empty.example.com", policy: classroom, ok: false, failure: /resolves to no address/ },
+    { server: "not a url", policy: classroom, ok: false, failure: /not a URL/ },
   ];
-  it.each(cases)("$server (allowPrivate=$policy.allowPrivate): ok=$ok", async ({ server, policy, ok, error }) => {
+  it.each(cases)("$server (allowPrivate=$policy.allowPrivate): ok=$ok", async ({ server, policy, ok, failure }) => {
     const result = await checkClusterHost(server, policy, lookup);
     expect(result.ok).toBe(ok);
-    if (!result.ok && error) expect(result.error).toMatch(error);
+    if (!result.ok && failure) expect(result.failure).toMatch(failure);
   });
 
   it("returns the first resolved address to pin the connection to", async () => {

@@ -13,7 +13,7 @@ export type { Lookup };
 export type AddressPolicy = { allowPrivate: boolean };
 
 /** The address the grader may connect to, or why not. `address` is the first resolved one, to pin the connection to. */
-export type HostCheck = { ok: true; hostname: string; address: string } | { ok: false; error: string };
+export type HostCheck = { ok: true; hostname: string; address: string } | { ok: false; failure: string };
 
 // Names that reach a cloud provider's instance metadata whatever they resolve to on this machine.
 const METADATA_HOSTS = new Set(["metadata.google.internal", "metadata.goog", "metadata"]);
@@ -108,7 +108,7 @@ export async function checkClusterHost(
   try {
     url = new URL(serverUrl);
   } catch {
-    return { ok: false, error: "The cluster's server is not a URL." };
+    return { ok: false, failure: "The cluster's server is not a URL." };
   }
   const hostname = url.hostname
     .replace(/^\[|\]$/g, "")
@@ -117,7 +117,7 @@ export async function checkClusterHost(
   if (METADATA_HOSTS.has(hostname) || hostname.endsWith(".metadata.google.internal")) {
     return {
       ok: false,
-      error: `The cluster's server ${hostname} is a cloud metadata service, which is never allowed.`,
+      failure: `The cluster's server ${hostname} is a cloud metadata service, which is never allowed.`,
     };
   }
   let addresses: string[];
@@ -129,16 +129,17 @@ export async function checkClusterHost(
       const code = (error as NodeJS.ErrnoException).code;
       return {
         ok: false,
-        error: `The cluster's server ${hostname} could not be resolved${code ? ` (${code})` : ""}: check the name, or use the address kind printed.`,
+        failure: `The cluster's server ${hostname} could not be resolved${code ? ` (${code})` : ""}: check the name, or use the address kind printed.`,
       };
     }
-    if (addresses.length === 0) return { ok: false, error: `The cluster's server ${hostname} resolves to no address.` };
+    if (addresses.length === 0)
+      return { ok: false, failure: `The cluster's server ${hostname} resolves to no address.` };
   }
   for (const address of addresses) {
     const refusal = refusalFor(classifyAddress(address), policy);
     if (refusal) {
       const via = address === hostname ? "" : ` (${hostname} resolves to it)`;
-      return { ok: false, error: `The cluster's server address ${address}${via} ${refusal}.` };
+      return { ok: false, failure: `The cluster's server address ${address}${via} ${refusal}.` };
     }
   }
   return { ok: true, hostname, address: addresses[0]! };

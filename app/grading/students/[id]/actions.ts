@@ -30,7 +30,7 @@ export const overrideLabGrade = formAction(
   },
   async ({ user, input }): Promise<OverrideState> => {
     const result = await overrideGrade({ graderId: user.id, ...input });
-    if (!result.ok) return { ok: false, message: result.error };
+    if (!result.ok) return { ok: false, message: result.failure };
     revalidatePath(`/grading/students/${input.studentId}`);
     revalidatePath("/grading");
     return { ok: true, message: `Saved: ${result.previousScore} → ${result.score}.` };

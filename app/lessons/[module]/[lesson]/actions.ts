@@ -11,20 +11,20 @@ const ZBookmarkInputSchema = z.object({
   bookmarked: z.boolean(),
 });
 
-export type BookmarkResult = { ok: true; bookmarked: boolean } | { ok: false; error: string };
+export type BookmarkResult = { ok: true; bookmarked: boolean } | { ok: false; failure: string };
 
 /** Saves or clears the signed-in user's bookmark on a lesson. */
 export const toggleBookmark = action(
   { action: "bookmark:write", self: true, input: ZBookmarkInputSchema, signIn: "Sign in to bookmark lessons." },
   async ({ user, input }): Promise<BookmarkResult> => {
     const course = await getCourse();
-    if (!course.lessons.has(input.lessonId)) return { ok: false, error: "That lesson does not exist." };
+    if (!course.lessons.has(input.lessonId)) return { ok: false, failure: "That lesson does not exist." };
     try {
       const bookmarked = await setBookmark(user.id, input.lessonId, input.bookmarked);
       revalidatePath("/");
       return { ok: true, bookmarked };
     } catch {
-      return { ok: false, error: "The bookmark could not be saved. Try again in a moment." };
+      return { ok: false, failure: "The bookmark could not be saved. Try again in a moment." };
     }
   },
 );
