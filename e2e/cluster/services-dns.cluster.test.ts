@@ -75,9 +75,19 @@ spec:
     expect(missing.stderr).toContain("bad address 'nothing-here'");
   });
 
-  it("has the kube-dns Service at kind's address in kube-system", async () => {
+  it("has the kube-dns Service at kind's address in kube-system, in front of a running CoreDNS pod", async () => {
     const dns = await runKubectl(kubeconfigPath, ["-n", "kube-system", "get", "service", "kube-dns", "--no-headers"]);
     expect(dns.stdout).toMatch(/^kube-dns\s+ClusterIP\s+10\.96\.0\.10\s+<none>\s+53\/UDP,53\/TCP,9153\/TCP\s/);
+    const coredns = await runKubectl(kubeconfigPath, [
+      "-n",
+      "kube-system",
+      "get",
+      "pods",
+      "-l",
+      "k8s-app=kube-dns",
+      "--no-headers",
+    ]);
+    expect(coredns.stdout).toMatch(/^coredns-\S+\s+1\/1\s+Running\s/);
   });
 
   it("resolves a named targetPort against each pod's container ports", async () => {

@@ -11,6 +11,9 @@ import type { TKubeObject, TPod, TPodStatus } from "../types";
 import type { TController, TControllerContext } from "./controller";
 import { watchResource } from "./controller";
 
+/** Marks a pod the test cluster runs itself (CoreDNS): the kubelet leaves it alone. */
+export const servedByClusterAnnotation = "cks-lab.io/served-by-test-cluster";
+
 /**
  * The node: runs every stored pod as podman containers (one PodWorker each), writes their status back,
  * records the scheduler's and kubelet's events, and holds pod deletion until the containers are gone.
@@ -64,6 +67,7 @@ export class Kubelet implements TController {
     const uid = pod.metadata.uid ?? "";
     // The pod may have been deleted (or replaced) between its creation and this notification.
     const current = context.store.get("pods", namespace, name);
+    if (pod.metadata.annotations?.[servedByClusterAnnotation]) return;
     if (
       this.workers.has(uid) ||
       this.rejected.has(uid) ||

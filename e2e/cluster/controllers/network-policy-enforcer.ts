@@ -34,7 +34,7 @@ export class NetworkPolicyEnforcer implements TController {
           .list("namespaces", undefined)
           .map((namespace) => [namespace.metadata.name ?? "", namespace.metadata.labels ?? {}]),
       );
-      const pods = [...this.network.systemPods, ...networkPods(store.list("pods", undefined))];
+      const pods = networkPods(store.list("pods", undefined));
       this.network.setFirewall(
         "network-policy",
         renderPolicyRules(store.list("networkpolicies", undefined), pods, namespaceLabels),

@@ -6,7 +6,6 @@ import { serveMetadata } from "./metadata-host";
 import { createNetns, deleteNetns, inNetns, ip, netnsName, netnsPath, removeDeadNetns, removeOwnNetns } from "./netns";
 import { closeNetnsSocket, openSocketsInNetns, type TNetnsSocket } from "./netns-socket";
 import { PodIpPool } from "./pod-ip-pool";
-import type { TNetworkPod } from "./service-view";
 
 /** A pod's network: the namespace its containers join and its address (the node's for hostNetwork pods). */
 export type TPodSandbox = { netnsPath: string; ip: string; hostNetwork: boolean };
@@ -31,8 +30,6 @@ export type TPodNetwork = {
 export class NodeNetwork implements TPodNetwork {
   readonly nodeNetns = netnsName("node");
   readonly outsideNetns = netnsName("ext");
-  /** Pods the cluster runs itself (CoreDNS): not stored objects, but policies and Services see them. */
-  readonly systemPods: TNetworkPod[] = [];
   private readonly pool = new PodIpPool();
   private readonly sandboxes = new Map<string, string>();
   private readonly parts = new Map<string, TFirewallPart>();
@@ -98,7 +95,6 @@ export class NodeNetwork implements TPodNetwork {
     this.started = false;
     for (const name of this.sandboxes.values()) await deleteNetns(name);
     this.sandboxes.clear();
-    this.systemPods.length = 0;
     await deleteNetns(this.nodeNetns);
     await deleteNetns(this.outsideNetns);
   }
