@@ -85,7 +85,7 @@ describe("connectCluster", () => {
     expect(status).toMatchObject({
       ok: false,
       outcome: "cluster-unreachable",
-      message: "Cannot reach the cluster at https://127.0.0.1:1: is it running? (kind create cluster --name cks)",
+      failure: "Cannot reach the cluster at https://127.0.0.1:1: is it running? (kind create cluster --name cks)",
     });
   });
 });
