@@ -227,8 +227,13 @@ describe("Deployments and ReplicaSets", () => {
     const scaling = (await events("Deployment", "web")).map((e) => e.message);
     expect(scaling).toContain(`Scaled up replica set ${replicaSet?.metadata.name} from 2 to 3`);
     expect(scaling).toContain(`Scaled down replica set ${replicaSet?.metadata.name} from 3 to 1`);
-    const deleted = (await events("ReplicaSet", replicaSet?.metadata.name ?? "")).filter(
-      (e) => e.reason === "SuccessfulDelete",
+    // The ReplicaSet controller records SuccessfulDelete once the delete returns, which is after the
+    // kubelet has stopped the pod's containers and unmounted its volumes: later than the pod turns terminating.
+    const deleted = await pollUntil(
+      async () =>
+        (await events("ReplicaSet", replicaSet?.metadata.name ?? "")).filter((e) => e.reason === "SuccessfulDelete"),
+      (found) => found.length >= 2,
+      30_000,
     );
     expect(deleted).toHaveLength(2);
   });
