@@ -29,7 +29,9 @@ async function footprint(
   const table = execFileSync("ps", ["-eo", "ppid=,args="], { encoding: "utf8" }).split("\n");
   const monitors = table.filter((line) => line.includes("/usr/bin/conmon ") && line.includes(`_${namespace}_`)).length;
   const children = table.filter(
-    (line) => Number(line.trim().split(" ")[0]) === process.pid && !/podman events|ps -eo|esbuild --service/.test(line),
+    (line) =>
+      Number(line.trim().split(" ")[0]) === process.pid &&
+      !/podman events|ps -eo|esbuild --service|nsenter --net=/.test(line),
   ).length;
   return { containers, podDirs, mounts, processes: monitors + children };
 }
@@ -184,6 +186,60 @@ async function main(): Promise<void> {
       kubectlExecs.push(performance.now() - begin);
     }
     console.log(`exec round trip, kubectl process (median of 5): ${ms(median(kubectlExecs))}`);
+
+    // Network figures: the same kubectl exec with a wget or nslookup inside; the difference to the bare
+    // exec above is what the pod network, kube-proxy's rules and cluster DNS add.
+    await core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: "web", labels: { app: "web" } },
+        spec: { containers: [{ name: "nginx", image: "nginx", ports: [{ containerPort: 80 }] }] },
+      },
+    });
+    await core.createNamespacedService({
+      namespace,
+      body: { metadata: { name: "web" }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } },
+    });
+    await waitRunning(core, namespace, "web");
+    const webPod = await core.readNamespacedPod({ name: "web", namespace });
+    const webService = await core.readNamespacedService({ name: "web", namespace });
+    const probes: Array<[string, string[]]> = [
+      ["pod to pod IP (wget)", ["wget", "-q", "-O", "/dev/null", "-T", "5", `http://${webPod.status?.podIP ?? ""}/`]],
+      [
+        "pod to ClusterIP (wget)",
+        ["wget", "-q", "-O", "/dev/null", "-T", "5", `http://${webService.spec?.clusterIP ?? ""}/`],
+      ],
+      ["pod to Service name, DNS + ClusterIP (wget)", ["wget", "-q", "-O", "/dev/null", "-T", "5", "http://web/"]],
+      ["cluster DNS lookup (nslookup)", ["nslookup", `web.${namespace}.svc.cluster.local`]],
+    ];
+    // "Ready" comes with the container's start (no readiness probe): wait until nginx answers once.
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const first = await runKubectl(cluster.kubeconfigPath, [
+        "-n",
+        namespace,
+        "exec",
+        "warm-0",
+        "--",
+        ...(probes[0]?.[1] ?? []),
+      ]);
+      if (first.code === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    for (const [label, command] of probes) {
+      const times: number[] = [];
+      for (let index = 0; index < 5; index += 1) {
+        const begin = performance.now();
+        const result = await runKubectl(cluster.kubeconfigPath, ["-n", namespace, "exec", "warm-0", "--", ...command]);
+        if (result.code !== 0) throw new Error(`${label}: ${result.stderr}`);
+        times.push(performance.now() - begin);
+      }
+      const value = median(times);
+      const extra = value - median(kubectlExecs);
+      console.log(
+        `${label}, kubectl exec (median of 5): ${ms(value)}   (${extra < 0 ? "-" : "+"}${ms(Math.abs(extra))} against a bare exec)`,
+      );
+    }
+    await core.deleteNamespacedPod({ name: "web", namespace });
 
     await core.deleteCollectionNamespacedPod({ namespace, labelSelector: "bench=yes" });
     const before = await footprint(namespace);
