@@ -5,8 +5,11 @@ import { useHydrated } from "./use-hydrated";
 
 type State = "idle" | "copied" | "failed";
 
-/** Copies a code block to the clipboard and says so, for mouse and keyboard users alike. */
-export function CopyButton({ text }: { text: string }) {
+/**
+ * Copies a code block to the clipboard and says so, for mouse and keyboard users alike. `name` says which block
+ * ("Copy <name>"), so a page with ten blocks does not offer ten buttons all called "Copy".
+ */
+export function CopyButton({ text, name }: { text: string; name: string }) {
   const [state, setState] = useState<State>("idle");
   // Until hydration a click would do nothing; say so by being disabled instead.
   const hydrated = useHydrated();
@@ -18,6 +21,8 @@ export function CopyButton({ text }: { text: string }) {
   }, [state]);
 
   async function copy() {
+    // Before hydration nothing runs anyway; aria-disabled keeps the button focusable and says so.
+    if (!hydrated) return;
     try {
       await navigator.clipboard.writeText(text);
       setState("copied");
@@ -27,9 +32,22 @@ export function CopyButton({ text }: { text: string }) {
   }
 
   return (
-    <button type="button" className="copy-button" onClick={() => void copy()} data-state={state} disabled={!hydrated}>
-      <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : "Copy"}</span>
-    </button>
+    <>
+      <button
+        type="button"
+        className="copy-button"
+        onClick={() => void copy()}
+        data-state={state}
+        aria-disabled={!hydrated || undefined}
+        aria-label={`Copy ${name}`}
+      >
+        {state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : "Copy"}
+      </button>
+      {/* Outside the button: a button's content is not read as a live region. */}
+      <span className="visually-hidden" role="status">
+        {state === "copied" ? `Copied ${name}` : state === "failed" ? `Could not copy ${name}` : ""}
+      </span>
+    </>
   );
 }
 

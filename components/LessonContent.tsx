@@ -51,7 +51,7 @@ function BlockView({ block }: { block: Block }) {
                 not replayed: {block.notReplayed}
               </span>
             ) : null}
-            <CopyButton text={block.code} />
+            <CopyButton text={block.code} name={codeBlockName(block.file ?? block.lang, block.code)} />
           </figcaption>
           {block.html ? (
             // Shiki escapes the code it highlights; the HTML never contains author-supplied markup.
@@ -133,4 +133,21 @@ function renderInlines(nodes: Inline[]): React.ReactNode {
         return <br key={i} />;
     }
   });
+}
+
+/**
+ * What a code block's Copy button is called: its caption and what sets it apart (a manifest's kind and name,
+ * else its first line), so each button names its own block.
+ */
+function codeBlockName(caption: string, code: string): string {
+  const kind = /^kind:\s*(\S+)/m.exec(code)?.[1];
+  const name = /^\s+name:\s*(\S+)/m.exec(code)?.[1];
+  const first =
+    code
+      .split("\n")
+      .find((line) => line.trim() !== "")
+      ?.trim() ?? "";
+  const what = kind ? `${kind}${name ? ` ${name}` : ""}` : first;
+  const shown = what.length > 48 ? `${what.slice(0, 47)}…` : what;
+  return shown ? `${caption} block: ${shown}` : `${caption} block`;
 }

@@ -37,7 +37,7 @@ test("a student connects their own cluster, tests it and grades through it; anot
   await page.goto("/");
   await page.getByRole("link", { name: "Cluster", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Your cluster", level: 1 })).toBeVisible();
-  await expect(page.getByRole("heading", { name: /Classroom mode/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /A cluster of your own/ })).toBeVisible();
 
   const kubeconfig = page.getByLabel("Kubeconfig", { exact: true });
   const save = page.getByRole("button", { name: "Save connection" });

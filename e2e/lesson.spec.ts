@@ -51,6 +51,12 @@ test("Copy puts the exact manifest on the clipboard, by mouse and by keyboard", 
   // Located without a name: the button's name changes from "Copy" to "Copied".
   const button = block.getByRole("button");
   await expect(button).toHaveText("Copy");
+  // Named after its block, not one of many buttons called "Copy".
+  await expect(button).toHaveAccessibleName(/^Copy .+ block: \S/);
+  const names = await page
+    .locator("figure.code-block button")
+    .evaluateAll((buttons) => buttons.map((b) => b.getAttribute("aria-label")));
+  expect(names.filter((n) => n === "Copy" || !n)).toEqual([]);
   await button.click();
   await expect(button).toHaveText("Copied");
   expect((await page.evaluate(() => navigator.clipboard.readText())).trim()).toBe(expected);

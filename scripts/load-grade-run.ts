@@ -345,8 +345,8 @@ async function grade(baseUrl: string, learner: Learner): Promise<Attempt> {
       else if (event.type === "report") {
         attempt.report = event.report;
         attempt.reportMs = performance.now() - t0;
-      } else if (event.type === "no-cluster" || event.type === "internal-error")
-        problems.push(`${event.type}: ${event.message}`);
+      } else if (event.type === "cluster-problem") problems.push(`${event.type}: ${event.problem.message}`);
+      else if (event.type === "internal-error") problems.push(`${event.type}: ${event.message}`);
     }
     attempt.totalMs = performance.now() - t0;
     const report = attempt.report;

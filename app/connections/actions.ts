@@ -1,14 +1,22 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
 import { z } from "zod";
 import { action } from "@/lib/auth/session";
+import { connectionOptionsFor } from "@/lib/connections/connection-options";
 import type { ConnectionSummary } from "@/lib/connections/connection-summary";
 import { deleteConnection } from "@/lib/connections/delete-connection";
 import { saveConnection } from "@/lib/connections/save-connection";
 import { ZSaveConnectionSchema } from "@/lib/connections/schemas";
 import { testConnection, type ConnectionTest } from "@/lib/connections/test-connection";
 import { errorName } from "@/lib/errors/error-message";
+import { requestFacts } from "@/lib/http/local-only";
+
+/** This request's connection switches: loopback clusters are the learner's own when they sit at this machine. */
+async function requestOptions() {
+  return connectionOptionsFor(requestFacts(await headers()));
+}
 
 export type SaveConnectionResult = { ok: true; summary: ConnectionSummary } | { ok: false; failure: string };
 
@@ -23,7 +31,7 @@ export const saveConnectionAction = action(
   },
   async ({ user, input }): Promise<SaveConnectionResult> => {
     try {
-      const result = await saveConnection(user.id, input);
+      const result = await saveConnection(user.id, input, { options: await requestOptions() });
       if (result.ok) revalidatePath("/connections");
       return result;
     } catch (error) {
@@ -45,7 +53,7 @@ export const testConnectionAction = action(
   },
   async ({ user }): Promise<ConnectionTest> => {
     try {
-      return await testConnection(user.id);
+      return await testConnection(user.id, { options: await requestOptions() });
     } catch (error) {
       console.error("testing a connection failed:", errorName(error));
       return { ok: false, failure: "The test could not run. Try again in a moment." };

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { page } from "@/lib/auth/session";
 import { getConnectionSummary } from "@/lib/connections/connection-summary";
-import { requestFacts } from "@/lib/http/local-only";
+import { ClassroomChoices, OwnMachineSetup } from "@/components/lab/ClusterSetup";
+import { isLocalRequest, requestFacts } from "@/lib/http/local-only";
 import { localContextsFor } from "@/lib/labs/local-cluster";
 import { deleteConnectionAction, saveConnectionAction, testConnectionAction } from "./actions";
 import { ConnectionManager } from "./ConnectionManager";
@@ -31,48 +32,53 @@ export default page({ action: "connection:read", self: true, returnTo: "/connect
   const facts = requestFacts(await headers());
   const summary = await getConnectionSummary(user.id);
   const local = localContextsFor(facts, user);
+  const atThisMachine = isLocalRequest(facts);
 
   return (
     <section className={styles.page} aria-labelledby="connections-title">
       <h1 id="connections-title">Your cluster</h1>
       <p className="lead">
-        Check grades a Kubernetes cluster. CKS Lab can reach one in two ways; the lab panel under each lesson lets you
-        choose.
+        Check grades a Kubernetes cluster: one on the machine running CKS Lab, or one you connect here. The lab panel
+        under each lesson lets you choose.
       </p>
 
       <section className="lab-panel" aria-labelledby="local-title">
-        <h2 id="local-title">Local mode: this server&apos;s kubeconfig</h2>
+        <h2 id="local-title">On this machine: the clusters kubectl knows</h2>
         <p>
           When CKS Lab runs on your own machine, it grades the clusters in the kubeconfig <code>kubectl</code> uses
           there (kind clusters first). Nothing to paste.
         </p>
-        {local.ok ? (
-          local.contexts.length ? (
-            <ul className="context-list" aria-label="Contexts in this server's kubeconfig">
-              {local.contexts.map((c) => (
-                <li key={c.name}>
-                  <code>{c.name}</code> <span className="muted small">{c.server ?? "no server"}</span>
-                  {c.isCurrent ? <span className="badge">current</span> : null}
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p className="muted">This server&apos;s kubeconfig has no contexts yet.</p>
-          )
+        {local.ok && local.contexts.length ? (
+          <ul className="context-list" aria-label="Clusters kubectl knows on this machine">
+            {local.contexts.map((c) => (
+              <li key={c.name}>
+                <code>{c.name}</code> <span className="muted small">{c.server ?? "no server"}</span>
+                {c.isCurrent ? <span className="badge">current</span> : null}
+              </li>
+            ))}
+          </ul>
+        ) : !local.ok && local.cause === "elsewhere" ? (
+          <div className="banner banner-info">
+            <ClassroomChoices pasteBelow />
+          </div>
         ) : (
-          <p className="banner banner-info" role="status">
-            Local mode is not offered here. {local.failure} Use classroom mode below.
-          </p>
+          <div className="banner banner-info">
+            <OwnMachineSetup reason={local.ok ? "kubectl knows no cluster on this machine yet." : local.failure} />
+          </div>
         )}
       </section>
 
       <section className="lab-panel" aria-labelledby="classroom-title">
-        <h2 id="classroom-title">Classroom mode: your own cluster</h2>
+        <h2 id="classroom-title">A cluster of your own, by kubeconfig</h2>
         <p>
-          When CKS Lab runs somewhere else (a classroom server), paste your cluster&apos;s kubeconfig here. On your
-          machine, run:
+          Paste the kubeconfig of a cluster this server can reach. For a kind cluster, run this where the cluster runs:
         </p>
         <pre className="terminal">kind get kubeconfig --name cks</pre>
+        <p className="small" data-testid="loopback-rule">
+          {atThisMachine
+            ? "You are using CKS Lab on the machine it runs on, so a kind cluster's 127.0.0.1 address is accepted: it is your own machine."
+            : "A kind cluster answers on 127.0.0.1, which from this server means the server itself, so it is refused here; a cluster on a network this server can reach works."}
+        </p>
         <p className="small muted">
           It is stored encrypted, only for your account, and never shown again: not to you, not to instructors. Only
           inline credentials are accepted (a token or client certificate, as kind prints them): exec and auth-provider

@@ -7,8 +7,10 @@ import type { StoredAttempt } from "@/lib/attempts/find-attempts";
 import type { AttemptEvent } from "@/lib/labs/grade-attempt";
 import type { LabView } from "@/lib/labs/lab-view";
 import type { LocalContexts } from "@/lib/labs/local-cluster";
+import type { ClusterProblem } from "@/lib/labs/reach-target";
 import { readNdjson } from "@/lib/http/ndjson";
 import { useHydrated } from "../use-hydrated";
+import { ClassroomChoices, OwnMachineSetup } from "./ClusterSetup";
 import { EvidenceView } from "./EvidenceView";
 
 /** What a check row shows: a live result or one stored with an earlier attempt. */
@@ -35,7 +37,9 @@ type RunState =
   | { phase: "idle" }
   | { phase: "running"; total: number; context: string; queued?: number }
   | { phase: "done"; summary: Summary }
-  | { phase: "failed"; message: string };
+  | { phase: "failed"; message: string }
+  /** The cluster did not answer: nothing was graded or stored; the previous result stays on show. */
+  | { phase: "unreachable"; problem: ClusterProblem; previous: Summary | null };
 
 function summaryOf(report: GradeReport): Summary {
   return { ...report, problem: report.problem?.message ?? null, checkedAt: null };
@@ -93,14 +97,23 @@ export function LabPanel({
     Object.fromEntries((lastAttempt?.checks ?? []).map((c) => [c.checkId, c])),
   );
   const abort = useRef<AbortController | null>(null);
+  const checking = useRef(false);
   // Counts finished runs; tests (and assistive tooling) can tell a new result from the previous one.
   const [finishedRuns, setFinishedRuns] = useState(0);
   const totalChecks = lab.tasks.reduce((n, t) => n + t.checks.length, 0);
 
   async function check() {
+    // The button is aria-disabled, not disabled, while a run is on: keyboard focus stays on it.
+    // A ref, not state: a double click lands twice before React renders the running state.
+    if (checking.current || !hydrated) return;
+    checking.current = true;
     abort.current?.abort();
     const controller = new AbortController();
     abort.current = controller;
+    const previous = {
+      results,
+      summary: run.phase === "done" ? run.summary : run.phase === "unreachable" ? run.previous : null,
+    };
     setResults({});
     setRun({ phase: "running", total: totalChecks, context: target });
     try {
@@ -126,7 +139,11 @@ export function LabPanel({
           finished = true;
           setResults(Object.fromEntries(event.report.results.map((r) => [r.checkId, r])));
           setRun({ phase: "done", summary: summaryOf(event.report) });
-        } else if (event.type === "no-cluster" || event.type === "internal-error") {
+        } else if (event.type === "cluster-problem") {
+          finished = true;
+          setResults(previous.results);
+          setRun({ phase: "unreachable", problem: event.problem, previous: previous.summary });
+        } else if (event.type === "internal-error") {
           finished = true;
           setRun({ phase: "failed", message: event.message });
         }
@@ -140,6 +157,7 @@ export function LabPanel({
       if ((error as Error).name !== "AbortError")
         setRun({ phase: "failed", message: "Could not reach the CKS Lab server. Is it still running?" });
     } finally {
+      checking.current = false;
       setFinishedRuns((n) => n + 1);
     }
   }
@@ -166,7 +184,7 @@ export function LabPanel({
           <span className="muted small">The tasks are open to everyone; grading runs for signed-in learners.</span>
         </div>
       ) : localContexts.length === 0 && !savedConnection ? (
-        <NoCluster message={contexts.ok ? "Your kubeconfig has no contexts yet." : contexts.failure} />
+        <NoCluster contexts={contexts} />
       ) : (
         <form
           className="lab-controls"
@@ -186,7 +204,7 @@ export function LabPanel({
               </option>
             ))}
           </select>
-          <button type="submit" className="button" disabled={!hydrated || running}>
+          <button type="submit" className="button" aria-disabled={!hydrated || running || undefined}>
             {running ? "Checking…" : "Check"}
           </button>
           <Link className="small" href="/connections">
@@ -195,7 +213,11 @@ export function LabPanel({
         </form>
       )}
 
-      <div aria-live="polite" className="lab-status">
+      {/* What a screen reader hears: the start and the outcome of a run, not every check as it lands. */}
+      <p className="visually-hidden" role="status" data-testid="lab-announcement">
+        {announcementOf(run)}
+      </p>
+      <div className="lab-status">
         {running ? (
           <div
             className="progress"
@@ -218,7 +240,9 @@ export function LabPanel({
             <strong>Could not grade.</strong> {run.message}
           </div>
         ) : null}
+        {run.phase === "unreachable" ? <ClusterProblemBanner problem={run.problem} /> : null}
         {run.phase === "done" ? <ScoreSummary summary={run.summary} /> : null}
+        {run.phase === "unreachable" && run.previous ? <ScoreSummary summary={run.previous} /> : null}
       </div>
 
       <ol className="lab-tasks">
@@ -255,6 +279,54 @@ export function LabPanel({
         })}
       </ol>
     </section>
+  );
+}
+
+/** The one sentence announced for a run's state (empty while idle). */
+function announcementOf(run: RunState): string {
+  switch (run.phase) {
+    case "idle":
+      return "";
+    case "running":
+      return `Checking ${run.context || "your cluster"}…`;
+    case "failed":
+    case "unreachable":
+      // Their banner is an alert, announced on its own.
+      return "";
+    case "done": {
+      if (run.summary.checkedAt) return "";
+      const { score, maxScore, counts } = run.summary;
+      return `Checked: ${score} of ${maxScore} points, ${counts.pass} passed, ${counts.fail} failed${counts.error ? `, ${counts.error} could not run` : ""}.`;
+    }
+  }
+}
+
+const PROBLEM_TITLE: Record<ClusterProblem["outcome"], string> = {
+  "no-cluster": "That cluster is not available.",
+  "cluster-unreachable": "Your cluster did not answer, so nothing was graded.",
+  timeout: "Your cluster did not answer in time, so nothing was graded.",
+  unauthorized: "Your cluster refused the grader's credentials, so nothing was graded.",
+  refused: "The grader could not use your cluster's answer, so nothing was graded.",
+};
+
+/** One banner for a cluster that could not be graded: what happened and what to do; the attempt was not counted. */
+function ClusterProblemBanner({ problem }: { problem: ClusterProblem }) {
+  return (
+    <div className="banner banner-fail" role="alert" data-testid="cluster-problem">
+      <p>
+        <strong>{PROBLEM_TITLE[problem.outcome]}</strong> {problem.message}
+      </p>
+      <p>
+        {problem.todo}
+        {problem.href ? (
+          <>
+            {" "}
+            <Link href={problem.href}>Open the Cluster page</Link>
+          </>
+        ) : null}
+      </p>
+      <p className="small">This press of Check is not counted as an attempt.</p>
+    </div>
   );
 }
 
@@ -370,22 +442,20 @@ function CheckRow({
   );
 }
 
-function NoCluster({ message }: { message: string }) {
+/** No cluster to grade yet: the way forward for how this instance is deployed (own machine or classroom server). */
+function NoCluster({ contexts }: { contexts: LocalContexts }) {
   return (
-    <div className="banner banner-info" role="status">
-      <p>
-        <strong>No Kubernetes cluster is configured for grading.</strong>{" "}
-        {message.replace(/\s*Create a cluster with:.*$/, "")}
-      </p>
-      <p>Create a local cluster with kind, then reload this page:</p>
-      <pre className="terminal">kind create cluster --name cks</pre>
-      <p className="small muted">
-        CKS Lab reads the same kubeconfig as kubectl (the KUBECONFIG variable or ~/.kube/config).
-      </p>
-      <p>
-        Or paste your cluster&apos;s kubeconfig on the <Link href="/connections">Cluster page</Link> to grade it from
-        anywhere.
-      </p>
+    <div className="banner banner-info no-cluster" data-testid="no-cluster">
+      {!contexts.ok && contexts.cause === "elsewhere" ? (
+        <ClassroomChoices />
+      ) : (
+        <>
+          <OwnMachineSetup reason={contexts.ok ? "kubectl knows no cluster on this machine yet." : contexts.failure} />
+          <p className="small">
+            Your cluster runs somewhere else? Paste its kubeconfig on the <Link href="/connections">Cluster page</Link>.
+          </p>
+        </>
+      )}
     </div>
   );
 }

@@ -31,7 +31,7 @@ export const ZConnectOptionsSchema = z.strictObject({
     .refine((address) => isIP(address) !== 0, "pinnedAddress must be an IP address")
     .optional(),
   /** Refuse private and loopback addresses unless allowPrivate (saved connections); metadata always. */
-  addressPolicy: z.strictObject({ allowPrivate: z.boolean() }).optional(),
+  addressPolicy: z.strictObject({ allowPrivate: z.boolean(), allowLoopback: z.boolean().optional() }).optional(),
   /** Narrower limits than the defaults (tests). */
   limits: ZOutboundLimitsSchema.partial().optional(),
 });

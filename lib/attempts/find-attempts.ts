@@ -8,6 +8,7 @@ import {
 } from "@/grader";
 import { db } from "@/lib/db/client";
 import { readJsonList } from "@/lib/db/json-column";
+import { CONNECTION_PROBLEM, gradedAttempts } from "./attempt-status";
 import { unsupportedPointsOf } from "./best-attempt";
 
 /** One stored check result as the lab panel and the dashboard show it. */
@@ -131,23 +132,23 @@ function toStoredCheck(row: CheckRow): StoredCheck {
   return { ...check, status: status.data, outcome: outcome.data };
 }
 
-/** The learner's most recent finished attempt at a lab, with every check, or null. */
+/** The learner's most recent graded attempt at a lab (attempt-status.ts), with every check, or null. */
 export async function findLastAttempt(userId: string, labId: string): Promise<StoredAttempt | null> {
   const row = await db().attempt.findFirst({
-    where: { userId, labId, status: { not: "running" } },
+    where: { userId, labId, ...gradedAttempts },
     orderBy: { startedAt: "desc" },
     select: { ...ATTEMPT_COLUMNS, checks: { select: CHECK_COLUMNS, orderBy: { id: "asc" } } },
   });
   return row ? toStored(row) : null;
 }
 
-/** Every attempt of one learner, newest first (optionally for one lab), with their checks. */
+/** Every attempt of one learner, running or graded (never a connection problem), newest first (optionally for one lab), with their checks. */
 export async function listAttempts(
   userId: string,
   options: { labId?: string; take?: number } = {},
 ): Promise<StoredAttempt[]> {
   const rows = await db().attempt.findMany({
-    where: { userId, ...(options.labId ? { labId: options.labId } : {}) },
+    where: { userId, status: { not: CONNECTION_PROBLEM }, ...(options.labId ? { labId: options.labId } : {}) },
     orderBy: { startedAt: "desc" },
     take: options.take ?? 100,
     select: { ...ATTEMPT_COLUMNS, checks: { select: CHECK_COLUMNS, orderBy: { id: "asc" } } },

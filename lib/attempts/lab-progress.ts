@@ -1,4 +1,5 @@
 import { db } from "@/lib/db/client";
+import { gradedAttempts } from "./attempt-status";
 import { bestAttempt, unsupportedPointsOf } from "./best-attempt";
 
 export type LessonProgress = "not-started" | "in-progress" | "done";
@@ -21,7 +22,7 @@ export type LabProgress = {
 /** Best and last score per lab for one learner; labs never attempted are absent. */
 export async function labProgressFor(userId: string): Promise<Map<string, LabProgress>> {
   const rows = await db().attempt.findMany({
-    where: { userId, status: { not: "running" } },
+    where: { userId, ...gradedAttempts },
     orderBy: { startedAt: "asc" },
     select: {
       labId: true,

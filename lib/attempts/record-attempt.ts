@@ -1,6 +1,7 @@
 import { boundClusterData, clusterText, type CheckResult, type GradeReport } from "@/grader";
 import { db } from "@/lib/db/client";
 import { toJsonList } from "@/lib/db/json-column";
+import { CONNECTION_PROBLEM, isConnectionProblem } from "./attempt-status";
 
 // What a learner's cluster said reaches these rows (messages, evidence, the run's problem). The grader bounds
 // it already; the store bounds it again, so no caller can put megabytes or terminal escapes in the database.
@@ -29,13 +30,16 @@ export async function recordCheckResult(attemptId: string, result: CheckResult):
   });
 }
 
-/** Closes a running attempt with the grader's report, storing the results it carries (those not streamed before). */
+/**
+ * Closes a running attempt with the grader's report, storing the results it carries (those not streamed before).
+ * A run that lost its cluster before any check could tell is closed as a connection problem, which nothing counts.
+ */
 export async function finishAttempt(attemptId: string, report: GradeReport): Promise<void> {
   for (const result of report.results) await recordCheckResult(attemptId, result);
   await db().attempt.update({
     where: { id: attemptId },
     data: {
-      status: report.status,
+      status: isConnectionProblem(report) ? CONNECTION_PROBLEM : report.status,
       score: report.score,
       maxScore: report.maxScore,
       problem: report.problem ? clusterText(report.problem.message, PROBLEM_MAX) : null,
@@ -47,7 +51,11 @@ export async function finishAttempt(attemptId: string, report: GradeReport): Pro
 }
 
 /** Closes a running attempt that could not finish (no cluster, a crash), keeping the reason. */
-export async function failAttempt(attemptId: string, status: "error" | "interrupted", problem: string): Promise<void> {
+export async function failAttempt(
+  attemptId: string,
+  status: "error" | "interrupted" | typeof CONNECTION_PROBLEM,
+  problem: string,
+): Promise<void> {
   await db().attempt.updateMany({
     where: { id: attemptId, status: "running" },
     data: { status, problem: clusterText(problem, PROBLEM_MAX), finishedAt: new Date(), runningKey: null },

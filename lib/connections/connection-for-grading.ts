@@ -56,7 +56,7 @@ export async function connectionForGrading(userId: string, deps: UseDeps = {}): 
     connect: {
       kubeconfigYaml: validated.kubeconfig,
       pinnedAddress: host.address,
-      addressPolicy: { allowPrivate: options.allowPrivate },
+      addressPolicy: { allowPrivate: options.allowPrivate, allowLoopback: options.allowLoopback ?? false },
       owner: userId,
     },
     label: row.label,

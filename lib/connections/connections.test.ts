@@ -159,6 +159,26 @@ describe("saved cluster connections", () => {
     expect(result).toMatchObject({ ok: true, summary: { server: "http://127.0.0.1:8080" } });
   });
 
+  it("accepts a loopback cluster from a learner at this machine, and refuses to use it for a request from elsewhere", async () => {
+    const userId = await newUser();
+    const atThisMachine = { ...publicOnly, allowLoopback: true };
+    const saved = await saveConnection(
+      userId,
+      { label: "kind", kubeconfig: kindYaml },
+      { ...deps, options: atThisMachine },
+    );
+    expect(saved).toMatchObject({ ok: true, summary: { label: "kind" } });
+    expect(await connectionForGrading(userId, { ...deps, options: atThisMachine })).toMatchObject({
+      ok: true,
+      connect: { addressPolicy: { allowPrivate: false, allowLoopback: true } },
+    });
+    // From another machine, 127.0.0.1 is the server itself: the same saved connection is refused.
+    expect(await connectionForGrading(userId, { ...deps, options: publicOnly })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/loopback address/),
+    });
+  });
+
   it("checks the address again at use, and pins the connection to the address it checked", async () => {
     const userId = await newUser();
     dns = { "cluster.example.com": ["203.0.113.10"] };

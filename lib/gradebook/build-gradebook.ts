@@ -1,4 +1,5 @@
 import { bestAttempt } from "@/lib/attempts/best-attempt";
+import { GRADED_STATUSES } from "@/lib/attempts/attempt-status";
 
 // The gradebook as pure functions over plain data, so the rules (final score, "needs review",
 // item analysis, CSV) are tested on seeded inputs without a database.
@@ -38,7 +39,7 @@ export type GradebookCell = {
 
 export type GradebookRow = { student: GradebookStudent; cells: GradebookCell[]; finalTotal: number; maxTotal: number };
 
-const FINISHED = new Set(["passed", "failed", "error", "interrupted"]);
+const FINISHED = new Set<string>(GRADED_STATUSES);
 
 /**
  * Students × labs. The newest manual grade wins over any automatic score; an attempt that finished

@@ -1,4 +1,5 @@
 import { labMaxScore, loadAllLabs } from "@/grader";
+import { gradedAttempts } from "@/lib/attempts/attempt-status";
 import { unsupportedPointsOf } from "@/lib/attempts/best-attempt";
 import { getCourse } from "@/lib/content/course";
 import { db } from "@/lib/db/client";
@@ -28,6 +29,7 @@ export async function loadGradebook(): Promise<{ labs: GradebookLab[]; rows: Gra
       orderBy: { name: "asc" },
     }),
     db().attempt.findMany({
+      where: gradedAttempts,
       select: {
         userId: true,
         labId: true,
@@ -56,7 +58,7 @@ export async function loadGradebook(): Promise<{ labs: GradebookLab[]; rows: Gra
 /** Item analysis over every student's latest finished attempt at each lab. */
 export async function loadItemAnalysis(): Promise<ItemStat[]> {
   const attempts = await db().attempt.findMany({
-    where: { status: { in: ["passed", "failed", "error", "interrupted"] } },
+    where: gradedAttempts,
     orderBy: { startedAt: "desc" },
     select: { id: true, userId: true, labId: true },
   });

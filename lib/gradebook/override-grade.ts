@@ -1,3 +1,4 @@
+import { gradedAttempts } from "@/lib/attempts/attempt-status";
 import { unsupportedPointsOf } from "@/lib/attempts/best-attempt";
 import { db } from "@/lib/db/client";
 import { buildGradebook } from "./build-gradebook";
@@ -28,7 +29,7 @@ export async function overrideGrade(input: {
   if (!student || student.role !== "student") return { ok: false, failure: "That student does not exist." };
   const [attempts, overrides] = await Promise.all([
     db().attempt.findMany({
-      where: { userId: student.id, labId: lab.id },
+      where: { userId: student.id, labId: lab.id, ...gradedAttempts },
       select: {
         userId: true,
         labId: true,

@@ -3,6 +3,7 @@
 // decrypted and re-checked by connectionForGrading. Who may ask for which is lib/labs/grading-target.ts.
 import { connectCluster, type ClusterPort } from "@/grader";
 import { connectionForGrading } from "@/lib/connections/connection-for-grading";
+import type { ConnectionOptions } from "@/lib/connections/connection-options";
 import type { TGradeRequest } from "./grading-target";
 
 /** A cluster ready for the grader, with what to show for it (never its credentials). */
@@ -16,10 +17,17 @@ export function connectLocalContext(context: string | undefined): ConnectedTarge
   return { ok: true, cluster: connected.cluster, context: connected.context, server: connected.server };
 }
 
-/** Connects to the cluster a request names: a server context, or `userId`'s saved connection. */
-export async function connectTarget(request: TGradeRequest, userId: string): Promise<ConnectedTarget> {
+/**
+ * Connects to the cluster a request names: a server context, or `userId`'s saved connection under `options`
+ * (the request's own, from lib/connections/connection-options.ts; the instance's when absent).
+ */
+export async function connectTarget(
+  request: TGradeRequest,
+  userId: string,
+  options?: ConnectionOptions,
+): Promise<ConnectedTarget> {
   if (!("connection" in request)) return connectLocalContext(request.context);
-  const saved = await connectionForGrading(userId);
+  const saved = await connectionForGrading(userId, options ? { options } : {});
   if (!saved.ok) return { ok: false, failure: saved.failure.message };
   const connected = connectCluster(saved.connect);
   if (!connected.ok) return { ok: false, failure: connected.failure.message };

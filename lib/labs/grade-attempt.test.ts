@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { findLab, labMaxScore, type CheckResult, type GradeReport, type Lab } from "@/grader";
 import { listAttempts } from "@/lib/attempts/find-attempts";
+import { db } from "@/lib/db/client";
 import { createTestUser, useTestDatabase } from "@/lib/db/test-database";
 import { openAttempt, type AttemptEvent, type GradeRun } from "./grade-attempt";
 
@@ -90,13 +91,22 @@ describe("openAttempt", () => {
     expect(stored?.checks.map((c) => c.checkId)).toEqual(["a", "b"]);
   });
 
-  it("records a missing cluster as an error attempt and a grader crash as an error with a clear event", async () => {
+  it("records a lost cluster as a connection problem nothing counts, and a grader crash as an error with a clear event", async () => {
     const userId = await learner();
     await gradeAttempt({
       userId,
       context: null,
       emit: () => {},
-      grade: async (_l, emit) => emit({ type: "no-cluster", message: "No kubeconfig found." }),
+      grade: async (_l, emit) =>
+        emit({
+          type: "cluster-problem",
+          problem: {
+            outcome: "cluster-unreachable",
+            message: "The cluster did not answer.",
+            todo: "Start it.",
+            href: null,
+          },
+        }),
     });
     const events: AttemptEvent[] = [];
     await gradeAttempt({
@@ -110,7 +120,15 @@ describe("openAttempt", () => {
     expect(events.at(-1)).toMatchObject({ type: "internal-error" });
     expect((await listAttempts(userId)).map((a) => [a.status, a.problem])).toEqual([
       ["error", "Grading stopped because of an internal error."],
-      ["error", "No kubeconfig found."],
+    ]);
+    const stored = await db().attempt.findMany({
+      where: { userId },
+      orderBy: { startedAt: "asc" },
+      select: { status: true, problem: true },
+    });
+    expect(stored).toEqual([
+      { status: "connection-problem", problem: "The cluster did not answer." },
+      { status: "error", problem: "Grading stopped because of an internal error." },
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { labMaxScore, type Lab } from "@/grader";
 import { failAttempt, finishAttempt, recordCheckResult } from "@/lib/attempts/record-attempt";
 import { startAttempt } from "@/lib/attempts/start-attempt";
+import { CONNECTION_PROBLEM } from "@/lib/attempts/attempt-status";
 import { errorMessage } from "@/lib/errors/error-message";
 import type { GradeEvent } from "./grade-target";
 import { gradingSlots, type GradingSlots } from "./grading-slots";
@@ -70,9 +71,9 @@ async function gradeOpenAttempt(
       // Results already streamed are stored; only those the stream missed are written again.
       const missed = event.report.results.filter((r) => !stored.has(r.checkId));
       persist(() => finishAttempt(attemptId, { ...event.report, results: missed }));
-    } else if (event.type === "no-cluster") {
+    } else if (event.type === "cluster-problem") {
       closed = true;
-      persist(() => failAttempt(attemptId, "error", event.message));
+      persist(() => failAttempt(attemptId, CONNECTION_PROBLEM, event.problem.message));
     }
     emit(event);
   };

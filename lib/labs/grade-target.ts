@@ -1,26 +1,20 @@
 import { gradeLab, type CheckResult, type GradeReport, type Lab } from "@/grader";
-import { connectTarget } from "./connect-target";
-import type { TGradeRequest } from "./grading-target";
+import type { ConnectedTarget } from "./connect-target";
+import type { ClusterProblem } from "./reach-target";
 
-/** What one grading run emits, in order: start, each result as it lands, then the report (or no-cluster). */
+/** What one grading run emits, in order: start, each result as it lands, then the report (or a cluster problem). */
 export type GradeEvent =
   | { type: "start"; context: string; server: string; checks: number }
   | { type: "result"; result: CheckResult }
   | { type: "report"; report: GradeReport }
-  | { type: "no-cluster"; message: string };
+  | { type: "cluster-problem"; problem: ClusterProblem };
 
-/** Grades `lab` on the cluster a request names (a server context or the user's saved connection). */
+/** Grades `lab` on a cluster that has just answered (lib/labs/reach-target.ts). */
 export async function gradeTarget(
   lab: Lab,
-  request: TGradeRequest,
-  userId: string,
+  target: Extract<ConnectedTarget, { ok: true }>,
   emit: (event: GradeEvent) => void,
 ): Promise<void> {
-  const target = await connectTarget(request, userId);
-  if (!target.ok) {
-    emit({ type: "no-cluster", message: target.failure });
-    return;
-  }
   const checks = lab.tasks.reduce((n, t) => n + t.checks.length, 0);
   emit({ type: "start", context: target.context, server: target.server, checks });
   const report = await gradeLab({

@@ -74,6 +74,18 @@ describe("refusalFor", () => {
   it.each(cases)("%s with allowPrivate=%s allowed: %s", (kind, allowPrivate, allowed) => {
     expect(refusalFor(kind, { allowPrivate }) === null).toBe(allowed);
   });
+
+  // The learner at this machine: loopback is their own, a private network still is not.
+  const local: Array<[AddressClass, boolean]> = [
+    ["loopback", true],
+    ["private", false],
+    ["metadata", false],
+    ["reserved", false],
+    ["public", true],
+  ];
+  it.each(local)("%s with allowLoopback only, allowed: %s", (kind, allowed) => {
+    expect(refusalFor(kind, { allowPrivate: false, allowLoopback: true }) === null).toBe(allowed);
+  });
 });
 
 describe("checkClusterHost", () => {

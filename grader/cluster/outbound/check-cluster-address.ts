@@ -9,8 +9,11 @@ export type AddressClass = "public" | "private" | "loopback" | "metadata" | "res
 
 export type { Lookup };
 
-/** Whether private and loopback clusters are allowed (CKS_ALLOW_PRIVATE_CLUSTERS=1: a classroom LAN, the tests). */
-export type AddressPolicy = { allowPrivate: boolean };
+/**
+ * Whether private and loopback clusters are allowed (CKS_ALLOW_PRIVATE_CLUSTERS=1: a classroom LAN, the tests), or
+ * loopback only (`allowLoopback`: the learner uses CKS Lab on the machine it runs on, so loopback is their own machine).
+ */
+export type AddressPolicy = { allowPrivate: boolean; allowLoopback?: boolean };
 
 /** The address the grader may connect to, or why not. `address` is the first resolved one, to pin the connection to. */
 export type HostCheck = { ok: true; hostname: string; address: string } | { ok: false; failure: string };
@@ -85,10 +88,13 @@ export function refusalFor(kind: AddressClass, policy: AddressPolicy): string | 
     case "reserved":
       return "is not a routable unicast address";
     case "loopback":
+      return policy.allowPrivate || policy.allowLoopback
+        ? null
+        : "is a loopback address, which from this server means the server itself, not your machine; loopback clusters are accepted when you use CKS Lab at http://localhost on the machine that runs them, and this instance otherwise only connects to public clusters (an administrator can set CKS_ALLOW_PRIVATE_CLUSTERS=1)";
     case "private":
       return policy.allowPrivate
         ? null
-        : `is a ${kind === "loopback" ? "loopback" : "private network"} address, and this instance only connects to public clusters (an administrator can set CKS_ALLOW_PRIVATE_CLUSTERS=1)`;
+        : "is a private network address, and this instance only connects to public clusters (an administrator can set CKS_ALLOW_PRIVATE_CLUSTERS=1)";
   }
 }
 

@@ -1,5 +1,6 @@
 import { findLab } from "@/grader";
 import { route } from "@/lib/auth/session";
+import { connectionOptionsFor } from "@/lib/connections/connection-options";
 import { httpStatusFor, isAppError } from "@/lib/errors/app-error";
 import { errorMessage } from "@/lib/errors/error-message";
 import { refuseCrossSite, requestFacts } from "@/lib/http/local-only";
@@ -8,11 +9,15 @@ import { targetLabel } from "@/lib/labs/connect-target";
 import { openAttempt, type AttemptEvent } from "@/lib/labs/grade-attempt";
 import { gradeTarget } from "@/lib/labs/grade-target";
 import { refuseGradeTarget, ZGradeRequestSchema } from "@/lib/labs/grading-target";
+import { reachTarget } from "@/lib/labs/reach-target";
 import { ZLabParamsSchema } from "@/lib/labs/lab-params";
 
 export const dynamic = "force-dynamic";
 
-/** POST: grade the signed-in learner's lab against a server kubeconfig context or their saved connection; streams NDJSON events as checks finish. */
+/**
+ * POST: grade the signed-in learner's lab against a server kubeconfig context or their saved connection; streams
+ * NDJSON events as checks finish, or one cluster-problem event (and stores nothing) when the cluster does not answer.
+ */
 export const POST = route(
   {
     action: "lab:grade",
@@ -39,13 +44,24 @@ export const POST = route(
     }
     if (!lab) return Response.json({ error: "Unknown lab." }, { status: 404 });
 
+    // A cluster that does not answer is one banner, not an attempt: nothing is stored, nothing is counted.
+    const reached = await reachTarget(body, user.id, connectionOptionsFor(facts));
+    if (!reached.ok) {
+      const { problem } = reached;
+      return ndjsonResponse<AttemptEvent>(async (emit) => emit({ type: "cluster-problem", problem }), {
+        log: "reporting a cluster problem failed",
+        event: { type: "internal-error", message: "Grading could not start. Try again." },
+      });
+    }
+    const { target } = reached;
+
     let opened;
     try {
       opened = await openAttempt({
         userId: user.id,
         lab,
         context: targetLabel(body),
-        grade: (lab, emit) => gradeTarget(lab, body, user.id, emit),
+        grade: (lab, emit) => gradeTarget(lab, target, emit),
       });
     } catch (error) {
       console.error("grading could not start:", errorMessage(error));
