@@ -23,12 +23,20 @@ export function BookmarkButton({
   const [pending, startTransition] = useTransition();
   const hydrated = useHydrated();
 
+  const [announced, setAnnounced] = useState("");
+  const busy = pending || !hydrated;
+
   function onClick() {
+    // aria-disabled, not disabled: a disabled button drops keyboard focus to the page.
+    if (busy) return;
     setError(null);
+    setAnnounced("");
     startTransition(async () => {
       const result = await save({ lessonId, bookmarked: !bookmarked });
-      if (result.ok) setBookmarked(result.bookmarked);
-      else setError(result.failure);
+      if (result.ok) {
+        setBookmarked(result.bookmarked);
+        setAnnounced(result.bookmarked ? "Lesson bookmarked" : "Bookmark removed");
+      } else setError(result.failure);
     });
   }
 
@@ -39,10 +47,13 @@ export function BookmarkButton({
         className="button button-small button-secondary"
         aria-pressed={bookmarked}
         onClick={onClick}
-        disabled={pending || !hydrated}
+        aria-disabled={busy || undefined}
       >
         {pending ? "Saving…" : bookmarked ? "★ Bookmarked" : "☆ Bookmark"}
       </button>
+      <span className="visually-hidden" role="status">
+        {announced}
+      </span>
       {error ? (
         <span role="alert" className="error-text">
           {error}

@@ -27,14 +27,18 @@ export function RoleForm({
   const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
   const [pending, startTransition] = useTransition();
 
+  // aria-disabled, not disabled: a disabled button drops keyboard focus to the page after Save.
+  const saveOff = !hydrated || pending || chosen === saved;
+
   function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (saveOff || disabled) return;
     setMessage(null);
     startTransition(async () => {
       const result = await save({ userId, role: chosen });
       if (result.ok) {
         setSaved(chosen);
-        setMessage({ kind: "ok", text: "Saved" });
+        setMessage({ kind: "ok", text: `Saved: ${userName} is now ${ROLE_LABEL[chosen].toLowerCase()}` });
       } else {
         setChosen(saved);
         setMessage({ kind: "error", text: result.failure });
@@ -63,15 +67,17 @@ export function RoleForm({
       <button
         type="submit"
         className="button button-small button-secondary"
-        disabled={!hydrated || !!disabled || pending || chosen === saved}
+        disabled={!!disabled}
+        aria-disabled={saveOff || undefined}
       >
         {pending ? "Saving…" : "Save"}
       </button>
-      {message ? (
-        <span
-          role={message.kind === "error" ? "alert" : "status"}
-          className={message.kind === "error" ? "error-text" : "ok-text"}
-        >
+      {/* Always in the page, so screen readers announce what lands in it. */}
+      <span role="status" className="ok-text">
+        {message?.kind === "ok" ? message.text : ""}
+      </span>
+      {message?.kind === "error" ? (
+        <span role="alert" className="error-text">
           {message.text}
         </span>
       ) : null}

@@ -1,0 +1,62 @@
+// Keyboard users keep their place: Bookmark, Check and a role's Save keep focus while they work and after,
+// and a screen reader hears how it went.
+import { LabPanel } from "./pages/lab-panel";
+import { IMMUTABILITY_LESSON, LessonPage } from "./pages/lesson-page";
+import { expect, signUpViaApi, test } from "./support/accounts";
+
+test("Bookmark keeps focus and announces the outcome", async ({ page, student }) => {
+  expect(student.id).not.toBe("");
+  const lesson = new LessonPage(page);
+  await lesson.goto();
+  await expect(lesson.bookmark).toHaveText("☆ Bookmark");
+  await lesson.bookmark.focus();
+  await page.keyboard.press("Enter");
+  await expect(lesson.bookmark).toHaveText("★ Bookmarked");
+  await expect(lesson.bookmark).toBeFocused();
+  await expect(page.getByRole("status").filter({ hasText: "Lesson bookmarked" })).toHaveCount(1);
+  // And back, still without leaving the button.
+  await page.keyboard.press("Enter");
+  await expect(lesson.bookmark).toHaveText("☆ Bookmark");
+  await expect(lesson.bookmark).toBeFocused();
+  await expect(page.getByRole("status").filter({ hasText: "Bookmark removed" })).toHaveCount(1);
+});
+
+test("Check keeps focus through the run and announces the score", async ({ page, student }) => {
+  test.setTimeout(90_000);
+  expect(student.id).not.toBe("");
+  await page.goto(`${IMMUTABILITY_LESSON}#practice-lab`);
+  const panel = new LabPanel(page);
+  await expect(panel.checkButton).toHaveText("Check");
+  await panel.checkButton.focus();
+  await page.keyboard.press("Enter");
+  await expect(panel.checkButton).toHaveText("Checking…");
+  await expect(panel.checkButton).toBeFocused();
+  await expect(panel.checkButton).toHaveAttribute("aria-disabled", "true");
+  // Enter again while it runs starts nothing new.
+  await page.keyboard.press("Enter");
+  await expect(panel.root).toHaveAttribute("data-finished-runs", "1", { timeout: 45_000 });
+  await expect(panel.checkButton).toHaveText("Check");
+  await expect(panel.checkButton).toBeFocused();
+  await expect(panel.root.getByTestId("lab-announcement")).toHaveText(
+    /^Checked: \d+ of \d+ points, \d+ passed, \d+ failed/,
+  );
+  // One run was stored, not two.
+  await page.goto("/dashboard");
+  await expect(page.locator('tr[data-lesson="runtime-security/immutable-containers"] td').last()).toHaveText("1");
+});
+
+test("a role's Save keeps focus and announces the change", async ({ instructorPage, browser, baseURL }) => {
+  const other = await browser.newContext({ baseURL });
+  const learner = await signUpViaApi(other.request);
+  await other.close();
+  await instructorPage.goto("/admin");
+  const row = instructorPage.getByRole("row").filter({ hasText: learner.email });
+  await row.getByRole("combobox").selectOption("grader");
+  const save = row.getByRole("button", { name: "Save" });
+  await save.focus();
+  await instructorPage.keyboard.press("Enter");
+  await expect(row.getByRole("status")).toHaveText(`Saved: ${learner.name} is now grader`);
+  await expect(save).toBeFocused();
+  // Nothing left to save: the button says so without dropping focus.
+  await expect(save).toHaveAttribute("aria-disabled", "true");
+});
