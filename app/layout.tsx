@@ -1,3 +1,4 @@
+import { SiteNav } from "@/components/SiteNav";
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { UserMenu } from "@/components/auth/UserMenu";
@@ -31,10 +32,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             </span>
             CKS Lab
           </Link>
-          <nav aria-label="Main" className="main-nav">
+          <SiteNav>
             <Link href="/#course">Course</Link>
             <UserMenu user={user ? { name: user.name, role: user.role } : null} />
-          </nav>
+          </SiteNav>
         </header>
         <main id="main">{children}</main>
         <footer className="site-footer">

@@ -5,20 +5,31 @@ export function Field({
   hint,
   invalid,
   errorId,
+  error,
   ...input
 }: {
   id: string;
   label: string;
   hint?: string;
+  /** The form as a whole was refused (a server answer): the field points at the form's message. */
   invalid?: boolean;
   errorId?: string;
+  /** This field's own problem, shown under it. */
+  error?: string;
 } & React.InputHTMLAttributes<HTMLInputElement>) {
   const describedBy =
-    [hint ? `${id}-hint` : null, invalid && errorId ? errorId : null].filter(Boolean).join(" ") || undefined;
+    [error ? `${id}-error` : null, hint ? `${id}-hint` : null, invalid && !error && errorId ? errorId : null]
+      .filter(Boolean)
+      .join(" ") || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-invalid={invalid || undefined} aria-describedby={describedBy} {...input} />
+      <input id={id} aria-invalid={!!error || invalid || undefined} aria-describedby={describedBy} {...input} />
+      {error ? (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      ) : null}
       {hint ? (
         <p id={`${id}-hint`} className="field-hint">
           {hint}

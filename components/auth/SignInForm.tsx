@@ -6,7 +6,7 @@ import { useAuthForm } from "./use-auth-form";
 
 /** Email + password sign-in; validates with the server's schema first, then asks better-auth. */
 export function SignInForm({ next }: { next: string }) {
-  const { id, hydrated, error, pending, onSubmit } = useAuthForm(ZSignInSchema, "/sign-in/email", next);
+  const { id, hydrated, error, fieldErrors, pending, onSubmit } = useAuthForm(ZSignInSchema, "/sign-in/email", next);
 
   return (
     <form className="auth-form" method="post" onSubmit={onSubmit} noValidate>
@@ -14,6 +14,7 @@ export function SignInForm({ next }: { next: string }) {
         id={`${id}-email`}
         label="Email"
         name="email"
+        error={fieldErrors.email}
         type="email"
         autoComplete="email"
         required
@@ -24,6 +25,7 @@ export function SignInForm({ next }: { next: string }) {
         id={`${id}-password`}
         label="Password"
         name="password"
+        error={fieldErrors.password}
         type="password"
         autoComplete="current-password"
         required

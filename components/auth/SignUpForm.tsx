@@ -17,7 +17,7 @@ export function SignUpForm({
   submitLabel: string;
   next: string;
 }) {
-  const { id, hydrated, error, pending, onSubmit } = useAuthForm(ZSignUpSchema, "/sign-up/email", next);
+  const { id, hydrated, error, fieldErrors, pending, onSubmit } = useAuthForm(ZSignUpSchema, "/sign-up/email", next);
 
   const errorId = `${id}-error`;
   return (
@@ -27,6 +27,7 @@ export function SignUpForm({
           id={`${id}-setup`}
           label="Setup code"
           name="setupCode"
+          error={fieldErrors.setupCode}
           autoComplete="off"
           spellCheck={false}
           required
@@ -39,6 +40,7 @@ export function SignUpForm({
         id={`${id}-name`}
         label="Name"
         name="name"
+        error={fieldErrors.name}
         autoComplete="name"
         required
         invalid={!!error}
@@ -48,6 +50,7 @@ export function SignUpForm({
         id={`${id}-email`}
         label="Email"
         name="email"
+        error={fieldErrors.email}
         type="email"
         autoComplete="email"
         required
@@ -58,6 +61,7 @@ export function SignUpForm({
         id={`${id}-password`}
         label="Password"
         name="password"
+        error={fieldErrors.password}
         type="password"
         autoComplete="new-password"
         required
@@ -71,6 +75,7 @@ export function SignUpForm({
           id={`${id}-invite`}
           label="Invite code"
           name="inviteCode"
+          error={fieldErrors.inviteCode}
           autoComplete="off"
           required
           hint="Your instructor gives you this code."

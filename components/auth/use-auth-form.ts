@@ -14,13 +14,34 @@ export function useAuthForm<S extends z.ZodType>(schema: S, path: string, next: 
   const hydrated = useHydrated();
   const id = useId();
   const [error, setError] = useState<string | null>(null);
+  // Every field's first problem, so one submit reports all of them (not only the first).
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setError(null);
-    const parsed = schema.safeParse(Object.fromEntries(new FormData(event.currentTarget)));
-    if (!parsed.success) return setError(firstIssue(parsed.error));
+    setFieldErrors({});
+    const form = event.currentTarget;
+    const parsed = schema.safeParse(Object.fromEntries(new FormData(form)));
+    if (!parsed.success) {
+      const byField: Record<string, string> = {};
+      for (const issue of parsed.error.issues) {
+        const field = String(issue.path[0] ?? "");
+        if (field && !(field in byField)) byField[field] = issue.message;
+      }
+      const fields = Object.keys(byField);
+      setFieldErrors(byField);
+      setError(
+        fields.length > 1
+          ? `${fields.length} fields need attention: ${Object.values(byField).join(" ")}`
+          : firstIssue(parsed.error),
+      );
+      // The first field to fix gets focus, as a browser's own validation would do.
+      const first = fields[0] ? form.elements.namedItem(fields[0]) : null;
+      if (first instanceof HTMLElement) first.focus();
+      return;
+    }
     setPending(true);
     const result = await postAuth(path, parsed.data);
     if (!result.ok) {
@@ -31,5 +52,12 @@ export function useAuthForm<S extends z.ZodType>(schema: S, path: string, next: 
     router.refresh();
   }
 
-  return { id, hydrated, error, pending, onSubmit: (event: React.FormEvent<HTMLFormElement>) => void onSubmit(event) };
+  return {
+    id,
+    hydrated,
+    error,
+    fieldErrors,
+    pending,
+    onSubmit: (event: React.FormEvent<HTMLFormElement>) => void onSubmit(event),
+  };
 }
