@@ -175,7 +175,7 @@ describe("saved cluster connections", () => {
     // From another machine, 127.0.0.1 is the server itself: the same saved connection is refused.
     expect(await connectionForGrading(userId, { ...deps, options: publicOnly })).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/loopback address/),
+      failure: { message: expect.stringMatching(/loopback address/) },
     });
   });
 
