@@ -45,8 +45,8 @@ export function graderPermissions(namespace: string, checks: readonly TCheck[] =
   return perms;
 }
 
-// Kinds a lab may name in objectExists/field checks that live outside namespaces.
-const CLUSTER_SCOPED = new Set([
+/** Kinds a lab may name in objectExists/field checks that live outside namespaces. */
+export const CLUSTER_SCOPED = new Set([
   "Namespace",
   "IngressClass",
   "ClusterRole",
@@ -156,8 +156,8 @@ function checkKindPermissions(namespace: string, checks: readonly TCheck[]): Per
   return perms;
 }
 
-// "Ingress" -> "ingresses", "NetworkPolicy" -> "networkpolicies", as the API names resources.
-function pluralOf(kind: string): string {
+/** "Ingress" -> "ingresses", "NetworkPolicy" -> "networkpolicies", as the API names resources. */
+export function pluralOf(kind: string): string {
   const lower = kind.toLowerCase();
   if (lower.endsWith("y")) return `${lower.slice(0, -1)}ies`;
   if (lower.endsWith("s")) return `${lower}es`;

@@ -351,6 +351,12 @@ function runProblem(read: CallResult<KubeObject>, namespace: string, cluster: Cl
       message: `The cluster at ${cluster.server} answered in a way the grader refuses: ${read.failure.message}`,
     };
   }
+  if (kind === "disconnected") {
+    return {
+      outcome: "agent-disconnected",
+      message: failureVerdict(read.failure, "get namespace", cluster).message ?? "",
+    };
+  }
   if (kind === "unreachable" || kind === "unauthorized") {
     const verdict = failureVerdict(read.failure, "get namespace", cluster);
     return { outcome: kind === "unreachable" ? "cluster-unreachable" : "unauthorized", message: verdict.message ?? "" };
@@ -364,7 +370,11 @@ function pointsOf(results: CheckResult[]): number {
 
 function problemFromResults(results: CheckResult[]): RunProblem | null {
   const first = results.find(
-    (r) => r.outcome === "cluster-unreachable" || r.outcome === "unauthorized" || r.outcome === "refused",
+    (r) =>
+      r.outcome === "cluster-unreachable" ||
+      r.outcome === "unauthorized" ||
+      r.outcome === "refused" ||
+      r.outcome === "agent-disconnected",
   );
   return first ? { outcome: first.outcome as RunProblem["outcome"], message: first.message } : null;
 }

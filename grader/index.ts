@@ -72,3 +72,17 @@ export type {
 export { parseCliArgs, painter, type TCliArgs } from "./cli/args";
 export { ZCheckOutcomeSchema, ZCheckStatusSchema, ZEvidenceSchema } from "./result-schema";
 export { AppError, isAppError, type AppErrorCode, type ContentIssue } from "@/lib/errors/app-error";
+export { createTunnelCluster, type TunnelCluster, type TunnelLink } from "./tunnel/tunnel-cluster";
+export { createAgentEndpoint, type AgentEndpoint } from "./tunnel/agent-endpoint";
+export { agentAllowList, refusalOf, describeCall, type AllowList } from "./tunnel/allow-list";
+export {
+  TUNNEL_PATH,
+  TUNNEL_PROTOCOL,
+  TUNNEL_LIMITS,
+  ZAgentFrameSchema,
+  ZServerFrameSchema,
+  parseFrame,
+  type TAgentFrame,
+  type TServerFrame,
+  type TTunnelCall,
+} from "./tunnel/protocol";

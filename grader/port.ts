@@ -18,6 +18,8 @@ export type ClusterFailure =
    * certificate that does not prove the server's name, an address other than the one checked.
    */
   | { kind: "refused"; message: string }
+  /** The agent that carried the request to the learner's cluster went away (grader/tunnel/): nothing was asked. */
+  | { kind: "disconnected"; message: string }
   | { kind: "unexpected"; code?: number; message: string };
 
 export type ClusterFailureKind = ClusterFailure["kind"];

@@ -32,6 +32,8 @@ export type CheckOutcome =
   | "run-timeout"
   /** The grader refused the cluster's answer: a redirect, an answer over the size limit, TLS that did not verify. */
   | "refused"
+  /** The learner's agent (the tunnel to their cluster) went away during the run. */
+  | "agent-disconnected"
   | "unexpected"
   // unsupported
   | "unsupported";
@@ -221,7 +223,7 @@ export type TaskScore = { taskId: string; title: string; score: number; maxScore
 
 /** A run-level problem worth one banner instead of N identical check errors. */
 export type RunProblem = {
-  outcome: "cluster-unreachable" | "unauthorized" | "namespace-missing" | "refused";
+  outcome: "cluster-unreachable" | "unauthorized" | "namespace-missing" | "refused" | "agent-disconnected";
   message: string;
 };
 

@@ -106,6 +106,12 @@ export function failureVerdict(
         "answer refused",
         `The grader refused the cluster's answer: ${failure.message}`.slice(0, 199),
       );
+    case "disconnected":
+      return error(
+        "agent-disconnected",
+        "agent disconnected",
+        `agent disconnected: ${failure.message} Start the agent again, then press Check.`.slice(0, 199),
+      );
     case "not-found":
       return error("unexpected", "404 Not Found", `${call}: not found (${failure.message.slice(0, 120)})`);
     default:
