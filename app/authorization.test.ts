@@ -42,6 +42,10 @@ const EXPECTED: Record<string, Rule> = {
   "action saveConnectionAction": ownOnly(signedIn),
   "action testConnectionAction": ownOnly(signedIn),
   "action deleteConnectionAction": ownOnly(signedIn),
+  // cks-lab-agent: approving its code and disconnecting it are the learner's own.
+  "page /device": ownOnly(signedIn),
+  "action decideDeviceAction": ownOnly(signedIn),
+  "action disconnectAgentAction": ownOnly(signedIn),
   // Grading your own cluster (local mode also needs this machine: lib/http/local-only.ts).
   "POST /api/labs/[module]/[lesson]/grade": same(signedIn),
   "GET /api/cluster/contexts": same(signedIn),

@@ -28,6 +28,7 @@ export const ZCheckOutcomeSchema = z.enum([
   "exec-timeout",
   "run-timeout",
   "refused",
+  "agent-disconnected",
   "unexpected",
   "unsupported",
 ]);

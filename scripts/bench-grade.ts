@@ -1,5 +1,7 @@
 // Benchmark: the grader against the same checks written as a bash script of kubectl calls (how
-// Killercoda/Instruqt check scripts work), in the same run on the same cluster with the same state.
+// Killercoda/Instruqt check scripts work), in the same run on the same cluster with the same state; and
+// the grader through the agent tunnel (a real WebSocket on loopback, JSON frames, the agent's allow-list)
+// against the grader dialling the cluster directly.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -19,6 +21,7 @@ import {
   type GradeReport,
 } from "@/grader";
 import { errorMessage } from "@/lib/errors/error-message";
+import { startLoopbackTunnel } from "./bench-tunnel";
 
 const LAB_ID = "runtime-security/immutable-containers";
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -57,8 +60,13 @@ async function main(): Promise<number> {
     await gradeLab({ lab, cluster, namespace });
     await run("bash", [script], { env });
 
+    const tunnel = await startLoopbackTunnel(cluster, { ...lab, namespace });
+    await gradeLab({ lab, cluster: tunnel.cluster, namespace });
+
     const graderTimes: number[] = [];
     const kubectlTimes: number[] = [];
+    const tunnelTimes: number[] = [];
+    let tunnelReport: GradeReport | null = null;
     let slowest = { id: "", ms: 0, runMs: 0 };
     let last: GradeReport | null = null;
     let scriptPassed = "";
@@ -72,6 +80,10 @@ async function main(): Promise<number> {
       if (top.durationMs > slowest.ms) slowest = { id: top.checkId, ms: top.durationMs, runMs: graderMs };
       worstRatio = Math.max(worstRatio, graderMs / Math.max(1, top.durationMs));
 
+      const t2 = performance.now();
+      tunnelReport = await gradeLab({ lab, cluster: tunnel.cluster, namespace });
+      tunnelTimes.push(performance.now() - t2);
+
       const t1 = performance.now();
       const { stdout } = await run("bash", [script], { env });
       kubectlTimes.push(performance.now() - t1);
@@ -84,6 +96,14 @@ async function main(): Promise<number> {
           .map((r) => r.message)
           .join("; ")}`,
       );
+    if (tunnelReport?.status !== "passed")
+      throw new Error(
+        `grading through the agent did not pass: ${tunnelReport?.results
+          .filter((r) => r.status !== "pass")
+          .map((r) => r.message)
+          .join("; ")}`,
+      );
+    await tunnel.stop();
     if (scriptPassed !== `passed ${scriptChecks}/${scriptChecks}`)
       throw new Error(`kubectl script did not pass: ${scriptPassed}`);
     // The comparison is only fair when both sides check the same things.
@@ -104,6 +124,11 @@ async function main(): Promise<number> {
       `kubectl bash script:    median ${k.toFixed(0)} ms  [${kubectlTimes.map((t) => t.toFixed(0)).join(", ")}]`,
     );
     console.log(`speed-up:               ${(k / g).toFixed(1)}x  (target >= 5x)`);
+    const t = median(tunnelTimes);
+    console.log(
+      `grader via agent:       median ${t.toFixed(0)} ms  [${tunnelTimes.map((x) => x.toFixed(0)).join(", ")}]  (${tunnel.lines()} agent log lines, ${tunnel.refused()} refused)`,
+    );
+    console.log(`agent / direct:         ${(t / g).toFixed(2)}x  (target <= 1.3x)`);
     console.log(`slowest single probe:   ${slowest.id} ${slowest.ms} ms, in a run of ${slowest.runMs.toFixed(0)} ms`);
     console.log(
       `run / slowest probe:    ${(slowest.runMs / Math.max(1, slowest.ms)).toFixed(2)}; worst over ${RUNS} runs ${worstRatio.toFixed(2)}  (target <= 1.5)`,

@@ -12,16 +12,18 @@ import path from "node:path";
 import { errorMessage } from "@/lib/errors/error-message";
 import { parseTrustedProxies, stampPeer } from "@/lib/http/client-address";
 import { listenAddress } from "@/lib/http/listen-address";
+import { TUNNEL_PATH } from "@/grader";
+import { agentUpgrade } from "./agent-upgrade";
 import { runCli } from "./run-cli";
 
 /**
- * WebSocket upgrades CKS Lab serves itself, by path (none yet; the agent tunnel will be one). Each
+ * WebSocket upgrades CKS Lab serves itself, by path: the agent tunnel (scripts/agent-upgrade.ts). Each
  * handler gets the stamped request, so it reads the peer like any route, and must authorise it
  * through lib/auth/door.ts before accepting. Unknown paths are refused; in development Next's own
  * hot-reload socket under /_next/ is left to Next.
  */
 export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
-const UPGRADES = new Map<string, UpgradeHandler>();
+const UPGRADES = new Map<string, UpgradeHandler>([[TUNNEL_PATH, agentUpgrade]]);
 
 const dev = process.argv.includes("--dev");
 // React and Next pick their builds from NODE_ENV when first loaded: set it before importing them.

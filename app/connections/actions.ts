@@ -3,7 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { z } from "zod";
-import { action } from "@/lib/auth/session";
+import { agentHub } from "@/lib/agent/hub";
+import { revokeAgentCredential } from "@/lib/agent/credentials";
+import { action, formAction } from "@/lib/auth/session";
 import { connectionOptionsFor } from "@/lib/connections/connection-options";
 import type { ConnectionSummary } from "@/lib/connections/connection-summary";
 import { deleteConnection } from "@/lib/connections/delete-connection";
@@ -77,5 +79,30 @@ export const deleteConnectionAction = action(
     }
     revalidatePath("/connections");
     return { ok: true };
+  },
+);
+
+const ZDisconnectAgentSchema = z.object({ credentialId: z.string().min(1).max(100) });
+
+export type DisconnectAgentState = { ok: boolean; message: string } | null;
+
+/** Revokes one of the learner's agent sign-ins and ends its tunnel now, if it is connected. */
+export const disconnectAgentAction = formAction(
+  {
+    action: "agent:manage",
+    self: true,
+    input: ZDisconnectAgentSchema,
+    signIn: "Sign in to manage your agents.",
+    refuse: (message): DisconnectAgentState => ({ ok: false, message }),
+  },
+  async ({ user, input }): Promise<DisconnectAgentState> => {
+    const revoked = await revokeAgentCredential(user.id, input.credentialId);
+    if (!revoked) return { ok: false, message: "That agent is already disconnected." };
+    const hub = agentHub();
+    if (hub.summaryFor(user.id)?.credentialId === input.credentialId) {
+      hub.disconnect(user.id, "revoked", "Disconnected from the Cluster page; run the agent again to sign in anew.");
+    }
+    revalidatePath("/connections");
+    return { ok: true, message: "Disconnected. The agent must sign in again to reconnect." };
   },
 );

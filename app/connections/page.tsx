@@ -5,7 +5,11 @@ import { getConnectionSummary } from "@/lib/connections/connection-summary";
 import { ClassroomChoices, OwnMachineSetup } from "@/components/lab/ClusterSetup";
 import { isLocalRequest, requestFacts } from "@/lib/http/local-only";
 import { localContextsFor } from "@/lib/labs/local-cluster";
-import { deleteConnectionAction, saveConnectionAction, testConnectionAction } from "./actions";
+import { AgentList } from "@/components/agent/AgentList";
+import { listAgentCredentials } from "@/lib/agent/credentials";
+import { agentHub } from "@/lib/agent/hub";
+import { resolveBaseUrl } from "@/lib/auth/base-url";
+import { deleteConnectionAction, disconnectAgentAction, saveConnectionAction, testConnectionAction } from "./actions";
 import { ConnectionManager } from "./ConnectionManager";
 import styles from "./connections.module.css";
 
@@ -33,6 +37,14 @@ export default page({ action: "connection:read", self: true, returnTo: "/connect
   const summary = await getConnectionSummary(user.id);
   const local = localContextsFor(facts, user);
   const atThisMachine = isLocalRequest(facts);
+  const credentials = await listAgentCredentials(user.id);
+  const live = agentHub().summaryFor(user.id);
+  const agents = credentials.map((c) => ({
+    id: c.id,
+    hostname: c.hostname,
+    signedInAt: c.createdAt.toISOString(),
+    live: live?.credentialId === c.id ? live : null,
+  }));
 
   return (
     <section className={styles.page} aria-labelledby="connections-title">
@@ -66,6 +78,17 @@ export default page({ action: "connection:read", self: true, returnTo: "/connect
             <OwnMachineSetup reason={local.ok ? "kubectl knows no cluster on this machine yet." : local.failure} />
           </div>
         )}
+      </section>
+
+      <section className="lab-panel" aria-labelledby="agent-title">
+        <h2 id="agent-title">Agent mode: the cluster on your laptop</h2>
+        <p>
+          When CKS Lab runs on a server and your kind cluster on your laptop, run the agent next to your cluster. It
+          signs in with a code you approve here, then connects out to CKS Lab: nothing to paste, and your kubeconfig
+          never leaves your machine. It runs only what the labs&apos; checks need and prints every request.
+        </p>
+        <pre className="terminal">{`npx cks-lab-agent --server ${resolveBaseUrl()}   # add --context kind-cks to pick a context`}</pre>
+        <AgentList agents={agents} disconnect={disconnectAgentAction} />
       </section>
 
       <section className="lab-panel" aria-labelledby="classroom-title">

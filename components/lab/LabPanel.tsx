@@ -71,11 +71,14 @@ export function LabPanel({
   signInHref,
   lastAttempt,
   savedConnection = null,
+  agent = null,
 }: {
   lab: LabView;
   contexts: LocalContexts | null;
   /** The learner's saved classroom connection (its label only), offered beside the local contexts. */
   savedConnection?: { label: string } | null;
+  /** The learner's connected agent, described ("agent on laptop, Kubernetes v1.34.0, connected since ..."). */
+  agent?: string | null;
   instructions: Record<string, React.ReactNode>;
   signInHref: string;
   /** The learner's previous attempt, shown until they press Check again. */
@@ -86,10 +89,15 @@ export function LabPanel({
   const localContexts = contexts?.ok ? contexts.contexts : [];
   // "saved" or "context:<name>": context names are free text, so the saved choice cannot be one of them.
   const [choice, setChoice] = useState(
-    savedConnection ? SAVED : contexts?.ok && contexts.suggested ? `context:${contexts.suggested}` : "",
+    agent ? AGENT : savedConnection ? SAVED : contexts?.ok && contexts.suggested ? `context:${contexts.suggested}` : "",
   );
   const context = choice.startsWith("context:") ? choice.slice("context:".length) : "";
-  const target = choice === SAVED && savedConnection ? `your saved connection (${savedConnection.label})` : context;
+  const target =
+    choice === AGENT && agent
+      ? "your cluster through the agent"
+      : choice === SAVED && savedConnection
+        ? `your saved connection (${savedConnection.label})`
+        : context;
   const [run, setRun] = useState<RunState>(
     lastAttempt ? { phase: "done", summary: summaryOfAttempt(lastAttempt) } : { phase: "idle" },
   );
@@ -120,7 +128,15 @@ export function LabPanel({
       const response = await fetch(`/api/labs/${lab.labId}/grade`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(choice === SAVED ? { connection: "saved" } : context ? { context } : {}),
+        body: JSON.stringify(
+          choice === AGENT
+            ? { connection: "agent" }
+            : choice === SAVED
+              ? { connection: "saved" }
+              : context
+                ? { context }
+                : {},
+        ),
         signal: controller.signal,
       });
       if (!response.ok || !response.body) {
@@ -183,7 +199,7 @@ export function LabPanel({
           </Link>
           <span className="muted small">The tasks are open to everyone; grading runs for signed-in learners.</span>
         </div>
-      ) : localContexts.length === 0 && !savedConnection ? (
+      ) : localContexts.length === 0 && !savedConnection && !agent ? (
         <NoCluster contexts={contexts} />
       ) : (
         <form
@@ -195,6 +211,7 @@ export function LabPanel({
         >
           <label htmlFor={selectId}>Cluster</label>
           <select id={selectId} value={choice} onChange={(e) => setChoice(e.target.value)} disabled={running}>
+            {agent ? <option value={AGENT}>Your cluster ({agent})</option> : null}
             {savedConnection ? <option value={SAVED}>Your saved connection ({savedConnection.label})</option> : null}
             {localContexts.map((c) => (
               <option key={c.name} value={`context:${c.name}`}>
@@ -371,6 +388,7 @@ function ScoreSummary({ summary }: { summary: Summary }) {
 }
 
 const SAVED = "saved";
+const AGENT = "agent";
 
 const STATUS_LABEL = {
   pass: "Passed",

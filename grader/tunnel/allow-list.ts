@@ -3,7 +3,7 @@
 // exec probes those labs declare. It is built on the learner's machine from the agent's own lab files,
 // so a server, compromised or buggy, cannot widen it: it can ask for anything, and gets what grading needs.
 import { CLUSTER_SCOPED, graderPermissions, pluralOf, type Perm } from "../check-permissions";
-import type { TLab } from "../lab/schema";
+import type { Lab } from "../lab/schema";
 import type { TTunnelCall } from "./protocol";
 
 /** One argv the agent will run: literal arguments, or patterns where a run fills in a name. */
@@ -37,7 +37,7 @@ function argvRule(template: string[], checkId: string, namespace: string): (stri
 }
 
 /** The allow-list for `labs` (the labs of this agent's own package): each in its own namespace. */
-export function agentAllowList(labs: readonly TLab[]): AllowList {
+export function agentAllowList(labs: readonly Lab[]): AllowList {
   const perms: Perm[] = [];
   const execs: ExecRule[] = [];
   for (const lab of labs) {

@@ -126,6 +126,15 @@ export function createTunnelCluster({ link, server, context, limits = {} }: Tunn
     addEphemeralContainer: (args, o) => call({ method: "addEphemeralContainer", args }, o),
     delete: (ref, o) => call({ method: "delete", ref }, o),
     reviewAccess: (request, o) => call({ method: "reviewAccess", request }, o),
+    // Not carried by tunnel protocol 1: a check that needs them ends as an error through an agent, never a pass.
+    patch: async () => ({
+      ok: false,
+      failure: { kind: "refused", message: "patch is not carried by the agent tunnel" },
+    }),
+    reviewSubjectAccess: async () => ({
+      ok: false,
+      failure: { kind: "refused", message: "subject access reviews are not carried by the agent tunnel" },
+    }),
   };
 
   return {

@@ -25,6 +25,9 @@ const TABLE: Record<Action, { own: Expect; other: Expect }> = {
   "lab:self-test": { own: instructor, other: instructor },
   "connection:read": { own: signedIn, other: nobody },
   "connection:write": { own: signedIn, other: nobody },
+  "agent:approve": { own: signedIn, other: nobody },
+  "agent:connect": { own: signedIn, other: nobody },
+  "agent:manage": { own: signedIn, other: nobody },
   "account:view": { own: signedIn, other: nobody },
   "session:revoke": { own: signedIn, other: nobody },
   "admin:view": { own: instructor, other: instructor },
@@ -60,6 +63,9 @@ describe("can(user, action, resource)", () => {
       "attempt:read",
       "connection:read",
       "connection:write",
+      "agent:approve",
+      "agent:connect",
+      "agent:manage",
       "grade:override",
     ] as const) {
       expect(can({ id: ME, role: "instructor" }, action)).toBe(false);

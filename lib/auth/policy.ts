@@ -18,6 +18,9 @@ export const ACTIONS = [
   "lab:self-test",
   "connection:read",
   "connection:write",
+  "agent:approve",
+  "agent:connect",
+  "agent:manage",
   "account:view",
   "session:revoke",
   "admin:view",
@@ -66,6 +69,11 @@ const RULES: Record<Exclude<Action, "lesson:read">, Rule> = {
   // A saved connection holds the learner's cluster credentials: nobody else, staff included, reads or uses it.
   "connection:read": own,
   "connection:write": own,
+  // An agent reaches the learner's own cluster with their own credential: nobody else approves, opens or
+  // disconnects it, staff included (lib/agent/, SECURITY.md "The agent tunnel").
+  "agent:approve": own,
+  "agent:connect": own,
+  "agent:manage": own,
   "account:view": own,
   "session:revoke": own,
   "admin:view": allowedBy({ user: ["list"] }),

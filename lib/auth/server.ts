@@ -8,6 +8,7 @@ import { admin } from "better-auth/plugins";
 import { db } from "@/lib/db/client";
 import { CLIENT_IP_HEADER } from "@/lib/http/client-address";
 import { ac, acRoles } from "./access-control";
+import { AGENT_DISABLED_PATHS, AGENT_RATE_LIMITS, agentDevicePlugins } from "./agent-device";
 import { trustedOrigins } from "./base-url";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from "./password-rules";
 import { parseRole } from "./roles";
@@ -61,6 +62,7 @@ export const DISABLED_AUTH_PATHS = [
   "/admin/set-user-password",
   "/admin/ban-user",
   "/admin/unban-user",
+  ...AGENT_DISABLED_PATHS,
 ];
 
 /** A browser that has signed in to an account before carries this cookie; its failures are counted apart. */
@@ -103,7 +105,13 @@ export function createAuth({
     },
     // Endpoints no page offers: a smaller surface, and no name or email that skipped our schemas.
     disabledPaths: DISABLED_AUTH_PATHS,
-    rateLimit: { enabled: true, storage: "memory", window: 60, max: 300, customRules: { ...AUTH_RATE_LIMITS } },
+    rateLimit: {
+      enabled: true,
+      storage: "memory",
+      window: 60,
+      max: 300,
+      customRules: { ...AUTH_RATE_LIMITS, ...AGENT_RATE_LIMITS },
+    },
     telemetry: { enabled: false },
     // better-auth skips its Origin/CSRF check when NODE_ENV=test unless told otherwise; never skip it.
     // The client address comes from scripts/server.ts (the socket, or a trusted proxy's X-Forwarded-For),
@@ -176,7 +184,11 @@ export function createAuth({
         },
       },
     },
-    plugins: [admin({ ac, roles: acRoles, defaultRole: "student", adminRoles: ["instructor"] }), ...lastPlugins],
+    plugins: [
+      admin({ ac, roles: acRoles, defaultRole: "student", adminRoles: ["instructor"] }),
+      ...agentDevicePlugins(),
+      ...lastPlugins,
+    ],
   });
 }
 

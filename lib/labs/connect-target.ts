@@ -2,6 +2,7 @@
 // Local mode uses a context of the SERVER's kubeconfig; classroom mode the user's saved connection,
 // decrypted and re-checked by connectionForGrading. Who may ask for which is lib/labs/grading-target.ts.
 import { connectCluster, type ClusterPort } from "@/grader";
+import { agentHub } from "@/lib/agent/hub";
 import { connectionForGrading } from "@/lib/connections/connection-for-grading";
 import type { ConnectionOptions } from "@/lib/connections/connection-options";
 import type { TGradeRequest } from "./grading-target";
@@ -27,6 +28,23 @@ export async function connectTarget(
   options?: ConnectionOptions,
 ): Promise<ConnectedTarget> {
   if (!("connection" in request)) return connectLocalContext(request.context);
+  if (request.connection === "agent") {
+    const agent = agentHub().agentFor(userId);
+    if (!agent) {
+      return {
+        ok: false,
+        failure:
+          "No agent is connected for your account: start cks-lab-agent next to your cluster (see the Cluster page).",
+      };
+    }
+    const { hostname, kubernetesVersion } = agent.summary;
+    return {
+      ok: true,
+      cluster: agent.cluster,
+      context: `agent on ${hostname} (${agent.summary.context ?? "current context"})`,
+      server: `agent on ${hostname}${kubernetesVersion ? `, Kubernetes ${kubernetesVersion}` : ""}`,
+    };
+  }
   const saved = await connectionForGrading(userId, options ? { options } : {});
   if (!saved.ok) return { ok: false, failure: saved.failure.message };
   const connected = connectCluster(saved.connect);
@@ -42,5 +60,6 @@ export async function connectTarget(
 
 /** What a run is stored under before it connects: the context asked for, or "saved connection". */
 export function targetLabel(request: TGradeRequest): string | null {
-  return "connection" in request ? "saved connection" : (request.context ?? null);
+  if (!("connection" in request)) return request.context ?? null;
+  return request.connection === "agent" ? "agent" : "saved connection";
 }

@@ -5,9 +5,12 @@ import { z } from "zod";
 import type { Role } from "@/lib/auth/roles";
 import { refuseCrossSite, refuseServerKubeconfig, type RequestFacts } from "@/lib/http/local-only";
 
-/** The body of the grade and self-test routes: a context of the server's kubeconfig (local mode) or the user's saved connection. */
+/**
+ * The body of the grade and self-test routes: a context of the server's kubeconfig (local mode), the user's
+ * saved connection, or the cluster behind the user's connected agent (lib/agent/hub.ts).
+ */
 export const ZGradeRequestSchema = z.union([
-  z.strictObject({ connection: z.literal("saved") }),
+  z.strictObject({ connection: z.enum(["saved", "agent"]) }),
   z.strictObject({ context: z.string().min(1).max(253).optional() }),
 ]);
 export type TGradeRequest = z.infer<typeof ZGradeRequestSchema>;

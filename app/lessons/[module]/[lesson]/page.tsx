@@ -5,6 +5,7 @@ import { headers } from "next/headers";
 import { z } from "zod";
 import { BookmarkButton } from "@/components/BookmarkButton";
 import { LabPanel } from "@/components/lab/LabPanel";
+import { agentHub, agentLabel } from "@/lib/agent/hub";
 import { LessonContent } from "@/components/LessonContent";
 import { Outline, OutlineCompact } from "@/components/Outline";
 import { can } from "@/lib/auth/policy";
@@ -42,6 +43,8 @@ export default page(
   const mayBookmark = user !== null && can(user, "bookmark:read", { ownerId: user.id });
   const mayReadProgress = user !== null && can(user, "progress:read", { ownerId: user.id });
   const mayUseConnection = user !== null && can(user, "connection:read", { ownerId: user.id });
+  const mayUseAgent = user !== null && can(user, "agent:manage", { ownerId: user.id });
+  const agent = mayUseAgent ? agentHub().summaryFor(user.id) : null;
   const [bookmarked, lab, lastAttempt, saved] = await Promise.all([
     mayBookmark ? isBookmarked(user.id, lesson.id) : Promise.resolve(false),
     getLabView(lesson.id),
@@ -82,6 +85,7 @@ export default page(
               user && can(user, "cluster:list-contexts") ? localContextsFor(requestFacts(await headers()), user) : null
             }
             savedConnection={saved ? { label: saved.label } : null}
+            agent={agent ? agentLabel(agent) : null}
             signInHref={signInHref}
             lastAttempt={lastAttempt}
             instructions={Object.fromEntries(lab.tasks.map((task) => [task.id, <LessonContent key={task.id} blocks={task.instructions} />]))}

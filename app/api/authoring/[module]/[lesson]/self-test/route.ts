@@ -21,6 +21,15 @@ export const POST = route(
     // remote grading is allowed), never from another site.
     const refusal = refuseGradeTarget(body, requestFacts(request.headers), user);
     if (refusal) return Response.json({ error: refusal }, { status: 403 });
+    if ("connection" in body && body.connection === "agent") {
+      return Response.json(
+        {
+          error:
+            "Self-tests create and delete objects; an agent lets only grading through. Use a saved connection or this server's kubeconfig.",
+        },
+        { status: 400 },
+      );
+    }
 
     return ndjsonResponse<SelfTestEvent>(
       async (emit) => {
