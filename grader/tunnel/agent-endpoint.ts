@@ -47,6 +47,8 @@ function perform(cluster: ClusterPort, call: TTunnelCall, signal: AbortSignal): 
       return cluster.delete(call.ref, o);
     case "reviewAccess":
       return cluster.reviewAccess(call.request, o);
+    case "reviewSubjectAccess":
+      return cluster.reviewSubjectAccess(call.request, o);
   }
 }
 

@@ -10,7 +10,12 @@ import type { TTunnelCall } from "./protocol";
 type ExecRule = { namespace: string; argv: (string | RegExp)[]; why: string };
 
 /** The agent's allow-list: RBAC-shaped permissions and the exec commands the labs declare. */
-export type AllowList = { readonly perms: readonly Perm[]; readonly execs: readonly ExecRule[] };
+export type AllowList = {
+  readonly perms: readonly Perm[];
+  readonly execs: readonly ExecRule[];
+  /** The lab namespaces: access reviews may ask only about ServiceAccounts that live in one. */
+  readonly namespaces: readonly string[];
+};
 
 /** The request attributes a call needs, as RBAC would see them. */
 type Attributes = {
@@ -63,7 +68,7 @@ export function agentAllowList(labs: readonly Lab[]): AllowList {
       }
     }
   }
-  return { perms, execs };
+  return { perms, execs, namespaces: labs.map((lab) => lab.namespace) };
 }
 
 function groupOf(apiVersion: string): string {
@@ -128,6 +133,8 @@ export function attributesOf(call: TTunnelCall): Attributes | null {
       };
     case "delete":
       return objectAttributes("delete", call.ref);
+    case "reviewSubjectAccess":
+      return { verb: "create", group: "authorization.k8s.io", resource: "subjectaccessreviews" };
   }
 }
 
@@ -137,6 +144,10 @@ export function describeCall(call: TTunnelCall): string {
   if (call.method === "reviewAccess") {
     const r = call.request;
     return `can-i ${r.verb} ${r.resource}${r.subresource ? `/${r.subresource}` : ""}${r.namespace ? ` -n ${r.namespace}` : ""}`;
+  }
+  if (call.method === "reviewSubjectAccess") {
+    const r = call.request;
+    return `can-i ${r.verb} ${r.resource}${r.subresource ? `/${r.subresource}` : ""}${r.namespace ? ` -n ${r.namespace}` : ""} --as ${r.user}`;
   }
   const a = attributesOf(call)!;
   const resource = `${a.resource}${a.group ? `.${a.group}` : ""}${a.subresource ? `/${a.subresource}` : ""}`;
@@ -176,6 +187,11 @@ export function refusalOf(list: AllowList, call: TTunnelCall): string | null {
   }
   const attributes = attributesOf(call)!;
   if (!list.perms.some((perm) => permits(perm, attributes))) return "not on the agent's allow-list";
+  // accessReview checks ask about a lab's ServiceAccount; questions about people stay on the laptop.
+  if (call.method === "reviewSubjectAccess") {
+    const account = /^system:serviceaccount:([^:]+):[^:]+$/.exec(call.request.user);
+    if (!account || !list.namespaces.includes(account[1]!)) return "only a lab ServiceAccount's access may be reviewed";
+  }
   if (call.method === "exec") {
     const { namespace, command } = call.args;
     const declared = list.execs.some((rule) => rule.namespace === namespace && argvMatches(rule.argv, command));

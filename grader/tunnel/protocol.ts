@@ -94,6 +94,20 @@ export const ZTunnelCallSchema = z.discriminatedUnion("method", [
       name: name.optional(),
     }),
   }),
+  z.strictObject({
+    method: z.literal("reviewSubjectAccess"),
+    request: z.strictObject({
+      verb: z.string().min(1).max(63),
+      group: z.string().max(253),
+      resource: z.string().min(1).max(253),
+      subresource: z.string().max(63).optional(),
+      // "" asks about every namespace (kubectl auth can-i -A).
+      namespace: z.string().max(253).optional(),
+      name: name.optional(),
+      user: z.string().min(1).max(320),
+      groups: z.array(z.string().min(1).max(253)).max(16),
+    }),
+  }),
 ]);
 export type TTunnelCall = z.infer<typeof ZTunnelCallSchema>;
 

@@ -3,7 +3,7 @@
 // agent answers is treated like anything a cluster says: parsed, shaped, bounded by the frame limit.
 import { z } from "zod";
 import type { CallOptions, CallResult, ClusterFailure, ClusterPort } from "../port";
-import { TUNNEL_LIMITS, ZCallAnswerSchema, type TServerFrame, type TTunnelCall } from "./protocol";
+import { TUNNEL_LIMITS, ZCallAnswerSchema, ZTunnelCallSchema, type TServerFrame, type TTunnelCall } from "./protocol";
 
 /** How the tunnel reaches its agent: sends one frame (the caller serialises and writes it). */
 export type TunnelLink = { send: (frame: TServerFrame) => void };
@@ -46,6 +46,7 @@ const VALUE_SCHEMAS: Record<TTunnelCall["method"], z.ZodType> = {
   addEphemeralContainer: ZObjectSchema,
   delete: z.null(),
   reviewAccess: ZDecisionSchema,
+  reviewSubjectAccess: ZDecisionSchema,
 };
 
 type Pending = { method: TTunnelCall["method"]; finish: (result: CallResult<unknown>) => void };
@@ -64,6 +65,20 @@ export function createTunnelCluster({ link, server, context, limits = {} }: Tunn
   function call<T>(request: TTunnelCall, options?: CallOptions): Promise<CallResult<T>> {
     return new Promise<CallResult<unknown>>((resolve) => {
       if (closedWith !== null) return resolve({ ok: false, failure: disconnected() });
+      // The agent drops a frame it cannot parse, so a call the protocol cannot carry would only time out:
+      // say at once which field the tunnel refuses.
+      const carried = ZTunnelCallSchema.safeParse(request);
+      if (!carried.success) {
+        const issue = carried.error.issues[0];
+        const where = issue?.path.join(".") || request.method;
+        return resolve({
+          ok: false,
+          failure: {
+            kind: "refused",
+            message: `the agent tunnel cannot carry this ${request.method} (${where}: ${issue?.message ?? "invalid"})`,
+          },
+        });
+      }
       const signal = options?.signal;
       if (signal?.aborted) return resolve({ ok: false, failure: { kind: "timeout", message: "call aborted" } });
       let id: number | null = null;
@@ -131,10 +146,7 @@ export function createTunnelCluster({ link, server, context, limits = {} }: Tunn
       ok: false,
       failure: { kind: "refused", message: "patch is not carried by the agent tunnel" },
     }),
-    reviewSubjectAccess: async () => ({
-      ok: false,
-      failure: { kind: "refused", message: "subject access reviews are not carried by the agent tunnel" },
-    }),
+    reviewSubjectAccess: (request, o) => call({ method: "reviewSubjectAccess", request }, o),
   };
 
   return {

@@ -87,6 +87,60 @@ describe("grading through the agent tunnel", () => {
     ).toBe(true);
   });
 
+  it("grades a lab's accessReview checks through the tunnel as directly, asking only about the lab's ServiceAccount", async () => {
+    const labs = await loadAllLabs(path.join(import.meta.dirname, "..", "..", "lessons"));
+    const rbac = labs.find((l) => l.tasks.some((t) => t.checks.some((c) => c.type === "accessReview")))!;
+    const local = new FakeCluster(rbac.namespace);
+    const asked: string[] = [];
+    local.subjectAuthorizer = (request) => {
+      asked.push(request.user);
+      const reads = ["get", "list", "watch"].includes(request.verb) && request.resource === "pods";
+      const logs = request.verb === "get" && request.resource === "pods" && request.subresource === "log";
+      const allowed = request.namespace === rbac.namespace && ((reads && !request.subresource) || logs);
+      return { allowed, reason: allowed ? 'RBAC: allowed by RoleBinding "auditor"' : null };
+    };
+    const { cluster, lines } = tunnel(local, rbac);
+    const direct = await gradeLab({ lab: rbac, cluster: local });
+    const through = await gradeLab({ lab: rbac, cluster });
+    const reviews = direct.results.filter((r) =>
+      rbac.tasks.some((t) => t.checks.some((c) => c.id === r.checkId && c.type === "accessReview")),
+    );
+    expect(reviews.length).toBeGreaterThan(1);
+    expect(reviews.every((r) => r.status === "pass")).toBe(true);
+    expect(through.results.map((r) => [r.checkId, r.status, r.outcome])).toEqual(
+      direct.results.map((r) => [r.checkId, r.status, r.outcome]),
+    );
+    expect(lines.filter((line) => line.startsWith("refused "))).toEqual([]);
+    expect(
+      lines.some((line) => /^allowed {2}can-i get pods\/log .*--as system:serviceaccount:rbac-lab:/.test(line)),
+    ).toBe(true);
+    expect(new Set(asked)).toEqual(new Set([`system:serviceaccount:${rbac.namespace}:auditor`]));
+
+    const list = agentAllowList([rbac]);
+    const review = (user: string): TTunnelCall => ({
+      method: "reviewSubjectAccess",
+      request: { verb: "get", group: "", resource: "secrets", namespace: "kube-system", user, groups: [] },
+    });
+    expect(refusalOf(list, review(`system:serviceaccount:${rbac.namespace}:auditor`))).toBeNull();
+    expect(refusalOf(list, review("system:serviceaccount:kube-system:admin"))).toBe(
+      "only a lab ServiceAccount's access may be reviewed",
+    );
+    expect(refusalOf(list, review("alice@example.org"))).toBe("only a lab ServiceAccount's access may be reviewed");
+    // A lab without accessReview checks gives the server no subject access reviews at all.
+    expect(refusalOf(agentAllowList([labWith(checks)]), review(`system:serviceaccount:${NS}:default`))).toBe(
+      "not on the agent's allow-list",
+    );
+  });
+
+  it("refuses at once a call the protocol cannot carry, instead of waiting for the agent that would drop it", async () => {
+    const local = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"));
+    const { cluster } = tunnel(local);
+    const answer = await cluster.readPod(NS, "x".repeat(300));
+    expect(answer).toMatchObject({ ok: false, failure: { kind: "refused" } });
+    expect(answer.ok ? "" : answer.failure.message).toMatch(/^the agent tunnel cannot carry this readPod \(name: /);
+    expect(local.calls).toHaveLength(0);
+  });
+
   it("turns the checks still running when the agent drops into 'agent disconnected' errors, never fails", async () => {
     const local = new FakeCluster(NS).addPod(NS, podFixture("nginx-running"), { current: "start worker processes\n" });
     local.failures.exec = "hang";
