@@ -234,12 +234,21 @@ export class PodWorker {
       mkdirSync(dir, { recursive: true });
       // Secret and projected volumes live in memory (tmpfs) so their content never touches the node's disk.
       if (volume.secret !== undefined || volume.projected !== undefined) {
-        await execFileAsync("mount", ["-t", "tmpfs", "-o", "mode=1777", "tmpfs", dir]);
-        this.tmpfsMounts.push(dir);
+        await this.mountTmpfs(dir);
       } else chmodSync(dir, 0o777);
       writeVolumeFiles(dir, files);
       this.volumes[volume.name] = dir;
     }
+  }
+
+  /**
+   * Mounts a tmpfs at `dir`, recorded before it exists so that stop() always unmounts it. A stop that ran
+   * while the mount was in flight is caught up with here.
+   */
+  private async mountTmpfs(dir: string): Promise<void> {
+    this.tmpfsMounts.push(dir);
+    await execFileAsync("mount", ["-t", "tmpfs", "-o", "mode=1777", "tmpfs", dir]);
+    if (this.stopped) await unmount(dir);
   }
 
   private async prepareEmptyDirs(podDir: string): Promise<void> {
@@ -249,8 +258,7 @@ export class PodWorker {
       const dir = path.join(podDir, "volumes", volume.name);
       mkdirSync(dir, { recursive: true });
       if (volume.emptyDir.medium === "Memory") {
-        await execFileAsync("mount", ["-t", "tmpfs", "-o", "mode=1777", "tmpfs", dir]);
-        this.tmpfsMounts.push(dir);
+        await this.mountTmpfs(dir);
       }
       // Kubernetes creates emptyDirs world-writable so non-root containers can use them.
       chmodSync(dir, 0o777);
@@ -525,8 +533,16 @@ export class PodWorker {
       .flatMap((record) => [record.currentId, record.previousId])
       .filter((id): id is string => Boolean(id));
     if (ids.length > 0) await podman(["rm", "-f", "-t", "0", ...ids], { allowFailure: true });
-    for (const dir of this.tmpfsMounts) await execFileAsync("umount", [dir]).catch(() => undefined);
+    for (const dir of this.tmpfsMounts) await unmount(dir);
     if (this.sandbox) await this.network?.removeSandbox(this.uid);
     rmSync(path.join(podsDir, this.uid), { recursive: true, force: true });
   }
+}
+
+/**
+ * Detaches a volume's tmpfs even while a container that is still being removed holds it (a lazy unmount, as
+ * the kubelet's cleanup never blocks on a busy mount); the directory can then be removed. Not mounted: no-op.
+ */
+async function unmount(dir: string): Promise<void> {
+  await execFileAsync("umount", ["--lazy", dir]).catch(() => undefined);
 }
