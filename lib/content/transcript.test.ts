@@ -43,6 +43,9 @@ describe("normaliseOutput", () => {
           '2026/11/28 00:44:13 [emerg] 1#1: mkdir() "/var/cache/nginx/client_temp" failed (30: Read-only file system)',
           'pod "nginx" deleted from tx-4f2a9c namespace',
           '  Warning  FailedCreate  3s  replicaset-controller  Error creating: pods "web-5d4b9c7f6-x2vqk" is forbidden',
+          "replicaset.apps/web-7c5ddbdf54   2         2         2       12s",
+          "Normal ScalingReplicaSet 4s deployment-controller Scaled up replica set web-59b8d6f7c4 from 0 to 2",
+          "sha256:ab12cd34ef56",
           "",
           "",
         ].join("\n"),
@@ -54,6 +57,9 @@ describe("normaliseOutput", () => {
       '<time> [emerg] 1#1: mkdir() "/var/cache/nginx/client_temp" failed (30: Read-only file system)',
       'pod "nginx" deleted from default namespace',
       ' Warning FailedCreate <age> replicaset-controller Error creating: pods "web-<hash>-<id>" is forbidden',
+      "replicaset.apps/web-<hash> 2 2 2 <age>",
+      "Normal ScalingReplicaSet <age> deployment-controller Scaled up replica set web-<hash> from 0 to 2",
+      "sha256:ab12cd34ef56",
     ]);
   });
 
