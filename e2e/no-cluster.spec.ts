@@ -103,6 +103,10 @@ test.describe("without a cluster", () => {
       const choices = remote.locator("#practice-lab").getByTestId("setup-classroom");
       await expect(choices).toContainText("This CKS Lab runs on a classroom server");
       await expect(choices).toContainText("With the CKS Lab agent");
+      await expect(choices.getByRole("link", { name: "Set up the agent" })).toHaveAttribute(
+        "href",
+        "/connections#agent-title",
+      );
       await expect(choices.getByRole("link", { name: "Cluster page" })).toHaveAttribute("href", "/connections");
       await expect(remote.locator("#practice-lab").getByTestId("setup-own-machine")).toHaveCount(0);
       await expectNoServerPaths(remote);

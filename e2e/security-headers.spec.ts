@@ -78,6 +78,7 @@ test("every page renders under the CSP with no violation, and carries the securi
     "/grading": { url: "/grading", as: "instructor" },
     "/grading/students/[id]": { url: `/grading/students/${student.id}`, as: "instructor" },
     "/authoring": { url: "/authoring", as: "instructor" },
+    "/device": { url: "/device", as: "instructor" },
   };
   expect(Object.keys(visits).sort(), "a page under app/ has no visit in this spec").toEqual(pageRoutes());
 

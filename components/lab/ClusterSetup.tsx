@@ -43,10 +43,10 @@ export function OwnMachineSetup({ reason }: { reason: string }) {
 
 /**
  * CKS Lab runs on a classroom server: it cannot see the learner's machine, so the cluster comes to it, through
- * the agent or as a kubeconfig for a cluster the server can reach. `agentHref` is null until the agent ships.
+ * the agent or as a kubeconfig for a cluster the server can reach.
  */
 export function ClassroomChoices({
-  agentHref = null,
+  agentHref = "/connections#agent-title",
   pasteBelow = false,
 }: {
   agentHref?: string | null;
